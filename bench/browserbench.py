@@ -1,0 +1,61 @@
+"""Shared helpers for the browser benchmarks: start the app, open Chromium, time a redraw."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from browserkit import IDLE, launch_args, require_chromium, serve_app  # noqa: E402
+
+# Arms a timer: from the next key press until the first Plotly chart's data object changes
+# (Streamlit replaces it when a rerun delivers a new figure) and the browser has painted it.
+# Read the result with READ_REDRAW_JS (milliseconds, or -1 after 15 s without a redraw).
+ARM_REDRAW_JS = """
+(selector) => {
+  const before = document.querySelector(selector).data;
+  window.__redraw = new Promise((resolve) => {
+    document.addEventListener('keydown', () => {
+      const start = performance.now();
+      const poll = () => {
+        const now = document.querySelector(selector);
+        if (now && now.data !== before) {
+          requestAnimationFrame(() => resolve(performance.now() - start));
+        } else if (performance.now() - start > 15000) {
+          resolve(-1);
+        } else {
+          requestAnimationFrame(poll);
+        }
+      };
+      poll();
+    }, {once: true, capture: true});
+  });
+}
+"""
+READ_REDRAW_JS = "() => window.__redraw"
+
+
+def summarize(label: str, samples_ms: list[float]) -> str:
+    ok = [s for s in samples_ms if s >= 0]
+    if not ok:
+        return f"{label:<40} no redraw observed"
+    timeouts = len(samples_ms) - len(ok)
+    return (
+        f"{label:<40} median {statistics.median(ok):7.1f} ms   "
+        f"min {min(ok):7.1f}   max {max(ok):7.1f}   n={len(ok)} (timeouts {timeouts})"
+    )
+
+
+__all__ = [
+    "ARM_REDRAW_JS",
+    "IDLE",
+    "READ_REDRAW_JS",
+    "ROOT",
+    "launch_args",
+    "require_chromium",
+    "serve_app",
+    "summarize",
+]

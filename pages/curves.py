@@ -1,0 +1,165 @@
+"""Curves: pick activations, tweak their parameters, compare f and f′ side by side."""
+
+import pandas as pd
+import streamlit as st
+
+import activations
+from charts.curves import Curve, curve_table, curves_figure, sample_grid
+from charts.theme import activation_color, copy_dash
+from i18n import _
+from ui import controls, shell, urlstate
+from ui.export import show_chart
+
+shell.ensure_entrypoint()
+
+DEFAULT_SLOTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
+X_LIMIT = 1000.0
+
+shell.header(
+    _("Curves"),
+    _(
+        "Each activation f and its exact derivative f′. Pick any set, move their parameters, "
+        "add a copy of one to compare two settings, and probe a point to read the values."
+    ),
+)
+
+requested = [*st.query_params.get_all("act"), *st.session_state.get("act", [])]
+options = controls.slot_options(requested)
+slots_in_url = [s for s in st.query_params.get_all("act") if s in options]
+urlstate.report(
+    [
+        urlstate.choice("act", options, multi=True),
+        urlstate.number("xmin", -X_LIMIT, X_LIMIT),
+        urlstate.number("xmax", -X_LIMIT, X_LIMIT),
+        urlstate.number("probe", -X_LIMIT, X_LIMIT),
+        urlstate.flag("overlay"),
+        urlstate.flag("logd"),
+        urlstate.flag("show_probe"),
+        *controls.param_rules(slots_in_url or st.session_state.get("act", DEFAULT_SLOTS)),
+    ]
+)
+
+
+def add_copy() -> None:
+    source = st.session_state.get("copy_source")
+    chosen = list(st.session_state.get("act", []))
+    if source and (slot := controls.next_copy(source, chosen)):
+        st.session_state["act"] = [*chosen, slot]
+
+
+controls_col, chart_col = st.columns([1, 3], gap="large")
+with controls_col:
+    slots = st.multiselect(
+        _("Activations"),
+        options,
+        default=DEFAULT_SLOTS,
+        key="act",
+        bind="query-params",
+        help=_("Type to search. Every activation in the library is here."),
+    )
+    with_params = [s for s in slots if activations.get(controls.slot_activation(s)).params]
+    if with_params:
+        with st.popover(_("Compare two settings"), icon=":material/add:", width="stretch"):
+            st.selectbox(
+                _("Add a copy of"),
+                sorted({controls.slot_activation(s) for s in with_params}),
+                key="copy_source",
+            )
+            st.button(_("Add a copy"), on_click=add_copy, icon=":material/add:")
+
+    params: dict[str, dict[str, float]] = {}
+    for slot in slots:
+        if activations.get(controls.slot_activation(slot)).params:
+            st.markdown(f"**{slot}**")
+            params[slot] = controls.param_sliders(slot)
+        else:
+            params[slot] = {}
+
+    st.divider()
+    x_cols = st.columns(2)
+    x_min = x_cols[0].number_input(
+        "x min", -X_LIMIT, X_LIMIT, -6.0, step=1.0, key="xmin", bind="query-params"
+    )
+    x_max = x_cols[1].number_input(
+        "x max", -X_LIMIT, X_LIMIT, 6.0, step=1.0, key="xmax", bind="query-params"
+    )
+    if not x_min < x_max:
+        st.warning(_("x min must be below x max; showing [-6, 6]."))
+        x_min, x_max = -6.0, 6.0
+    overlay = st.toggle(_("One panel (f′ dotted)"), key="overlay", bind="query-params")
+    log_grad = st.toggle(_("Log-scale |f′| (vanishing gradients)"), key="logd", bind="query-params")
+    show_probe = st.toggle(_("Probe a point"), value=True, key="show_probe", bind="query-params")
+    probe = (
+        st.number_input(
+            _("Probe x"), -X_LIMIT, X_LIMIT, 1.0, step=0.1, key="probe", bind="query-params"
+        )
+        if show_probe
+        else None
+    )
+
+curves = [
+    Curve(
+        key=slot,
+        label=controls.slot_label(slot, params[slot]),
+        activation=activations.get(controls.slot_activation(slot)),
+        params=params[slot],
+        color=activation_color(controls.slot_activation(slot)),
+        dash=copy_dash(controls.copy_index(slot)),
+    )
+    for slot in slots
+]
+
+with chart_col:
+    if not curves:
+        st.info(_("Pick at least one activation on the left."))
+        st.stop()
+    fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad, probe=probe)
+    show_chart(
+        fig,
+        _("activation curves"),
+        lambda: curve_table(curves, sample_grid(x_min, x_max)),
+        key="curves",
+    )
+    if probe is not None:
+        rows = []
+        for curve in curves:
+            f, df = curve.activation.value_and_grad(probe, **curve.params)
+            rows.append({_("activation"): curve.label, "f(x)": float(f), "f′(x)": float(df)})
+        st.markdown(_("**Values at x = {x:g}**").format(x=probe))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+st.subheader(_("Formulas"))
+formula_cols = st.columns(2)
+for i, curve in enumerate(c for c in curves if controls.copy_index(c.key) == 0):
+    act = curve.activation
+    with formula_cols[i % 2].container(border=True):
+        st.markdown(f"**{act.label}** · `{act.name}`")
+        st.latex(f"f(x) = {act.formula}")
+        st.latex(f"f'(x) = {act.grad_formula}")
+        st.caption(act.note)
+
+st.subheader(_("Properties"))
+st.caption(
+    _(
+        "Computed from the functions themselves at the chosen parameters; click a column "
+        "header to sort. Cost is measured on this server in nanoseconds per element."
+    )
+)
+rows = []
+for curve in curves:
+    props = activations.properties(curve.activation, **curve.params)
+    rows.append(
+        {
+            _("activation"): curve.label,
+            _("range"): props.range_text,
+            _("monotonic"): props.monotonic,
+            _("zero-centred"): props.zero_centred,
+            _("smooth (C¹)"): props.smooth,
+            _("saturating"): props.saturating,
+            "max |f′|": props.max_abs_grad,
+            "f′(0)": props.grad_at_0,
+            _("cost f (ns)"): props.cost_ns_f,
+            _("cost f′ (ns)"): props.cost_ns_grad,
+        }
+    )
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -1,0 +1,86 @@
+"""The Curves page in a real browser: deep links, keyboard, URL binding, toolbar PNG export."""
+
+from __future__ import annotations
+
+import struct
+
+from browserkit import IDLE, serve_app, wait_idle
+
+LINK = "/curves?act=leaky_relu&leaky_relu.negative_slope=0.2"
+
+
+def plot_traces(page) -> list[dict]:
+    """Names and data of the traces of the first Plotly chart, read from the DOM."""
+    return page.evaluate(
+        """() => {
+            const plot = document.querySelector('.js-plotly-plot');
+            return plot.data.map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}));
+        }"""
+    )
+
+
+def value_at(trace: dict, x: float) -> float:
+    return trace["y"][trace["x"].index(x)]
+
+
+def test_deep_link_first_request_gets_the_apps_navigation(page):
+    """The very first request after a start is a deep link: it must still run app.py."""
+    server = serve_app()
+    url = next(server)
+    try:
+        page.goto(url + "/curves?act=relu")
+        page.wait_for_selector(IDLE, timeout=30_000)
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        wait_idle(page)
+        nav = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+        assert [n.strip() for n in nav][:2] == ["Home", "Curves"]
+        assert not any(n.strip().lower() in ("app", "curves.py", "home.py") for n in nav[2:])
+        assert page.locator("h1").first.inner_text().strip() == "Curves"
+        assert page.title().startswith("Curves")
+    finally:
+        server.close()
+
+
+def test_link_slider_url_and_png_export(page, app_url, tmp_path):
+    page.goto(app_url + LINK)
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    wait_idle(page)
+
+    # The shared view: one curve, leaky ReLU at slope 0.2 (f(-6) = -1.2, f'(-6) = 0.2).
+    traces = [t for t in plot_traces(page) if t["name"] and "Leaky ReLU" in t["name"]]
+    assert traces, plot_traces(page)
+    f, df = traces[0], traces[1]
+    assert "0.2" in f["name"]
+    assert abs(value_at(f, -6.0) + 1.2) < 1e-12
+    assert abs(value_at(df, -6.0) - 0.2) < 1e-12
+
+    # Keyboard: one step right on the slope slider moves chart and URL together.
+    thumb = page.locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']").first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('negative_slope=0.21')", timeout=10_000)
+    wait_idle(page)
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot').data[0].name.includes('0.21')",
+        timeout=10_000,
+    )
+    assert abs(value_at(plot_traces(page)[0], -6.0) + 1.26) < 1e-12
+
+    # Toolbar camera: a PNG at the chosen scale (2x by default).
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()
+    width_css = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.width")
+    with page.expect_download(timeout=30_000) as download_info:
+        page.locator(
+            ".modebar-btn[data-title*='png'], .modebar-btn[data-title*='Download']"
+        ).first.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".png")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    png_width, _ = struct.unpack(">II", data[16:24])
+    assert png_width == 2 * round(width_css)
+
+    assert page.console.errors() == []

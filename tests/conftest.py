@@ -1,0 +1,28 @@
+"""Shared test set-up: the repository root on sys.path, and AppTest helpers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture
+def run_page():
+    """Run ``app.py`` on a page with URL parameters; returns the finished AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str, query: dict[str, str | list[str]] | None = None, timeout: float = 60):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        return at
+
+    return run

@@ -1,0 +1,99 @@
+"""Widgets that several pages share: activation pickers and parameter sliders from the registry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import streamlit as st
+
+import activations
+from i18n import _
+from ui import urlstate
+
+# A copy of an activation is a "slot" named "<id>~<k>", so one activation can be plotted with
+# several parameter settings; its parameters are bound to "<slot>.<param>" in the URL.
+_COPY = re.compile(r"^(?P<base>[a-z0-9_]+)~(?P<k>[2-9])$")
+MAX_COPIES = 9
+
+
+def slot_activation(slot: str) -> str:
+    """The activation id of a slot ("leaky_relu~2" -> "leaky_relu")."""
+    match = _COPY.match(slot)
+    return match["base"] if match else slot
+
+
+def copy_index(slot: str) -> int:
+    """0 for the original, k-1 for "<id>~k"."""
+    match = _COPY.match(slot)
+    return int(match["k"]) - 1 if match else 0
+
+
+def is_valid_slot(slot: str) -> bool:
+    return slot_activation(slot) in activations.names() and (
+        slot in activations.names() or _COPY.match(slot) is not None
+    )
+
+
+def slot_options(requested: Iterable[str]) -> list[str]:
+    """Every registry id, then the valid copies among ``requested`` (from the URL or state)."""
+    copies = sorted({s for s in requested if is_valid_slot(s) and s not in activations.names()})
+    return [*activations.names(), *copies]
+
+
+def next_copy(slot: str, taken: Sequence[str]) -> str | None:
+    """The first free copy slot of ``slot``'s activation, or None when all are taken."""
+    base = slot_activation(slot)
+    for k in range(2, MAX_COPIES + 1):
+        if f"{base}~{k}" not in taken:
+            return f"{base}~{k}"
+    return None
+
+
+def param_key(slot: str, param: str) -> str:
+    return f"{slot}.{param}"
+
+
+def param_sliders(slot: str, container=st) -> dict[str, float]:
+    """One slider per parameter of ``slot``'s activation, bound to ``<slot>.<param>``."""
+    act = activations.get(slot_activation(slot))
+    values: dict[str, float] = {}
+    for p in act.params:
+        values[p.name] = container.slider(
+            f"{p.name}",
+            min_value=float(p.min),
+            max_value=float(p.max),
+            value=float(p.default),
+            step=float(p.step),
+            key=param_key(slot, p.name),
+            help=p.description,
+            bind="query-params",
+        )
+    try:
+        return act.check_params(**values)
+    except ValueError as error:  # e.g. hard_tanh with min_val >= max_val
+        container.warning(_("{error}; using the defaults.").format(error=error))
+        return act.defaults()
+
+
+def param_rules(slots: Iterable[str]) -> list[urlstate.Rule]:
+    """URL rules for the parameter keys of ``slots``."""
+    rules = []
+    for slot in slots:
+        if not is_valid_slot(slot):
+            continue
+        for p in activations.get(slot_activation(slot)).params:
+            rules.append(urlstate.number(param_key(slot, p.name), p.min, p.max))
+    return rules
+
+
+def slot_label(slot: str, params: dict[str, float]) -> str:
+    """Legend text: the activation's label, with its parameters when they are not the defaults
+    or when the slot is a copy."""
+    act = activations.get(slot_activation(slot))
+    changed = {k: v for k, v in params.items() if v != act.defaults().get(k)}
+    shown = params if copy_index(slot) or changed else {}
+    if not shown:
+        return act.label
+    inner = ", ".join(f"{k}={v:g}" for k, v in shown.items())
+    return f"{act.label} ({inner})"

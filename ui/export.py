@@ -1,0 +1,109 @@
+"""Show a chart with its export controls; built once, used by every chart of the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from charts import export
+from charts.theme import plotly_config, safe_filename
+from i18n import _
+
+SCALE_KEY = "scale"
+FORMAT_KEY = "img"
+IMAGE_SCALES = (1, 2, 3, 4)
+TOOLBAR_FORMATS = ("png", "svg")
+
+
+def image_settings() -> None:
+    """Sidebar controls for the chart toolbar's camera button (format and scale), in the URL."""
+    with st.sidebar.expander(_("Image export"), expanded=False):
+        st.segmented_control(
+            _("Camera button format"),
+            TOOLBAR_FORMATS,
+            default="png",
+            key=FORMAT_KEY,
+            bind="query-params",
+            required=True,
+        )
+        st.select_slider(
+            _("Camera button scale"),
+            IMAGE_SCALES,
+            value=2,
+            key=SCALE_KEY,
+            format_func=lambda s: f"{s}×",
+            bind="query-params",
+        )
+
+
+def show_chart(
+    fig: go.Figure,
+    name: str,
+    data: Mapping[str, np.ndarray | list]
+    | Callable[[], Mapping[str, np.ndarray | list]]
+    | None = None,
+    *,
+    key: str,
+) -> None:
+    """Draw ``fig`` with a toolbar camera (file ``name``) and an Export menu under it.
+
+    ``data`` (or a function returning it) is the plotted data, offered as CSV.
+    """
+    image_format = st.session_state.get(FORMAT_KEY) or "png"
+    scale = st.session_state.get(SCALE_KEY) or 2
+    stem = safe_filename(name)
+    st.plotly_chart(
+        fig,
+        key=f"chart-{key}",
+        theme=None,  # our own template: activation colours must stay as charts/theme.py sets them
+        config=plotly_config(stem, image_format=image_format, scale=scale),
+    )
+    with st.popover(_("Export"), icon=":material/download:"):
+        st.caption(_("Interactive HTML works offline; CSV holds the plotted data."))
+        st.download_button(
+            "HTML",
+            data=lambda: export.to_html(fig),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            on_click="ignore",
+            key=f"html-{key}",
+            icon=":material/code:",
+        )
+        if data is not None:
+            st.download_button(
+                "CSV",
+                data=lambda: export.to_csv(data() if callable(data) else data),
+                file_name=f"{stem}.csv",
+                mime="text/csv",
+                on_click="ignore",
+                key=f"csv-{key}",
+                icon=":material/table:",
+            )
+        if export.find_browser() is None:
+            st.caption(
+                _(
+                    "Server-side PNG/SVG/PDF needs Chrome or Chromium on the server; "
+                    "use the chart's camera button instead."
+                )
+            )
+            return
+        mimes = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+        for image_format_ in export.IMAGE_FORMATS:
+            st.download_button(
+                f"{image_format_.upper()} ({scale}×)"
+                if image_format_ == "png"
+                else image_format_.upper(),
+                data=_image_maker(fig, image_format_, scale),
+                file_name=f"{stem}.{image_format_}",
+                mime=mimes[image_format_],
+                on_click="ignore",
+                key=f"{image_format_}-{key}",
+                icon=":material/image:",
+            )
+
+
+def _image_maker(fig: go.Figure, image_format: str, scale: float) -> Callable[[], bytes]:
+    return lambda: export.to_image(fig, image_format, scale)
