@@ -5,8 +5,8 @@ import streamlit as st
 from i18n import _
 from ui import export, shell
 
+# No page_title here: each st.Page's title names the browser tab.
 st.set_page_config(
-    page_title="Activation Lab",
     page_icon="〽️",
     layout="wide",
     initial_sidebar_state="expanded",

@@ -34,7 +34,9 @@ def main(presses: int = 20) -> None:
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)
             page.wait_for_selector(IDLE)
             page.wait_for_timeout(1000)
-            thumb = page.locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']").first
+            thumb = page.locator(
+                "[data-testid='stMain'] [data-testid='stSlider'] input[type='range']"
+            ).first
             thumb.focus()
             samples = []
             for i in range(presses):

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from charts.theme import base_layout
+from charts.theme import base_layout_dict, fast_figure
 from i18n import _
 
 
@@ -25,7 +24,7 @@ class Curve:
     dash: str = "solid"
 
 
-def sample_grid(x_min: float, x_max: float, n: int = 801) -> np.ndarray:
+def sample_grid(x_min: float, x_max: float, n: int = 601) -> np.ndarray:
     """``n`` points on [x_min, x_max], with 0 added when it is inside so kinks are drawn exactly."""
     x = np.linspace(x_min, x_max, n)
     if x_min < 0.0 < x_max:
@@ -50,106 +49,114 @@ def curves_figure(
     overlay: bool = False,
     log_grad: bool = False,
     probe: float | None = None,
-    n: int = 801,
+    n: int = 601,
     height: int = 620,
 ) -> go.Figure:
     """Plot f and f′ of every curve.
 
-    Two aligned panels (f above, f′ below, shared x axis) or one panel with f′ dashed.
+    Two aligned panels (f above, f′ below, one shared x axis) or one panel with f′ dotted.
     ``log_grad`` plots |f′| on a log axis; exact zeros cannot be drawn there and leave gaps.
     ``probe`` marks f(probe) and f′(probe) on every curve.
     """
     x = sample_grid(*x_range, n=n)
     table = curve_table(curves, x)
     grad_title = _("|f′(x)| (log scale)") if log_grad else _("derivative f′(x)")
-    if overlay:
-        fig = go.Figure()
-        rows = {"f": (None, None), "df": (None, None)}
-    else:
-        fig = make_subplots(
-            rows=2,
-            cols=1,
-            shared_xaxes=True,
-            vertical_spacing=0.06,
-        )
-        rows = {"f": (1, 1), "df": (2, 1)}
-
+    grad_axis = "y2" if (log_grad or not overlay) else "y"
+    # Half the payload: float32 draws the same picture. |f′| on a log axis keeps float64, whose
+    # range reaches the tiny values that the plot is there to show.
+    x_plot = x.astype(np.float32)
+    traces: list[dict] = []
+    probe_f: list[tuple[float, float, str]] = []
+    probe_df: list[tuple[float, float, str]] = []
     for curve in curves:
-        f = table[f"{curve.key} f"]
+        f = table[f"{curve.key} f"].astype(np.float32)
         df = table[f"{curve.key} f'"]
         if log_grad:
             with np.errstate(divide="ignore", invalid="ignore"):
                 df = np.where(np.abs(df) > 0, np.abs(df), np.nan)
+        else:
+            df = df.astype(np.float32)
         line = {"color": curve.color, "dash": curve.dash, "width": 2.5}
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=f,
-                name=curve.label,
-                legendgroup=curve.key,
-                mode="lines",
-                line=line,
-                hovertemplate="f = %{y:.6g}",
-            ),
-            *_cell(rows["f"]),
+        traces.append(
+            {
+                "type": "scatter",
+                "x": x_plot,
+                "y": f,
+                "name": curve.label,
+                "mode": "lines",
+                "legendgroup": curve.key,
+                "line": line,
+                "hovertemplate": "f = %{y:.6g}",
+                "yaxis": "y",
+            }
         )
-        grad_line = dict(line, width=1.8) if not overlay else dict(line, dash="dot", width=1.8)
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=df,
-                name=curve.label + " · f′",
-                legendgroup=curve.key,
-                mode="lines",
-                line=grad_line,
-                showlegend=overlay,
-                hovertemplate="f′ = %{y:.6g}",
-                yaxis="y2" if overlay and log_grad else None,
-            ),
-            *_cell(rows["df"]),
+        traces.append(
+            {
+                "type": "scatter",
+                "x": x_plot,
+                "y": df,
+                "name": curve.label + " · f′",
+                "mode": "lines",
+                "legendgroup": curve.key,
+                "showlegend": overlay,
+                "line": dict(line, width=1.8, dash="dot" if overlay else curve.dash),
+                "hovertemplate": "f′ = %{y:.6g}",
+                "yaxis": grad_axis,
+            }
         )
         if probe is not None:
-            fp, dfp = curve.activation.value_and_grad(np.array([probe]), **curve.params)
-            dfp = np.abs(dfp) if log_grad else dfp
-            for value, cell, axis in ((fp, rows["f"], None), (dfp, rows["df"], "y2")):
-                fig.add_trace(
-                    go.Scatter(
-                        x=[probe],
-                        y=[float(value[0])],
-                        mode="markers",
-                        legendgroup=curve.key,
-                        yaxis=axis if overlay and log_grad else None,
-                        marker={
-                            "color": curve.color,
-                            "size": 10,
-                            "line": {"color": "white", "width": 1.5},
-                        },
-                        showlegend=False,
-                        hoverinfo="skip",
-                    ),
-                    *_cell(cell),
-                )
-
-    base_layout(fig, height=height)
-    fig.update_xaxes(range=list(x_range), zeroline=True, zerolinecolor="#888", showspikes=True)
-    fig.update_yaxes(zeroline=True, zerolinecolor="#888")
-    if probe is not None:
-        fig.add_vline(x=probe, line={"color": "#555", "width": 1, "dash": "dot"})
-    if overlay:
-        fig.update_xaxes(title_text="x")
-        if log_grad:
-            fig.update_layout(
-                yaxis2={"type": "log", "overlaying": "y", "side": "right", "title": grad_title}
+            fp, dfp = curve.activation.value_and_grad(probe, **curve.params)
+            probe_f.append((probe, float(fp), curve.color))
+            probe_df.append((probe, float(abs(dfp) if log_grad else dfp), curve.color))
+    for points, axis in ((probe_f, "y"), (probe_df, grad_axis)):
+        if points:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "showlegend": False,
+                    "hoverinfo": "skip",
+                    "x": [p[0] for p in points],
+                    "y": [p[1] for p in points],
+                    "yaxis": axis,
+                    "marker": {
+                        "color": [p[2] for p in points],
+                        "size": 10,
+                        "line": {"color": "white", "width": 1.5},
+                    },
+                }
             )
-    else:
-        fig.update_xaxes(title_text="x", row=2, col=1)
-        fig.update_yaxes(title_text=_("activation f(x)"), row=1, col=1)
-        fig.update_yaxes(title_text=grad_title, row=2, col=1)
+
+    layout = base_layout_dict(height=height)
+    axis_style = {"zeroline": True, "zerolinecolor": "#888", "showspikes": True}
+    if overlay:
+        layout["yaxis"] = dict(axis_style, title={"text": "f(x), f′(x)"})
+        layout["xaxis"] = dict(axis_style, range=list(x_range), title={"text": "x"})
         if log_grad:
-            fig.update_yaxes(type="log", exponentformat="power", row=2, col=1)
-    return fig
-
-
-def _cell(cell: tuple[int | None, int | None]) -> tuple:
-    row, col = cell
-    return () if row is None else (row, col)
+            layout["yaxis2"] = {
+                "type": "log",
+                "overlaying": "y",
+                "side": "right",
+                "exponentformat": "power",
+                "title": {"text": grad_title},
+            }
+    else:
+        layout["xaxis"] = dict(axis_style, range=list(x_range), title={"text": "x"}, anchor="y2")
+        layout["yaxis"] = dict(axis_style, domain=[0.53, 1.0], title={"text": _("activation f(x)")})
+        layout["yaxis2"] = dict(axis_style, domain=[0.0, 0.47], title={"text": grad_title})
+        if log_grad:
+            layout["yaxis2"].update(type="log", exponentformat="power")
+    if probe is not None:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": probe,
+                "x1": probe,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#555", "width": 1, "dash": "dot"},
+            }
+        ]
+    return fast_figure(traces, layout)

@@ -47,119 +47,134 @@ def add_copy() -> None:
         st.session_state["act"] = [*chosen, slot]
 
 
-controls_col, chart_col = st.columns([1, 3], gap="large")
-with controls_col:
-    slots = st.multiselect(
-        _("Activations"),
-        options,
-        default=DEFAULT_SLOTS,
-        key="act",
-        bind="query-params",
-        help=_("Type to search. Every activation in the library is here."),
-    )
-    with_params = [s for s in slots if activations.get(controls.slot_activation(s)).params]
-    if with_params:
-        with st.popover(_("Compare two settings"), icon=":material/add:", width="stretch"):
-            st.selectbox(
-                _("Add a copy of"),
-                sorted({controls.slot_activation(s) for s in with_params}),
-                key="copy_source",
-            )
-            st.button(_("Add a copy"), on_click=add_copy, icon=":material/add:")
+pick_col, copy_col = st.columns([3, 1], vertical_alignment="bottom")
+slots = pick_col.multiselect(
+    _("Activations"),
+    options,
+    default=DEFAULT_SLOTS,
+    key="act",
+    bind="query-params",
+    help=_("Type to search. Every activation in the library is here."),
+)
+with_params = sorted(
+    {
+        controls.slot_activation(s)
+        for s in slots
+        if activations.get(controls.slot_activation(s)).params
+    }
+)
+if with_params:
+    with copy_col.popover(_("Compare two settings"), icon=":material/add:", width="stretch"):
+        st.selectbox(_("Add a copy of"), with_params, key="copy_source")
+        st.button(_("Add a copy"), on_click=add_copy, icon=":material/add:")
 
-    params: dict[str, dict[str, float]] = {}
-    for slot in slots:
-        if activations.get(controls.slot_activation(slot)).params:
-            st.markdown(f"**{slot}**")
-            params[slot] = controls.param_sliders(slot)
-        else:
-            params[slot] = {}
 
-    st.divider()
-    x_cols = st.columns(2)
-    x_min = x_cols[0].number_input(
-        "x min", -X_LIMIT, X_LIMIT, -6.0, step=1.0, key="xmin", bind="query-params"
-    )
-    x_max = x_cols[1].number_input(
-        "x max", -X_LIMIT, X_LIMIT, 6.0, step=1.0, key="xmax", bind="query-params"
-    )
-    if not x_min < x_max:
-        st.warning(_("x min must be below x max; showing [-6, 6]."))
-        x_min, x_max = -6.0, 6.0
-    overlay = st.toggle(_("One panel (f′ dotted)"), key="overlay", bind="query-params")
-    log_grad = st.toggle(_("Log-scale |f′| (vanishing gradients)"), key="logd", bind="query-params")
-    show_probe = st.toggle(_("Probe a point"), value=True, key="show_probe", bind="query-params")
-    probe = (
-        st.number_input(
-            _("Probe x"), -X_LIMIT, X_LIMIT, 1.0, step=0.1, key="probe", bind="query-params"
+@st.fragment
+def interactive_view(slots: list[str]) -> None:
+    """Sliders, chart, probe values and properties: a slider move reruns only this part."""
+    controls_col, chart_col = st.columns([1, 3], gap="large")
+    with controls_col:
+        params: dict[str, dict[str, float]] = {}
+        for slot in slots:
+            if activations.get(controls.slot_activation(slot)).params:
+                st.markdown(f"**{slot}**")
+                params[slot] = controls.param_sliders(slot)
+            else:
+                params[slot] = {}
+        st.divider()
+        x_cols = st.columns(2)
+        x_min = x_cols[0].number_input(
+            "x min", -X_LIMIT, X_LIMIT, -6.0, step=1.0, key="xmin", bind="query-params"
         )
-        if show_probe
-        else None
-    )
+        x_max = x_cols[1].number_input(
+            "x max", -X_LIMIT, X_LIMIT, 6.0, step=1.0, key="xmax", bind="query-params"
+        )
+        if not x_min < x_max:
+            st.warning(_("x min must be below x max; showing [-6, 6]."))
+            x_min, x_max = -6.0, 6.0
+        overlay = st.toggle(_("One panel (f′ dotted)"), key="overlay", bind="query-params")
+        log_grad = st.toggle(
+            _("Log-scale |f′|"),
+            key="logd",
+            bind="query-params",
+            help=_("Shows how fast gradients vanish in the tails."),
+        )
+        show_probe = st.toggle(
+            _("Probe a point"), value=True, key="show_probe", bind="query-params"
+        )
+        probe = (
+            st.number_input(
+                _("Probe x"), -X_LIMIT, X_LIMIT, 1.0, step=0.1, key="probe", bind="query-params"
+            )
+            if show_probe
+            else None
+        )
 
-curves = [
-    Curve(
-        key=slot,
-        label=controls.slot_label(slot, params[slot]),
-        activation=activations.get(controls.slot_activation(slot)),
-        params=params[slot],
-        color=activation_color(controls.slot_activation(slot)),
-        dash=copy_dash(controls.copy_index(slot)),
-    )
-    for slot in slots
-]
+    curves = [
+        Curve(
+            key=slot,
+            label=controls.slot_label(slot, params[slot]),
+            activation=activations.get(controls.slot_activation(slot)),
+            params=params[slot],
+            color=activation_color(controls.slot_activation(slot)),
+            dash=copy_dash(controls.copy_index(slot)),
+        )
+        for slot in slots
+    ]
+    with chart_col:
+        fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad, probe=probe)
+        show_chart(
+            fig,
+            _("activation curves"),
+            lambda: curve_table(curves, sample_grid(x_min, x_max)),
+            key="curves",
+        )
+        if probe is not None:
+            rows = []
+            for curve in curves:
+                f, df = curve.activation.value_and_grad(probe, **curve.params)
+                rows.append({_("activation"): curve.label, "f(x)": float(f), "f′(x)": float(df)})
+            st.markdown(_("**Values at x = {x:g}**").format(x=probe))
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
-with chart_col:
-    if not curves:
-        st.info(_("Pick at least one activation on the left."))
-        st.stop()
-    fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad, probe=probe)
-    show_chart(
-        fig,
-        _("activation curves"),
-        lambda: curve_table(curves, sample_grid(x_min, x_max)),
-        key="curves",
+    st.subheader(_("Properties"))
+    st.caption(
+        _(
+            "Computed from the functions themselves at the chosen parameters; click a "
+            "column header to sort. Cost: nanoseconds per element, measured on this server."
+        )
     )
-    if probe is not None:
-        rows = []
-        for curve in curves:
-            f, df = curve.activation.value_and_grad(probe, **curve.params)
-            rows.append({_("activation"): curve.label, "f(x)": float(f), "f′(x)": float(df)})
-        st.markdown(_("**Values at x = {x:g}**").format(x=probe))
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([_property_row(c) for c in curves]), hide_index=True, width="stretch")
+
+
+def _property_row(curve: Curve) -> dict[str, object]:
+    props = activations.properties(curve.activation, **curve.params)
+    return {
+        _("activation"): curve.label,
+        _("range"): props.range_str,
+        _("bounded"): props.bounded,
+        _("monotonic"): props.monotonic,
+        _("zero-centred"): props.zero_centred,
+        _("smooth (C¹)"): props.smooth,
+        _("saturating"): props.saturating,
+        "max |f′|": round(props.max_abs_grad, 12),
+        "f′(0)": round(props.grad_at_0, 12),
+        _("cost f (ns)"): round(props.cost_ns_f, 1),
+        _("cost f′ (ns)"): round(props.cost_ns_grad, 1),
+    }
+
+
+if not slots:
+    st.info(_("Pick at least one activation above."))
+    st.stop()
+interactive_view(slots)
 
 st.subheader(_("Formulas"))
 formula_cols = st.columns(2)
-for i, curve in enumerate(c for c in curves if controls.copy_index(c.key) == 0):
-    act = curve.activation
+for i, name in enumerate(dict.fromkeys(controls.slot_activation(s) for s in slots)):
+    act = activations.get(name)
     with formula_cols[i % 2].container(border=True):
         st.markdown(f"**{act.label}** · `{act.name}`")
         st.latex(f"f(x) = {act.formula}")
         st.latex(f"f'(x) = {act.grad_formula}")
         st.caption(act.note)
-
-st.subheader(_("Properties"))
-st.caption(
-    _(
-        "Computed from the functions themselves at the chosen parameters; click a column "
-        "header to sort. Cost is measured on this server in nanoseconds per element."
-    )
-)
-rows = []
-for curve in curves:
-    props = activations.properties(curve.activation, **curve.params)
-    rows.append(
-        {
-            _("activation"): curve.label,
-            _("range"): props.range_text,
-            _("monotonic"): props.monotonic,
-            _("zero-centred"): props.zero_centred,
-            _("smooth (C¹)"): props.smooth,
-            _("saturating"): props.saturating,
-            "max |f′|": props.max_abs_grad,
-            "f′(0)": props.grad_at_0,
-            _("cost f (ns)"): props.cost_ns_f,
-            _("cost f′ (ns)"): props.cost_ns_grad,
-        }
-    )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
