@@ -1,0 +1,787 @@
+"""A small fully connected network for 2-D two-class problems, trained with plain NumPy.
+
+The network is ``x -> [W_l x + b_l, f_l] (1..4 hidden layers) -> w·h + b -> sigmoid``, trained on
+the mean binary cross-entropy (plus an optional L2 penalty) by backpropagation. Each hidden layer
+has its own activation from the registry; backprop uses the registry's exact derivatives
+(``value_and_grad``), never finite differences.
+
+All parameters live in one flat float64 vector (``MLP.theta``); ``weights`` and ``biases`` are
+views into it. That makes an optimiser step a handful of vector operations and a snapshot one
+copy, which is what keeps 1 000 epochs well under a second. The network computes in float64
+whatever the input's dtype (training needs the precision; the arrays are small).
+
+Everything is deterministic for a seed: one ``numpy.random.Generator`` seeded from
+``TrainConfig.seed`` draws the initial weights and then the mini-batch order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+from scipy.special import expit
+
+from activations.registry import Activation, resolve
+
+__all__ = [
+    "INITS",
+    "MAX_HIDDEN_LAYERS",
+    "MAX_WIDTH",
+    "MIN_WIDTH",
+    "MLP",
+    "OPTIMIZERS",
+    "Boundary",
+    "ForwardCache",
+    "FrozenParams",
+    "History",
+    "LayerSpec",
+    "ThresholdXOR",
+    "TrainConfig",
+    "checked_params",
+    "decision_grid",
+    "grid_lines",
+    "hidden_boundary",
+    "hidden_decision_grid",
+    "init_std",
+    "init_weights",
+    "map_lines",
+    "train",
+    "value_and_grad",
+    "xor_by_hand",
+]
+
+INITS = ("xavier", "he", "lecun", "normal")
+OPTIMIZERS = ("sgd", "adam")
+MIN_WIDTH, MAX_WIDTH = 2, 16
+MAX_HIDDEN_LAYERS = 4
+MAX_SNAPSHOTS = 100
+
+_ADAM_BETA1, _ADAM_BETA2, _ADAM_EPS = 0.9, 0.999, 1e-8
+
+
+def checked_params(act: Any, params: Mapping[str, float]) -> dict[str, float]:
+    """``act.check_params(**params)`` (validated, defaults filled) if it has one, else a copy."""
+    check = getattr(act, "check_params", None)
+    return dict(check(**params)) if check is not None else dict(params)
+
+
+def value_and_grad(
+    act: Any, z: np.ndarray, params: Mapping[str, float], dtype: Any = np.float64
+) -> tuple[np.ndarray, np.ndarray]:
+    """(f(z), f'(z)) as ``dtype`` arrays, from the registry's exact derivative.
+
+    Uses ``act.value_and_grad`` when the object has it (registry entries do), else ``fn`` and
+    ``grad`` (a custom activation need only provide those).
+    """
+    vg = getattr(act, "value_and_grad", None)
+    f, d = vg(z, **params) if vg is not None else (act.fn(z, **params), act.grad(z, **params))
+    return np.asarray(f, dtype=dtype), np.asarray(d, dtype=dtype)
+
+
+def init_std(init: str, fan_in: int, fan_out: int, scale: float = 1.0) -> float:
+    """Standard deviation of a layer's initial (normal) weights.
+
+    xavier (Glorot normal): sqrt(2 / (fan_in + fan_out)); he: sqrt(2 / fan_in);
+    lecun: sqrt(1 / fan_in); normal: 1. The result is multiplied by ``scale``.
+    """
+    if init == "xavier":
+        std = math.sqrt(2.0 / (fan_in + fan_out))
+    elif init == "he":
+        std = math.sqrt(2.0 / fan_in)
+    elif init == "lecun":
+        std = math.sqrt(1.0 / fan_in)
+    elif init == "normal":
+        std = 1.0
+    else:
+        raise ValueError(f"unknown init {init!r}; expected one of {INITS}")
+    return std * float(scale)
+
+
+def init_weights(
+    sizes: Sequence[int], init: str, scale: float, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Normal weight matrices (fan_in, fan_out) for consecutive layer ``sizes``, std from
+    :func:`init_std`, drawn layer by layer from ``rng``."""
+    return [
+        rng.normal(0.0, init_std(init, fi, fo, scale), size=(fi, fo))
+        for fi, fo in itertools.pairwise(sizes)
+    ]
+
+
+class FrozenParams(dict):
+    """A read-only, hashable and picklable ``dict`` of activation parameters."""
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("FrozenParams is read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, float]]]:
+        # The default dict pickling would call the blocked __setitem__.
+        return FrozenParams, (dict(self),)
+
+
+def _activation_key(act: str | Activation) -> str:
+    return act if isinstance(act, str) else str(getattr(act, "name", id(act)))
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One hidden layer: its width (2..16), activation (registry id or object) and parameters."""
+
+    width: int = 8
+    activation: str | Activation = "tanh"
+    params: Mapping[str, float] = field(default_factory=FrozenParams)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.width, int | np.integer) or not (
+            MIN_WIDTH <= self.width <= MAX_WIDTH
+        ):
+            raise ValueError(f"width must be an integer in [{MIN_WIDTH}, {MAX_WIDTH}]")
+        object.__setattr__(self, "width", int(self.width))
+        object.__setattr__(
+            self, "params", FrozenParams({k: float(v) for k, v in self.params.items()})
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.width, _activation_key(self.activation), self.params))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a training run (with the dataset).
+
+    ``batch_size=None`` trains full batch. ``snapshot_every=None`` keeps at most
+    ``MAX_SNAPSHOTS`` (100) evenly spaced snapshots; epoch 0 and the last epoch are always kept.
+    """
+
+    hidden: tuple[LayerSpec, ...] = (LayerSpec(8, "tanh"), LayerSpec(8, "tanh"))
+    init: str = "xavier"
+    init_scale: float = 1.0
+    optimizer: str = "adam"
+    lr: float = 0.03
+    momentum: float = 0.9
+    l2: float = 0.0
+    batch_size: int | None = None
+    epochs: int = 500
+    seed: int = 0
+    snapshot_every: int | None = None
+
+    def __post_init__(self) -> None:
+        hidden = tuple(self.hidden)
+        object.__setattr__(self, "hidden", hidden)
+        if not 1 <= len(hidden) <= MAX_HIDDEN_LAYERS:
+            raise ValueError(f"need 1 to {MAX_HIDDEN_LAYERS} hidden layers")
+        if not all(isinstance(layer, LayerSpec) for layer in hidden):
+            raise TypeError("hidden must hold LayerSpec objects")
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; expected one of {INITS}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; expected one of {OPTIMIZERS}")
+        for name in ("init_scale", "lr", "momentum", "l2"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be finite and >= 0")
+        if self.init_scale <= 0 or self.lr <= 0:
+            raise ValueError("init_scale and lr must be > 0")
+        if self.momentum >= 1:
+            raise ValueError("momentum must be < 1")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ValueError("batch_size must be >= 1 or None")
+        if self.epochs < 1:
+            raise ValueError("epochs must be >= 1")
+        if self.snapshot_every is not None and self.snapshot_every < 1:
+            raise ValueError("snapshot_every must be >= 1 or None")
+
+    @property
+    def snapshot_step(self) -> int:
+        """Epochs between snapshots (``snapshot_every`` or the automatic choice)."""
+        if self.snapshot_every is not None:
+            return int(self.snapshot_every)
+        return max(1, math.ceil(self.epochs / MAX_SNAPSHOTS))
+
+
+class ForwardCache(NamedTuple):
+    """What a forward pass keeps for backprop; index ``l`` is hidden layer ``l`` (0-based).
+
+    ``a[0]`` is the input and ``a[l + 1] = f_l(z[l])``; ``d[l] = f_l'(z[l])``; ``logit`` is the
+    output's pre-activation, shape (n,).
+    """
+
+    a: list[np.ndarray]
+    z: list[np.ndarray]
+    d: list[np.ndarray]
+    logit: np.ndarray
+
+
+class MLP:
+    """A fully connected network with one output.
+
+    ``weights[l]`` has shape (fan_in, fan_out) so a layer computes ``z = a @ W + b``; the last
+    entry is the output layer (fan_out 1). ``output="logistic"`` (the default) reads the output
+    through a sigmoid and trains on binary cross-entropy; ``"linear"`` is a regression head with
+    mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights only, not biases) to the loss.
+    """
+
+    def __init__(
+        self,
+        weights: Sequence[np.ndarray],
+        biases: Sequence[np.ndarray],
+        activations: Sequence[str | Activation],
+        params: Sequence[Mapping[str, float]] | None = None,
+        l2: float = 0.0,
+        output: str = "logistic",
+    ) -> None:
+        if len(weights) != len(biases) or len(weights) != len(activations) + 1:
+            raise ValueError("need one weight and bias per layer and one activation per hidden")
+        if output not in ("logistic", "linear"):
+            raise ValueError("output must be 'logistic' or 'linear'")
+        self.activations = [resolve(a) for a in activations]
+        self.params = [
+            checked_params(act, p)
+            for act, p in zip(self.activations, params or [{}] * len(self.activations), strict=True)
+        ]
+        self.l2 = float(l2)
+        self.output = output
+        self.shapes = [np.shape(w) for w in weights]
+        if self.shapes[-1][1] != 1:
+            raise ValueError("the output layer must have one unit")
+        for (_, fan_out), b in zip(self.shapes, biases, strict=True):
+            if np.shape(b) != (fan_out,):
+                raise ValueError("bias shapes must match the layers' fan_out")
+        self.theta = np.concatenate(
+            [
+                np.concatenate((np.ravel(w), np.ravel(b)))
+                for w, b in zip(weights, biases, strict=True)
+            ]
+        ).astype(np.float64)
+        self.weights, self.biases = self.unpack(self.theta)
+
+    # --- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def from_config(
+        cls, config: TrainConfig, n_inputs: int = 2, rng: np.random.Generator | None = None
+    ) -> MLP:
+        """A freshly initialised network: normal weights (see :func:`init_std`), zero biases."""
+        rng = np.random.default_rng(config.seed) if rng is None else rng
+        sizes = [n_inputs, *(layer.width for layer in config.hidden), 1]
+        weights = init_weights(sizes, config.init, config.init_scale, rng)
+        biases = [np.zeros(fo) for fo in sizes[1:]]
+        return cls(
+            weights,
+            biases,
+            [layer.activation for layer in config.hidden],
+            [layer.params for layer in config.hidden],
+            l2=config.l2,
+        )
+
+    def unpack(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Views of a flat parameter vector as this network's (weights, biases) lists."""
+        weights, biases, i = [], [], 0
+        for fan_in, fan_out in self.shapes:
+            weights.append(theta[i : i + fan_in * fan_out].reshape(fan_in, fan_out))
+            i += fan_in * fan_out
+            biases.append(theta[i : i + fan_out])
+            i += fan_out
+        return weights, biases
+
+    def with_weights(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> MLP:
+        """The same architecture with other parameters (e.g. a snapshot, for replay)."""
+        return MLP(weights, biases, self.activations, self.params, self.l2, self.output)
+
+    @property
+    def n_hidden(self) -> int:
+        """Number of hidden layers."""
+        return len(self.activations)
+
+    @property
+    def widths(self) -> list[int]:
+        """Widths of the hidden layers."""
+        return [fan_out for _, fan_out in self.shapes[:-1]]
+
+    # --- forward ------------------------------------------------------------------------------
+
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, ForwardCache]:
+        """Output (probability, or prediction for a linear head), shape (n,), and the cache."""
+        cache = self._forward(np.asarray(x, dtype=np.float64))
+        return self._link(cache.logit), cache
+
+    def _forward(self, x: np.ndarray, upto: int | None = None) -> ForwardCache:
+        a, zs, ds = [x], [], []
+        stop = self.n_hidden if upto is None else upto + 1
+        with np.errstate(all="ignore"):
+            for act, p, w, b in zip(
+                self.activations[:stop], self.params, self.weights, self.biases, strict=False
+            ):
+                z = a[-1] @ w
+                z += b
+                f, d = value_and_grad(act, z, p)
+                zs.append(z)
+                a.append(f)
+                ds.append(d)
+            logit = (a[-1] @ self.weights[-1])[:, 0] + self.biases[-1][0] if upto is None else None
+        return ForwardCache(a, zs, ds, logit)  # type: ignore[arg-type]
+
+    def _link(self, logit: np.ndarray) -> np.ndarray:
+        return expit(logit) if self.output == "logistic" else logit.copy()
+
+    def hidden(self, x: np.ndarray, layer: int) -> np.ndarray:
+        """Activations of hidden layer ``layer`` (0-based; negative counts from the last)."""
+        layer = range(self.n_hidden)[layer]
+        return self._forward(np.asarray(x, dtype=np.float64), upto=layer).a[-1]
+
+    def forward_from(self, h: np.ndarray, layer: int) -> np.ndarray:
+        """The network's output given the activations ``h`` of hidden layer ``layer``."""
+        layer = range(self.n_hidden)[layer]
+        a = np.asarray(h, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            for act, p, w, b in zip(
+                self.activations[layer + 1 :],
+                self.params[layer + 1 :],
+                self.weights[layer + 1 : -1],
+                self.biases[layer + 1 : -1],
+                strict=True,
+            ):
+                a = np.asarray(act.fn(a @ w + b, **p), dtype=np.float64)
+            logit = (a @ self.weights[-1])[:, 0] + self.biases[-1][0]
+        return self._link(logit)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """P(class 1 | x) for a logistic head (the prediction for a linear head), shape (n,)."""
+        return self.forward(x)[0]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Class labels 0/1 (logit > 0)."""
+        return (self._forward(np.asarray(x, dtype=np.float64)).logit > 0).astype(np.int64)
+
+    # --- loss and gradients -------------------------------------------------------------------
+
+    def _data_loss(self, logit: np.ndarray, y: np.ndarray) -> float:
+        with np.errstate(all="ignore"):
+            if self.output == "logistic":
+                # BCE from the logit: softplus(z) - y z, stable for any z.
+                return float(np.mean(np.logaddexp(0.0, logit) - y * logit))
+            return float(np.mean((logit - y) ** 2))
+
+    def _penalty(self) -> float:
+        if self.l2 == 0.0:
+            return 0.0
+        return 0.5 * self.l2 * sum(float(np.vdot(w, w)) for w in self.weights)
+
+    def loss(self, x: np.ndarray, y: np.ndarray) -> float:
+        """Mean binary cross-entropy (MSE for a linear head) plus ``l2 / 2 · Σ ||W||²``."""
+        logit = self._forward(np.asarray(x, dtype=np.float64)).logit
+        return self._data_loss(logit, np.asarray(y, dtype=np.float64)) + self._penalty()
+
+    def _backward(self, cache: ForwardCache, y: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write the loss gradient w.r.t. ``theta`` into ``out`` (same layout); return it."""
+        gw, gb = self.unpack(out)
+        n = len(y)
+        with np.errstate(all="ignore"):
+            if self.output == "logistic":
+                # sigmoid + BCE: dL/dlogit = (p - y) / n
+                g = (expit(cache.logit) - y) / n
+            else:
+                g = 2.0 * (cache.logit - y) / n
+            np.matmul(cache.a[-1].T, g[:, None], out=gw[-1])
+            gb[-1][0] = g.sum()
+            delta = g[:, None] * self.weights[-1].T  # dL/da of the last hidden layer
+            for layer in range(self.n_hidden - 1, -1, -1):
+                delta *= cache.d[layer]  # dL/dz
+                np.matmul(cache.a[layer].T, delta, out=gw[layer])
+                np.sum(delta, axis=0, out=gb[layer])
+                if layer:
+                    delta = delta @ self.weights[layer].T
+            if self.l2:
+                for g_w, w in zip(gw, self.weights, strict=True):
+                    g_w += self.l2 * w
+        return out
+
+    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Gradients of :meth:`loss` by backprop, as (dL/dW per layer, dL/db per layer)."""
+        cache = self._forward(np.asarray(x, dtype=np.float64))
+        flat = self._backward(cache, np.asarray(y, dtype=np.float64), np.empty_like(self.theta))
+        return self.unpack(flat)
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    """Per-epoch record of a run; row ``i`` describes the state after epoch ``epoch[i]``.
+
+    ``grad_norm[i, l]`` is the Frobenius norm of dL/dW_l (data loss + L2) for hidden layers
+    ``l = 0..L-1`` and the output layer (last column), taken at the start of each update and
+    averaged over the epoch's mini-batches. ``dead_units`` counts hidden units whose activation
+    derivative f'(z) is exactly 0 on every training sample (``dead_per_layer`` splits it).
+    ``snapshots`` holds ``(epoch, weights, biases)`` from epoch 0 on, every
+    ``TrainConfig.snapshot_step`` epochs, and at the last epoch.
+    """
+
+    epoch: np.ndarray
+    loss: np.ndarray
+    test_loss: np.ndarray
+    train_acc: np.ndarray
+    test_acc: np.ndarray
+    grad_norm: np.ndarray
+    dead_units: np.ndarray
+    dead_per_layer: np.ndarray
+    snapshots: list[tuple[int, list[np.ndarray], list[np.ndarray]]] = field(default_factory=list)
+    stopped: bool = False
+    diverged: bool = False
+
+    @classmethod
+    def _allocate(cls, epochs: int, n_hidden: int) -> History:
+        return cls(
+            epoch=np.arange(1, epochs + 1),
+            loss=np.full(epochs, np.nan),
+            test_loss=np.full(epochs, np.nan),
+            train_acc=np.full(epochs, np.nan),
+            test_acc=np.full(epochs, np.nan),
+            grad_norm=np.full((epochs, n_hidden + 1), np.nan),
+            dead_units=np.zeros(epochs, dtype=np.int64),
+            dead_per_layer=np.zeros((epochs, n_hidden), dtype=np.int64),
+        )
+
+    def _head(self, n: int) -> History:
+        """The first ``n`` epochs as views (cheap: for live callbacks and early stops)."""
+        return History(
+            self.epoch[:n],
+            self.loss[:n],
+            self.test_loss[:n],
+            self.train_acc[:n],
+            self.test_acc[:n],
+            self.grad_norm[:n],
+            self.dead_units[:n],
+            self.dead_per_layer[:n],
+            list(self.snapshots),
+            self.stopped,
+            self.diverged,
+        )
+
+    @property
+    def n_epochs(self) -> int:
+        """Number of completed epochs."""
+        return len(self.epoch)
+
+    def snapshot_at(self, epoch: int) -> tuple[int, list[np.ndarray], list[np.ndarray]]:
+        """The latest snapshot taken at or before ``epoch`` (the first one if none)."""
+        epochs = [s[0] for s in self.snapshots]
+        i = int(np.searchsorted(epochs, epoch, side="right")) - 1
+        return self.snapshots[max(i, 0)]
+
+
+class _Optimizer:
+    """SGD with (classical) momentum, or Adam, on a flat parameter vector, in place."""
+
+    def __init__(self, config: TrainConfig, size: int) -> None:
+        self.kind, self.lr, self.momentum = config.optimizer, config.lr, config.momentum
+        self.m = np.zeros(size)
+        self.v = np.zeros(size)
+        self.tmp = np.empty(size)
+        self.t = 0
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        self.t += 1
+        if self.kind == "sgd":
+            # v <- mu v - lr g; theta <- theta + v
+            self.m *= self.momentum
+            self.m -= self.lr * grad
+            theta += self.m
+            return
+        # Adam (Kingma & Ba): m, v moving averages of g and g², bias-corrected.
+        m, v, tmp = self.m, self.v, self.tmp
+        m *= _ADAM_BETA1
+        m += (1.0 - _ADAM_BETA1) * grad
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1.0 - _ADAM_BETA2
+        v *= _ADAM_BETA2
+        v += tmp
+        c1 = 1.0 - _ADAM_BETA1**self.t
+        c2 = 1.0 - _ADAM_BETA2**self.t
+        np.sqrt(v / c2, out=tmp)
+        tmp += _ADAM_EPS
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr / c1
+        theta -= tmp
+
+
+def _layer_norms(model: MLP, grad: np.ndarray) -> np.ndarray:
+    return np.array([np.linalg.norm(g) for g in model.unpack(grad)[0]])
+
+
+def _accuracy(logit: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((logit > 0) == (y > 0.5))) if len(y) else float("nan")
+
+
+def train(
+    dataset: Any,
+    config: TrainConfig,
+    callback: Callable[[int, History], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    callback_every: int | None = None,
+) -> tuple[MLP, History]:
+    """Train a fresh network on ``dataset`` (``x_train, y_train, x_test, y_test``).
+
+    ``callback(epoch, history)`` is called every ``callback_every`` epochs (default: about 50
+    calls per run) and once more at the end, with the history so far (its arrays are views of
+    the run's buffers; recorded rows never change). ``should_stop()`` is polled before every
+    epoch; when it returns True,
+    training ends and ``history.stopped`` is set. A non-finite loss also ends training
+    (``history.diverged``). Returns the trained model and the history of the completed epochs.
+    """
+    x = np.asarray(dataset.x_train, dtype=np.float64)
+    y = np.asarray(dataset.y_train, dtype=np.float64).ravel()
+    x_test = np.asarray(dataset.x_test, dtype=np.float64).reshape(-1, x.shape[1])
+    y_test = np.asarray(dataset.y_test, dtype=np.float64).ravel()
+    rng = np.random.default_rng(config.seed)
+    model = MLP.from_config(config, n_inputs=x.shape[1], rng=rng)
+    n = len(y)
+    batch = n if config.batch_size is None else min(int(config.batch_size), n)
+    full_batch = batch >= n
+    epochs = config.epochs
+    every = callback_every or max(1, math.ceil(epochs / 50))
+    snap_every = config.snapshot_step
+
+    hist = History._allocate(epochs, model.n_hidden)
+    opt = _Optimizer(config, model.theta.size)
+    grad = np.empty_like(model.theta)
+    gw_norms = np.empty(model.n_hidden + 1)
+
+    def snapshot(epoch: int) -> None:
+        w, b = model.unpack(model.theta.copy())
+        hist.snapshots.append((epoch, w, b))
+
+    snapshot(0)
+    cache = model._forward(x)
+    done = 0
+    for epoch in range(1, epochs + 1):
+        if should_stop is not None and should_stop():
+            hist.stopped = True
+            break
+        if full_batch:
+            # The forward pass of the previous epoch's metrics is this epoch's training pass.
+            model._backward(cache, y, grad)
+            gw_norms[:] = _layer_norms(model, grad)
+            opt.step(model.theta, grad)
+        else:
+            gw_norms[:] = 0.0
+            order = rng.permutation(n)
+            starts = range(0, n, batch)
+            for s in starts:
+                idx = order[s : s + batch]
+                model._backward(model._forward(x[idx]), y[idx], grad)
+                gw_norms += _layer_norms(model, grad)
+                opt.step(model.theta, grad)
+            gw_norms /= len(starts)
+        cache = model._forward(x)
+        i = epoch - 1
+        hist.grad_norm[i] = gw_norms
+        penalty = model._penalty()
+        hist.loss[i] = model._data_loss(cache.logit, y) + penalty
+        hist.train_acc[i] = _accuracy(cache.logit, y)
+        if len(y_test):
+            test_logit = model._forward(x_test).logit
+            hist.test_loss[i] = model._data_loss(test_logit, y_test) + penalty
+            hist.test_acc[i] = _accuracy(test_logit, y_test)
+        dead = [int(np.count_nonzero(~d.any(axis=0))) for d in cache.d]
+        hist.dead_per_layer[i] = dead
+        hist.dead_units[i] = sum(dead)
+        done = epoch
+        diverged = not math.isfinite(hist.loss[i])
+        if epoch % snap_every == 0 or epoch == epochs or diverged:
+            snapshot(epoch)
+        if diverged:
+            hist.diverged = True
+            break
+        if callback is not None and epoch % every == 0 and epoch != epochs:
+            callback(epoch, hist._head(done))
+
+    if hist.snapshots[-1][0] != done:
+        snapshot(done)
+    out = hist._head(done)
+    if callback is not None:
+        callback(done, out)
+    return model, out
+
+
+# --- XOR by hand ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThresholdXOR:
+    """The hand-wired threshold network that solves XOR (BRIEF.md section 1).
+
+    h = step(x1 + x2 − 1.5)  (an AND), and the output, which also sees the inputs directly,
+    y = step(x1 + x2 − 2h − 0.5). In the plane (s, h) with s = x1 + x2 the output is the straight
+    line s − 2h − 0.5 = 0 (see :meth:`feature_space`).
+    """
+
+    w_hidden: tuple[float, float] = (1.0, 1.0)
+    b_hidden: float = -1.5
+    w_skip: tuple[float, float] = (1.0, 1.0)
+    w_out_hidden: float = -2.0
+    b_out: float = -0.5
+
+    @staticmethod
+    def _step(z: np.ndarray) -> np.ndarray:
+        return np.asarray(resolve("step").fn(z), dtype=np.float64)
+
+    def hidden(self, x: np.ndarray, layer: int = 0) -> np.ndarray:
+        """The hidden unit h, shape (n, 1)."""
+        if layer not in (0, -1):
+            raise IndexError("the threshold network has one hidden layer")
+        x = np.asarray(x, dtype=np.float64)
+        return self._step(x @ np.array(self.w_hidden) + self.b_hidden)[:, None]
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The output unit's input x·w_skip + w_out_hidden·h + b_out, shape (n,)."""
+        x = np.asarray(x, dtype=np.float64)
+        h = self.hidden(x)[:, 0]
+        return x @ np.array(self.w_skip) + self.w_out_hidden * h + self.b_out
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """The output y ∈ {0, 1} as float (a threshold unit has no graded probability)."""
+        return self._step(self.logit(x))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The output y ∈ {0, 1} as int."""
+        return self.predict_proba(x).astype(np.int64)
+
+    def feature_space(self, x: np.ndarray) -> np.ndarray:
+        """Points mapped to (x1 + x2, h), where the output's boundary is a straight line."""
+        x = np.asarray(x, dtype=np.float64)
+        return np.column_stack((x.sum(axis=1), self.hidden(x)[:, 0]))
+
+    def truth_table(self) -> np.ndarray:
+        """Rows (x1, x2, h, y) for the four binary inputs, int array of shape (4, 4)."""
+        x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        return np.column_stack((x, self.hidden(x)[:, 0], self.predict_proba(x))).astype(np.int64)
+
+
+def xor_by_hand() -> ThresholdXOR:
+    """The threshold network with the hand-set weights of BRIEF.md; see :class:`ThresholdXOR`."""
+    return ThresholdXOR()
+
+
+# --- pictures: decision regions, warped grid lines, the boundary in hidden space --------------
+
+
+def _grid(
+    xlim: tuple[float, float], ylim: tuple[float, float], resolution: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs = np.linspace(xlim[0], xlim[1], resolution)
+    ys = np.linspace(ylim[0], ylim[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack((gx.ravel(), gy.ravel()))
+
+
+def decision_grid(
+    model: Any,
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    ylim: tuple[float, float] = (-2.0, 2.0),
+    resolution: int = 101,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(xs, ys, prob)`` with ``prob[i, j] = model.predict_proba([xs[j], ys[i]])``.
+
+    Rows follow y, columns follow x (the layout of a Plotly heatmap/contour ``z``).
+    """
+    xs, ys, pts = _grid(xlim, ylim, resolution)
+    return xs, ys, np.asarray(model.predict_proba(pts)).reshape(len(ys), len(xs))
+
+
+def hidden_decision_grid(
+    model: MLP,
+    layer: int,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    resolution: int = 101,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like :func:`decision_grid`, over the plane of a width-2 hidden layer's activations.
+
+    Curved for an inner layer; a straight 0.5 contour for the last one (see
+    :func:`hidden_boundary`).
+    """
+    if model.widths[layer] != 2:
+        raise ValueError("hidden_decision_grid needs a layer of width 2")
+    xs, ys, pts = _grid(xlim, ylim, resolution)
+    return xs, ys, model.forward_from(pts, layer).reshape(len(ys), len(xs))
+
+
+def grid_lines(
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    ylim: tuple[float, float] = (-2.0, 2.0),
+    n_lines: int = 11,
+    samples: int = 101,
+) -> np.ndarray:
+    """A grid of straight lines, shape (2·n_lines, samples, 2).
+
+    The first ``n_lines`` are vertical (x constant), the rest horizontal; each is sampled at
+    ``samples`` evenly spaced points so it bends smoothly when mapped (:func:`map_lines`).
+    """
+    t = np.linspace(0.0, 1.0, samples)
+    x_at = np.linspace(xlim[0], xlim[1], n_lines)
+    y_at = np.linspace(ylim[0], ylim[1], n_lines)
+    along_y = ylim[0] + t * (ylim[1] - ylim[0])
+    along_x = xlim[0] + t * (xlim[1] - xlim[0])
+    vertical = np.stack(np.broadcast_arrays(x_at[:, None], along_y[None, :]), axis=-1)
+    horizontal = np.stack(np.broadcast_arrays(along_x[None, :], y_at[:, None]), axis=-1)
+    return np.concatenate((vertical, horizontal))
+
+
+def map_lines(model: Any, lines: np.ndarray, layer: int) -> np.ndarray:
+    """Lines of input points (…, samples, 2) mapped into hidden layer ``layer``: (…, width)."""
+    lines = np.asarray(lines, dtype=np.float64)
+    h = model.hidden(lines.reshape(-1, lines.shape[-1]), layer)
+    return h.reshape(*lines.shape[:-1], h.shape[-1])
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The output's decision boundary ``coef · h + intercept = 0`` in the last hidden space."""
+
+    coef: np.ndarray
+    intercept: float
+
+    def segment(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> np.ndarray | None:
+        """Endpoints (2, 2) of the line clipped to the box, or None if it misses the box."""
+        (a, b), c = self.coef, self.intercept
+        pts = []
+        if b != 0:
+            for x in xlim:
+                y = -(a * x + c) / b
+                if ylim[0] <= y <= ylim[1]:
+                    pts.append((x, y))
+        if a != 0:
+            for y in ylim:
+                x = -(b * y + c) / a
+                if xlim[0] <= x <= xlim[1]:
+                    pts.append((x, y))
+        if len(pts) < 2:
+            return None
+        pts_arr = np.array(pts)
+        # The corner case can repeat a point; keep the two farthest apart.
+        d = np.linalg.norm(pts_arr[:, None] - pts_arr[None], axis=-1)
+        i, j = np.unravel_index(np.argmax(d), d.shape)
+        return pts_arr[[i, j]]
+
+
+def hidden_boundary(model: MLP, layer: int = -1) -> Boundary:
+    """The output's straight boundary ``w · h + b = 0`` (p = 0.5) in the last hidden layer.
+
+    Only the last hidden layer feeds the output linearly, so ``layer`` must be it; drawing the
+    line needs that layer to have width 2 (:meth:`Boundary.segment`).
+    """
+    if range(model.n_hidden)[layer] != model.n_hidden - 1:
+        raise ValueError("the boundary is a straight line only in the last hidden layer")
+    return Boundary(model.weights[-1][:, 0].copy(), float(model.biases[-1][0]))

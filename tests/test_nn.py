@@ -1,0 +1,347 @@
+"""Tests for activations.nn: backprop against finite differences, training behaviour, pictures."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import numpy as np
+import pytest
+
+from activations.clouds import make_dataset
+from activations.nn import (
+    MLP,
+    FrozenParams,
+    History,
+    LayerSpec,
+    TrainConfig,
+    decision_grid,
+    grid_lines,
+    hidden_boundary,
+    hidden_decision_grid,
+    map_lines,
+    train,
+    xor_by_hand,
+)
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def _random_problem(seed: int = 1, n: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 2)), (rng.random(n) > 0.5).astype(np.float64)
+
+
+def _numeric_gradient(model: MLP, x: np.ndarray, y: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of model.loss over every entry of the flat parameter vector."""
+    out = np.empty_like(model.theta)
+    for i in range(model.theta.size):
+        keep = model.theta[i]
+        model.theta[i] = keep + h
+        up = model.loss(x, y)
+        model.theta[i] = keep - h
+        down = model.loss(x, y)
+        model.theta[i] = keep
+        out[i] = (up - down) / (2 * h)
+    return out
+
+
+def _flat(weights: list[np.ndarray], biases: list[np.ndarray]) -> np.ndarray:
+    pairs = zip(weights, biases, strict=True)
+    return np.concatenate([np.concatenate((w.ravel(), b)) for w, b in pairs])
+
+
+def _min_abs_preactivation(model: MLP, x: np.ndarray) -> float:
+    return min(float(np.abs(z).min()) for z in model.forward(x)[1].z)
+
+
+@pytest.mark.parametrize(
+    ("layers", "l2"),
+    [
+        ((("tanh", {}), ("tanh", {})), 0.0),
+        ((("sigmoid", {}), ("sigmoid", {}), ("sigmoid", {})), 0.0),
+        ((("relu", {}), ("relu", {})), 0.0),
+        ((("gelu", {}),), 0.0),
+        ((("leaky_relu", {"negative_slope": 0.2}), ("elu", {"alpha": 0.5})), 0.0),
+        ((("elu", {}), ("tanh", {}), ("gelu", {}), ("sigmoid", {})), 0.3),
+        ((("relu", {}), ("leaky_relu", {})), 0.1),
+    ],
+)
+def test_backprop_matches_finite_differences(layers, l2):
+    x, y = _random_problem()
+    config = TrainConfig(
+        hidden=tuple(LayerSpec(5, name, params) for name, params in layers),
+        init="he",
+        l2=l2,
+        seed=3,
+    )
+    model = MLP.from_config(config)
+    model.biases[0][:] = 0.1  # non-zero biases so their gradients are exercised
+    # Piecewise-linear activations: stay clear of kinks, where differences are meaningless.
+    assert _min_abs_preactivation(model, x) > 1e-4
+    analytic = _flat(*model.gradients(x, y))
+    numeric = _numeric_gradient(model, x, y)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+class _Cube:
+    """A custom activation with only fn, grad and params (no value_and_grad, no check_params)."""
+
+    name = "cube"
+    params = ()
+
+    def fn(self, x):
+        return np.asarray(x) ** 3 / 3.0
+
+    def grad(self, x):
+        return np.asarray(x) ** 2
+
+
+def test_custom_activation_object_is_accepted_and_backprop_is_exact():
+    x, y = _random_problem(seed=2)
+    model = MLP.from_config(TrainConfig(hidden=(LayerSpec(3, _Cube()), LayerSpec(3, "tanh"))))
+    np.testing.assert_allclose(
+        _flat(*model.gradients(x, y)), _numeric_gradient(model, x, y), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_linear_head_gradient_and_mse_loss():
+    x, y = _random_problem(seed=4)
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(2, 6)), rng.normal(size=(6, 1))]
+    biases = [rng.normal(size=6), np.array([0.3])]
+    model = MLP(weights, biases, ["tanh"], output="linear", l2=0.05)
+    pred = model.predict_proba(x)
+    expected = np.mean((pred - y) ** 2) + 0.025 * sum(np.sum(w**2) for w in weights)
+    assert model.loss(x, y) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(
+        _flat(*model.gradients(x, y)), _numeric_gradient(model, x, y), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_loss_is_stable_for_huge_logits():
+    # Logits of ±1e4: naive log(sigmoid) would give log(0) = -inf; softplus(z) - y z does not.
+    weights = [np.array([[1e3, 0.0], [0.0, 1e3]]), np.array([[10.0], [-10.0]])]
+    model = MLP(weights, [np.zeros(2), np.zeros(1)], ["identity"])
+    x = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert model.loss(x, np.array([1.0, 0.0])) == pytest.approx(0.0, abs=1e-300)
+    # Both wrong by a logit of 1e4 each: the loss is exactly that margin.
+    assert model.loss(x, np.array([0.0, 1.0])) == pytest.approx(1e4, rel=1e-12)
+    assert np.all(np.isfinite(_flat(*model.gradients(x, np.array([0.0, 1.0])))))
+
+
+def test_xor_tanh_2_4_1_reaches_full_train_accuracy():
+    data = make_dataset("xor", 200, 0.0, seed=0)
+    config = TrainConfig(hidden=(LayerSpec(4, "tanh"),), epochs=2000, seed=0)
+    model, hist = train(data, config)
+    assert hist.train_acc[-1] == 1.0
+    first = int(hist.epoch[np.argmax(hist.train_acc == 1.0)])
+    assert first <= 2000
+    assert np.mean(model.predict(data.x_train) == data.y_train) == 1.0
+    assert hist.test_acc[-1] >= 0.95
+
+
+@pytest.mark.parametrize("kind", ["xor", "circles"])
+def test_linear_network_cannot_solve_xor_or_circles(kind):
+    # Identity activations: the stack is one affine map, so the boundary is a straight line.
+    data = make_dataset(kind, 400, 0.05, seed=0)
+    config = TrainConfig(
+        hidden=(LayerSpec(8, "identity"), LayerSpec(8, "identity")), epochs=2000, seed=1
+    )
+    model, hist = train(data, config)
+    assert hist.train_acc.max() < 0.8
+    # ... and the probability is a logistic function of one linear form of the input.
+    xs, ys, prob = decision_grid(model, resolution=21)
+    logit = np.log(prob / (1 - prob))
+    gx, gy = np.meshgrid(xs, ys)
+    design = np.column_stack((gx.ravel(), gy.ravel(), np.ones(gx.size)))
+    coef, *_ = np.linalg.lstsq(design, logit.ravel(), rcond=None)
+    np.testing.assert_allclose(design @ coef, logit.ravel(), atol=1e-8)
+
+
+def test_relu_bends_the_plane_on_circles():
+    data = make_dataset("circles", 400, 0.05, seed=0)
+    config = TrainConfig(hidden=(LayerSpec(8, "relu"), LayerSpec(8, "relu")), epochs=600, seed=0)
+    _, hist = train(data, config)
+    assert hist.train_acc[-1] > 0.95
+
+
+def test_training_is_deterministic_for_a_seed():
+    data = make_dataset("moons", 120, 0.1, seed=2)
+    config = TrainConfig(
+        hidden=(LayerSpec(6, "elu", {"alpha": 0.7}), LayerSpec(3, "sigmoid")),
+        optimizer="sgd",
+        lr=0.3,
+        batch_size=16,
+        l2=1e-3,
+        epochs=40,
+        seed=7,
+    )
+    (m1, h1), (m2, h2) = train(data, config), train(data, config)
+    np.testing.assert_array_equal(m1.theta, m2.theta)
+    for name in ("loss", "test_loss", "train_acc", "test_acc", "grad_norm", "dead_units"):
+        np.testing.assert_array_equal(getattr(h1, name), getattr(h2, name))
+    m3, _ = train(data, dataclasses.replace(config, seed=8))
+    assert not np.array_equal(m1.theta, m3.theta)
+
+
+def test_history_contents_and_snapshots():
+    data = make_dataset("blobs", 100, 0.2, seed=0)
+    config = TrainConfig(hidden=(LayerSpec(3, "tanh"), LayerSpec(2, "relu")), epochs=250)
+    model, hist = train(data, config)
+    assert hist.n_epochs == 250 and not hist.stopped and not hist.diverged
+    np.testing.assert_array_equal(hist.epoch, np.arange(1, 251))
+    assert hist.grad_norm.shape == (250, 3)
+    assert hist.dead_per_layer.shape == (250, 2)
+    np.testing.assert_array_equal(hist.dead_units, hist.dead_per_layer.sum(axis=1))
+    assert np.all(np.isfinite(hist.grad_norm)) and np.all(hist.grad_norm >= 0)
+    # Recorded loss and accuracy are those of the model after the epoch.
+    assert hist.loss[-1] == pytest.approx(model.loss(data.x_train, data.y_train), rel=1e-12)
+    assert hist.test_loss[-1] == pytest.approx(model.loss(data.x_test, data.y_test), rel=1e-12)
+    # Snapshots: epoch 0, every ceil(250 / 100) = 3 epochs, and the last one; at most ~100.
+    epochs = [s[0] for s in hist.snapshots]
+    assert epochs[0] == 0 and epochs[-1] == 250 and epochs[1:4] == [3, 6, 9]
+    assert len(epochs) <= 102
+    first = MLP.from_config(config)
+    np.testing.assert_array_equal(hist.snapshots[0][1][0], first.weights[0])
+    last = model.with_weights(*hist.snapshot_at(250)[1:])
+    np.testing.assert_array_equal(last.predict_proba(data.x_test), model.predict_proba(data.x_test))
+    assert hist.snapshot_at(7)[0] == 6
+    # Snapshots are copies: training on did not change the initial one.
+    assert not np.array_equal(hist.snapshots[0][1][0], model.weights[0])
+
+
+def test_callback_and_stop_button():
+    data = make_dataset("xor", 80, 0.1, seed=0)
+    calls: list[tuple[int, int]] = []
+
+    def callback(epoch: int, hist: History) -> None:
+        calls.append((epoch, hist.n_epochs))
+
+    polls = iter(range(10_000))
+    _, hist = train(
+        data,
+        TrainConfig(epochs=500),
+        callback=callback,
+        should_stop=lambda: next(polls) >= 123,
+        callback_every=20,
+    )
+    assert hist.stopped and hist.n_epochs == 123
+    assert calls[:3] == [(20, 20), (40, 40), (60, 60)]
+    assert calls[-1] == (123, 123)
+    assert hist.snapshots[-1][0] == 123
+
+
+def test_dead_units_counts_units_without_gradient():
+    data = make_dataset("circles", 100, 0.1, seed=0)
+    # step: derivative 0 everywhere, so every hidden unit is dead and its weights never move.
+    config = TrainConfig(hidden=(LayerSpec(5, "step"), LayerSpec(3, "tanh")), epochs=30)
+    model, hist = train(data, config)
+    np.testing.assert_array_equal(hist.dead_per_layer[:, 0], 5)
+    np.testing.assert_array_equal(hist.dead_per_layer[:, 1], 0)
+    np.testing.assert_array_equal(model.weights[0], hist.snapshots[0][1][0])
+    assert np.all(hist.grad_norm[:, 0] == 0)
+    # A ReLU unit whose input is negative on every sample is dead; the others are not.
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(2, 4)), rng.normal(size=(4, 1))]
+    biases = [np.array([0.0, -100.0, 0.0, 0.0]), np.zeros(1)]
+    cache = MLP(weights, biases, ["relu"]).forward(data.x_train)[1]
+    np.testing.assert_array_equal(~cache.d[0].any(axis=0), [False, True, False, False])
+
+
+def test_divergence_stops_training_without_warnings():
+    data = make_dataset("xor", 100, 0.1, seed=0)
+    config = TrainConfig(
+        hidden=(LayerSpec(16, "identity"),) * 4, init="normal", init_scale=3.0, optimizer="sgd",
+        lr=100.0, epochs=200,
+    )  # fmt: skip
+    _, hist = train(data, config)
+    assert hist.diverged and hist.n_epochs < 200
+    assert not np.isfinite(hist.loss[-1])
+
+
+def test_xor_by_hand_truth_table_and_line_in_feature_space():
+    net = xor_by_hand()
+    np.testing.assert_array_equal(
+        net.truth_table(), [[0, 0, 0, 0], [0, 1, 0, 1], [1, 0, 0, 1], [1, 1, 1, 0]]
+    )
+    # Away from the corners it is still the hand-made rule: y = 1 iff 0.5 < x1 + x2 <= 1.5.
+    pts = np.array([[0.3, 0.1], [0.4, 0.4], [1.2, 0.2], [2.0, 0.0]])
+    np.testing.assert_array_equal(net.predict(pts), [0, 1, 1, 0])
+    # In (x1 + x2, h) the output is the line s - 2h - 0.5 = 0.
+    feats = net.feature_space(pts)
+    np.testing.assert_array_equal(net.predict(pts), (feats @ [1.0, -2.0] - 0.5 > 0).astype(int))
+    _, _, prob = decision_grid(net, (-0.5, 1.5), (-0.5, 1.5), 5)
+    assert set(np.unique(prob)) == {0.0, 1.0}
+
+
+def _width2_model() -> tuple[MLP, object]:
+    data = make_dataset("circles", 200, 0.05, seed=1)
+    config = TrainConfig(hidden=(LayerSpec(6, "tanh"), LayerSpec(2, "tanh")), epochs=300)
+    return train(data, config)[0], data
+
+
+def test_hidden_boundary_is_where_probability_is_one_half():
+    model, data = _width2_model()
+    line = hidden_boundary(model)
+    seg = line.segment((-1.0, 1.0), (-1.0, 1.0))
+    assert seg is not None and seg.shape == (2, 2)
+    t = np.linspace(0, 1, 11)[:, None]
+    on_line = seg[0] + t * (seg[1] - seg[0])
+    np.testing.assert_allclose(model.forward_from(on_line, -1), 0.5, atol=1e-12)
+    # The side of the line decides the class of every training point.
+    h = model.hidden(data.x_train, -1)
+    side = h @ line.coef + line.intercept > 0
+    np.testing.assert_array_equal(side, model.predict_proba(data.x_train) > 0.5)
+    # The hidden-space grid agrees with predict_proba of the mapped points.
+    xs, ys, prob = hidden_decision_grid(model, 1, (-1, 1), (-1, 1), 11)
+    assert prob.shape == (11, 11)
+    assert prob[0, 3] == pytest.approx(float(model.forward_from(np.array([[xs[3], ys[0]]]), 1)[0]))
+    with pytest.raises(ValueError, match="last hidden"):
+        hidden_boundary(model, 0)
+
+
+def test_grid_lines_and_their_image_in_a_hidden_layer():
+    lines = grid_lines((-2, 2), (-1, 1), n_lines=5, samples=7)
+    assert lines.shape == (10, 7, 2)
+    np.testing.assert_array_equal(lines[0, :, 0], -2.0)  # first vertical line
+    np.testing.assert_array_equal(lines[5, :, 1], -1.0)  # first horizontal line
+    np.testing.assert_allclose(lines[5, :, 0], np.linspace(-2, 2, 7))
+    model, _ = _width2_model()
+    mapped = map_lines(model, lines, 1)
+    assert mapped.shape == (10, 7, 2)
+    np.testing.assert_allclose(mapped[3], model.hidden(lines[3], 1))
+    assert np.all(np.abs(mapped) < 1)  # tanh squashes into the open square
+
+
+def test_decision_grid_layout_rows_follow_y():
+    model, _ = _width2_model()
+    xs, ys, prob = decision_grid(model, (-1.5, 1.5), (-1.0, 1.0), 9)
+    assert prob.shape == (9, 9)
+    assert prob[2, 7] == pytest.approx(float(model.predict_proba(np.array([[xs[7], ys[2]]]))[0]))
+
+
+def test_config_validation_and_hashable_specs():
+    with pytest.raises(ValueError):
+        LayerSpec(1, "relu")
+    with pytest.raises(ValueError):
+        LayerSpec(17, "relu")
+    with pytest.raises(ValueError):
+        TrainConfig(hidden=(LayerSpec(),) * 5)
+    with pytest.raises(ValueError):
+        TrainConfig(init="orthogonal")
+    with pytest.raises(ValueError):
+        TrainConfig(optimizer="rmsprop")
+    with pytest.raises(ValueError, match="out of range"):
+        MLP.from_config(TrainConfig(hidden=(LayerSpec(4, "leaky_relu", {"negative_slope": 5}),)))
+    spec = LayerSpec(4, "elu", {"alpha": 2})
+    assert spec.params == {"alpha": 2.0} and isinstance(spec.params, FrozenParams)
+    with pytest.raises(TypeError):
+        spec.params["alpha"] = 3.0  # type: ignore[index]
+    assert hash(spec) == hash(LayerSpec(4, "elu", {"alpha": 2.0}))
+    config = TrainConfig(hidden=[spec, LayerSpec()])  # a list is accepted and frozen
+    assert isinstance(config.hidden, tuple)
+    assert pickle.loads(pickle.dumps(config)) == config
+    assert hash(config) == hash(TrainConfig(hidden=(spec, LayerSpec())))
+    assert TrainConfig(epochs=1000).snapshot_step == 10
+    assert TrainConfig(epochs=50).snapshot_step == 1
