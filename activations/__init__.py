@@ -1,0 +1,37 @@
+"""Activation Lab's numerical core: activation functions, exact derivatives and properties.
+
+Pure NumPy/SciPy (no Streamlit, no Plotly). Element-wise activations live in a registry::
+
+    import activations
+    act = activations.get("gelu")
+    y, dy = act.value_and_grad([-1.0, 0.0, 1.0])
+"""
+
+from activations.properties import Properties, format_range, properties
+from activations.registry import Activation, Param, as_float_array, get, names, resolve
+from activations.softmax import (
+    log_softmax,
+    maxout,
+    maxout_argmax,
+    maxout_grad,
+    softmax,
+    softmax_jacobian,
+)
+
+__all__ = [
+    "Activation",
+    "Param",
+    "Properties",
+    "as_float_array",
+    "get",
+    "log_softmax",
+    "maxout",
+    "maxout_argmax",
+    "maxout_grad",
+    "format_range",
+    "names",
+    "properties",
+    "resolve",
+    "softmax",
+    "softmax_jacobian",
+]
