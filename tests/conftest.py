@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# One BLAS thread per test process, as in the app (app.py): pytest-xdist already runs one
+# process per core, and oversubscribed OpenBLAS threads slow matrix products 5-15x.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
