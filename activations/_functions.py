@@ -66,6 +66,13 @@ def _sig(t: np.ndarray) -> np.ndarray:
     return np.reciprocal(s, out=s)
 
 
+def _sig_neg(t: np.ndarray) -> np.ndarray:
+    """σ(−t) = 1/(1 + e^t), a fresh array (computed directly, not as 1 − σ(t))."""
+    s = np.exp(t)
+    s += 1.0
+    return np.reciprocal(s, out=s)
+
+
 def _dsig(t: np.ndarray) -> np.ndarray:
     """σ′(t) = σ(t)σ(−t) = e/(1+e)² with e = e^(−|t|): no cancellation, no overflow."""
     e = np.abs(t)
@@ -195,16 +202,20 @@ def shrink_g(x, lambd):
 
 def hardshrink_f(x, lambd):
     # x·[|x| > λ]; NaN·0 stays NaN, and ±∞ always has the factor 1
-    out = (np.abs(x) > lambd).astype(x.dtype)
+    out = np.abs(x)
+    np.greater(out, lambd, out=out)
     return np.multiply(out, x, out=out)
 
 
 def hard_swish_f(x):
-    xl = np.maximum(x, -3.0)  # below −3 the result is 0 anyway; avoids (−∞)·0
-    r = xl + 3.0
-    np.clip(r, 0.0, 6.0, out=r)
-    r /= 6.0  # ≤ 1, so r·x cannot overflow
-    return np.multiply(r, xl, out=r)
+    # x·(clip(x, −3, 3) + 3)/6; the factor is ≤ 1 before it meets x (no overflow), and
+    # exact near −3 (Sterbenz), where (x + 3) carries all the digits
+    r = np.clip(x, -3.0, 3.0)
+    r += 3.0
+    r /= 6.0
+    r *= x
+    _fix_inf(r, x, 0.0, None)
+    return r
 
 
 def hard_swish_g(x):
@@ -229,10 +240,6 @@ def sigmoid_g(x):
     return _dsig(x)
 
 
-def sigmoid_vg(x):
-    return _sig(x), _dsig(x)
-
-
 def log_sigmoid_f(x):
     # log σ(x) = min(x, 0) − log1p(e^(−|x|))
     f = np.abs(x)
@@ -243,7 +250,7 @@ def log_sigmoid_f(x):
 
 
 def log_sigmoid_g(x):
-    return _sig(np.negative(x))
+    return _sig_neg(x)
 
 
 def softplus_f(x, beta):
@@ -392,19 +399,19 @@ def celu_g(x, alpha):
 
 
 def swish_f(x, beta):
-    # x·σ(βx); only x = −∞ gives ∞·0. (x·σ rather than x/(1 + e^(−βx)) to agree bit for
-    # bit with swish_vg.)
-    f = _sig(x if beta == 1.0 else x * beta)
-    f *= x
+    # x·σ(βx) = x/(1 + e^(−βx)); only x = −∞ gives ∞/∞
+    d = np.negative(x) if beta == 1.0 else x * -beta
+    np.exp(d, out=d)
+    d += 1.0
+    f = np.divide(x, d, out=d)
     _fix_inf(f, x, 0.0, None)
     return f
 
 
-def swish_g(x, beta):
-    # σ(t)(1 + t·σ(−t)), t = βx, with σ(−t) computed directly (no 1 − σ cancellation)
-    t = x if beta == 1.0 else x * beta
-    s = _sig(t)
-    r = _sig(np.negative(t))
+def _swish_grad(t, s):
+    """σ(t)(1 + t·σ(−t)) from t = βx and s = σ(t), σ(−t) computed directly (no 1 − σ
+    cancellation); overwrites nothing it is given."""
+    r = _sig_neg(t)
     r *= t
     r += 1.0
     r *= s
@@ -412,17 +419,19 @@ def swish_g(x, beta):
     return r
 
 
+def swish_g(x, beta):
+    t = x if beta == 1.0 else x * beta
+    return _swish_grad(t, _sig(t))
+
+
 def swish_vg(x, beta):
     t = x if beta == 1.0 else x * beta
-    s = _sig(t)
-    f = x * s
+    d = np.negative(t)
+    np.exp(d, out=d)
+    d += 1.0
+    f = np.divide(x, d)  # as swish_f, bit for bit
     _fix_inf(f, x, 0.0, None)
-    r = _sig(np.negative(t))
-    r *= t
-    r += 1.0
-    r *= s
-    _fix_inf(r, t, 0.0, 1.0)
-    return f, r
+    return f, _swish_grad(t, np.reciprocal(d, out=d))
 
 
 def silu_f(x):
@@ -515,9 +524,12 @@ def _gelu_tanh_z(x):
 
 
 def gelu_tanh_f(x):
-    # ½x(1 + tanh u) = x·σ(2u)
-    f = _sig(_gelu_tanh_z(x))
-    f *= x
+    # ½x(1 + tanh u) = x·σ(2u) = x/(1 + e^(−2u))
+    d = _gelu_tanh_z(x)
+    np.negative(d, out=d)
+    np.exp(d, out=d)
+    d += 1.0
+    f = np.divide(x, d, out=d)
     _fix_inf(f, x, 0.0, None)
     return f
 
@@ -525,10 +537,13 @@ def gelu_tanh_f(x):
 def gelu_tanh_vg(x):
     # f′ = σ(2u) + x·σ(2u)σ(−2u)·2u′, 2u′ = 2√(2/π)(1 + 3·0.044715x²)
     z = _gelu_tanh_z(x)
-    s = _sig(z)
-    f = x * s
+    d = np.negative(z)
+    np.exp(d, out=d)
+    d += 1.0
+    f = np.divide(x, d)  # as gelu_tanh_f, bit for bit
     _fix_inf(f, x, 0.0, None)
-    r = _sig(np.negative(z))
+    s = np.reciprocal(d, out=d)
+    r = _sig_neg(z)
     xc = np.clip(x, -100.0, 100.0)  # σ(2u)σ(−2u) is 0 beyond |x| ≈ 27; avoids ∞·0
     du = np.square(xc)
     du *= 3.0 * _GELU_TANH_K

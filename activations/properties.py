@@ -47,6 +47,7 @@ class Properties:
     - ``saturating``: f′(x) → 0 as x → −∞ or as x → +∞ (``saturates_left``/``_right`` say
       which side).
     - ``max_abs_grad``: sup |f′(x)| over ℝ (∞ if f′ is unbounded).
+    Range ends and ``max_abs_grad`` are rounded to 14 significant digits.
     - ``grad_at_0``: f′(0), with the library's convention if 0 is a kink.
     - ``limits``: (f(−∞), f(+∞)), NaN where there is no limit.
     - ``kinks``: points where f or f′ jumps (declared by the activation or found by bisection
@@ -74,6 +75,12 @@ class Properties:
     kinks: tuple[float, ...]
     cost_ns_f: float
     cost_ns_grad: float
+
+
+def _round(v: float) -> float:
+    """14 significant digits: drops the last-bit noise of measured extrema (tanh′ peaks at
+    1.0000000000000002 in floating point) while keeping them far more precise than shown."""
+    return float(f"{v:.14g}") + 0.0 if math.isfinite(v) else float(v)
 
 
 def _fmt(v: float) -> str:
@@ -132,7 +139,8 @@ def _jumps(func: Any, xs: np.ndarray, values: np.ndarray) -> list[tuple[float, f
         fa = np.where(left, fa, fm)
     size = np.abs(fb - fa)
     keep = size > _JUMP_MIN
-    return [(float(0.5 * (x0 + x1)), float(s)) for x0, x1, s in zip(a[keep], b[keep], size[keep])]
+    mids = 0.5 * (a[keep] + b[keep])
+    return [(float(m), float(s)) for m, s in zip(mids, size[keep], strict=True)]
 
 
 def _refine(func: Any, xs: np.ndarray, i: int, sign: float) -> float:
@@ -185,8 +193,10 @@ def _compute(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
         if not kinks or abs(x - kinks[-1]) > 1e-9 * max(1.0, abs(x)):
             kinks.append(x)
     # prefer the exact declared position over a bisection estimate
-    kinks = [next((float(d) for d in declared if abs(d - k) <= 1e-9 * max(1.0, abs(d))), k)
-             for k in kinks]
+    kinks = [
+        next((float(d) for d in declared if abs(d - k) <= 1e-9 * max(1.0, abs(d))), k)
+        for k in kinks
+    ]
     near = np.array(
         [v for k in kinks for v in (k, np.nextafter(k, -np.inf), np.nextafter(k, np.inf))]
     )
@@ -239,7 +249,7 @@ def _compute(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
     return Properties(
         name=str(getattr(a, "name", "custom")),
         params=key,
-        output_range=(float(lo), float(hi), lo_closed, hi_closed),
+        output_range=(_round(lo), _round(hi), lo_closed, hi_closed),
         range_str=format_range(lo, hi, lo_closed, hi_closed),
         bounded=bool(math.isfinite(lo) and math.isfinite(hi)),
         monotonic=monotonic,
@@ -250,7 +260,7 @@ def _compute(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
         saturating=sat_left or sat_right,
         saturates_left=sat_left,
         saturates_right=sat_right,
-        max_abs_grad=max_abs_grad,
+        max_abs_grad=_round(max_abs_grad),
         grad_at_0=float(g(np.array([0.0]))[0]) + 0.0,  # + 0.0 turns −0 into 0
         limits=(float(lim[0]), float(lim[1])),
         kinks=tuple(kinks),

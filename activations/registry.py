@@ -136,9 +136,7 @@ class Activation:
         for key in params:
             if key not in known:
                 valid = ", ".join(known) if known else "none"
-                raise ValueError(
-                    f"{self.name} has no parameter {key!r} (its parameters: {valid})"
-                )
+                raise ValueError(f"{self.name} has no parameter {key!r} (its parameters: {valid})")
         out: dict[str, float] = {}
         for p in self.params:
             if p.name not in params:
@@ -151,8 +149,7 @@ class Activation:
                 v = float(raw)
             except (TypeError, ValueError):
                 raise ValueError(
-                    f"{self.name}: {p.name} must be a number in [{p.min:g}, {p.max:g}], "
-                    f"got {raw!r}"
+                    f"{self.name}: {p.name} must be a number in [{p.min:g}, {p.max:g}], got {raw!r}"
                 ) from None
             if not (math.isfinite(v) and p.min <= v <= p.max):
                 raise ValueError(
@@ -487,8 +484,7 @@ _SPECS: tuple[tuple[Any, ...], ...] = (
         (_lambd(),),
         r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
         r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
-        "Hard thresholding: it zeroes values in [−λ, λ] and keeps the rest; discontinuous "
-        "at ±λ.",
+        "Hard thresholding: it zeroes values in [−λ, λ] and keeps the rest; discontinuous at ±λ.",
         lambda lambd: (-lambd, lambd),
     ),
     (
@@ -551,9 +547,7 @@ def get(name: str) -> Activation:
     try:
         return _REGISTRY[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown activation {name!r}; valid ids: {', '.join(_NAMES)}"
-        ) from None
+        raise ValueError(f"unknown activation {name!r}; valid ids: {', '.join(_NAMES)}") from None
 
 
 def resolve(obj: str | ActivationLike) -> Activation | ActivationLike:
