@@ -216,8 +216,9 @@ def _compute(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
         m = sign * _refine(f, xs, i, sign) if np.isfinite(vals[i]) else math.inf
         lims = [sign * v for v in lim if not np.isnan(v)]
         lim_best = min(lims) if lims else math.inf
-        if not lims or m < lim_best - _FLAT_TOL * max(1.0, abs(lim_best)):
-            return sign * m, True  # interior extremum
+        # an interior extremum when no limit lies beyond it (a limit of +∞ here never does)
+        if not lims or lim_best == math.inf or m < lim_best - _FLAT_TOL * max(1.0, abs(lim_best)):
+            return sign * m, True
         if math.isinf(lim_best):
             return sign * lim_best, False
         # the limit value: attained iff f takes it at (or just beside) a kink

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -208,3 +209,29 @@ def test_format_range():
     assert format_range(0.0, INF, True, False) == "[0, ∞)"
     assert format_range(-INF, INF, False, False) == "(−∞, ∞)"
     assert format_range(-0.27846454, 1.5, True, True) == "[−0.2785, 1.5]"
+
+
+def test_range_of_an_activation_without_a_limit_on_one_side():
+    """f(−∞) may be NaN for a user formula (−∞·0): the interior minimum is the range's end."""
+
+    class Swishish:
+        name = "swishish"
+        params = ()
+
+        def fn(self, x):
+            x = np.asarray(x, dtype=float)
+            with np.errstate(all="ignore"):
+                return x / (1.0 + np.exp(-2.0 * x))
+
+        def grad(self, x):
+            x = np.asarray(x, dtype=float)
+            with np.errstate(all="ignore"):
+                s = 1.0 / (1.0 + np.exp(-2.0 * x))
+                return s + 2.0 * x * s * (1.0 - s)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        props = activations.properties(Swishish())
+    lo, hi, lo_closed, _ = props.output_range
+    assert lo == pytest.approx(-0.13923, abs=1e-4) and lo_closed
+    assert hi == np.inf
