@@ -1,9 +1,10 @@
 """Activation Lab: entry point. Page setup and navigation over the files in pages/."""
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from i18n import _
-from ui import export, shell
+from ui import custom, export, shell
 
 # No page_title here: each st.Page's title names the browser tab.
 st.set_page_config(
@@ -11,6 +12,9 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+# One BLAS thread per computation: on a small server, concurrent sessions share the cores
+# better, and OpenBLAS's own threads made the depth experiment 5-15x slower under load.
+threadpool_limits(1, user_api="blas")
 shell.ensure_entrypoint()
 shell.language_selector()
 
@@ -19,7 +23,10 @@ pages = [
         "pages/home.py", title=_("Home"), icon=":material/home:", url_path="home", default=True
     ),
     st.Page("pages/curves.py", title=_("Curves"), icon=":material/show_chart:", url_path="curves"),
+    st.Page("pages/warp.py", title=_("Warp"), icon=":material/transform:", url_path="warp"),
 ]
 page = st.navigation(pages)
+custom.formula_box()
 export.image_settings()
+st.sidebar.caption(_("Every setting lives in the address bar: copy it to share this exact view."))
 page.run()

@@ -14,6 +14,9 @@ shell.ensure_entrypoint()
 
 DEFAULT_SLOTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 X_LIMIT = 1000.0
+ACT_COL = "activation"
+# Property table columns that can be sorted; ids, not translated, since they travel in the URL.
+SORT_KEYS = ("order", "range", "max |f′|", "f′(0)", "cost f (ns)", "cost f′ (ns)")
 
 shell.header(
     _("Curves"),
@@ -35,6 +38,7 @@ urlstate.report(
         urlstate.flag("overlay"),
         urlstate.flag("logd"),
         urlstate.flag("show_probe"),
+        urlstate.choice("sort", SORT_KEYS),
         *controls.param_rules(slots_in_url or st.session_state.get("act", DEFAULT_SLOTS)),
     ]
 )
@@ -60,7 +64,7 @@ with_params = sorted(
     {
         controls.slot_activation(s)
         for s in slots
-        if activations.get(controls.slot_activation(s)).params
+        if controls.activation_of(s).params
     }
 )
 if with_params:
@@ -76,7 +80,7 @@ def interactive_view(slots: list[str]) -> None:
     with controls_col:
         params: dict[str, dict[str, float]] = {}
         for slot in slots:
-            if activations.get(controls.slot_activation(slot)).params:
+            if controls.activation_of(slot).params:
                 st.markdown(f"**{slot}**")
                 params[slot] = controls.param_sliders(slot)
             else:
@@ -114,7 +118,7 @@ def interactive_view(slots: list[str]) -> None:
         Curve(
             key=slot,
             label=controls.slot_label(slot, params[slot]),
-            activation=activations.get(controls.slot_activation(slot)),
+            activation=controls.activation_of(slot),
             params=params[slot],
             color=activation_color(controls.slot_activation(slot)),
             dash=copy_dash(controls.copy_index(slot)),
@@ -130,37 +134,60 @@ def interactive_view(slots: list[str]) -> None:
             key="curves",
         )
         if probe is not None:
-            rows = []
-            for curve in curves:
-                f, df = curve.activation.value_and_grad(probe, **curve.params)
-                rows.append({_("activation"): curve.label, "f(x)": float(f), "f′(x)": float(df)})
+            # Static tables: an interactive data grid costs ~100 ms of browser time per redraw.
             st.markdown(_("**Values at x = {x:g}**").format(x=probe))
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            st.table(pd.DataFrame([_probe_row(c, probe) for c in curves]).set_index(ACT_COL))
 
     st.subheader(_("Properties"))
     st.caption(
         _(
-            "Computed from the functions themselves at the chosen parameters; click a "
-            "column header to sort. Cost: nanoseconds per element, measured on this server."
+            "Computed from the functions themselves at the chosen parameters. Cost: "
+            "nanoseconds per element, measured on this server."
         )
     )
-    st.dataframe(pd.DataFrame([_property_row(c) for c in curves]), hide_index=True, width="stretch")
+    table = pd.DataFrame([_property_row(c) for c in curves])
+    sort_by = st.selectbox(_("Sort by"), SORT_KEYS, key="sort", bind="query-params")
+    if sort_by != "order":
+        table = table.sort_values(sort_by, kind="stable", key=_sort_key)
+    st.table(table.set_index(ACT_COL).rename(columns=_property_labels()))
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    return column.astype(str) if column.dtype == object else column
+
+
+def _probe_row(curve: Curve, x: float) -> dict[str, object]:
+    f, df = curve.activation.value_and_grad(x, **curve.params)
+    return {ACT_COL: curve.label, "f(x)": f"{float(f):.10g}", "f′(x)": f"{float(df):.10g}"}
+
+
+def _property_labels() -> dict[str, str]:
+    return {
+        "range": _("range"),
+        "bounded": _("bounded"),
+        "monotonic": _("monotonic"),
+        "zero-centred": _("zero-centred"),
+        "smooth": _("smooth (C¹)"),
+        "saturating": _("saturating"),
+        "cost f (ns)": _("cost f (ns)"),
+        "cost f′ (ns)": _("cost f′ (ns)"),
+    }
 
 
 def _property_row(curve: Curve) -> dict[str, object]:
     props = activations.properties(curve.activation, **curve.params)
     return {
-        _("activation"): curve.label,
-        _("range"): props.range_str,
-        _("bounded"): props.bounded,
-        _("monotonic"): props.monotonic,
-        _("zero-centred"): props.zero_centred,
-        _("smooth (C¹)"): props.smooth,
-        _("saturating"): props.saturating,
-        "max |f′|": round(props.max_abs_grad, 12),
-        "f′(0)": round(props.grad_at_0, 12),
-        _("cost f (ns)"): round(props.cost_ns_f, 1),
-        _("cost f′ (ns)"): round(props.cost_ns_grad, 1),
+        ACT_COL: curve.label,
+        "range": props.range_str,
+        "bounded": props.bounded,
+        "monotonic": props.monotonic,
+        "zero-centred": props.zero_centred,
+        "smooth": props.smooth,
+        "saturating": props.saturating,
+        "max |f′|": float(f"{props.max_abs_grad:.12g}"),
+        "f′(0)": float(f"{props.grad_at_0:.12g}"),
+        "cost f (ns)": round(props.cost_ns_f, 1),
+        "cost f′ (ns)": round(props.cost_ns_grad, 1),
     }
 
 
@@ -172,7 +199,7 @@ interactive_view(slots)
 st.subheader(_("Formulas"))
 formula_cols = st.columns(2)
 for i, name in enumerate(dict.fromkeys(controls.slot_activation(s) for s in slots)):
-    act = activations.get(name)
+    act = controls.activation_of(name)
     with formula_cols[i % 2].container(border=True):
         st.markdown(f"**{act.label}** · `{act.name}`")
         st.latex(f"f(x) = {act.formula}")

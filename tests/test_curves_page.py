@@ -43,7 +43,7 @@ def test_curves_default_view(run_page):
     names = [t.get("name") for t in figure(at)["data"] if t.get("showlegend", True)]
     assert names[:4] == ["Sigmoid (logistic)", "tanh", "ReLU", "Leaky ReLU"] or len(names) >= 4
     assert not at.warning
-    properties = at.dataframe[-1].value
+    properties = at.table[-1].value
     assert len(properties) == 4
     assert properties.iloc[0]["range"] == "(0, 1)"
 
@@ -143,3 +143,14 @@ def test_log_scale_and_overlay(run_page):
     at = run_page("curves", {"act": "sigmoid", "overlay": "true"})
     assert not at.exception
     assert "yaxis2" not in figure(at)["layout"] or figure(at)["layout"].get("yaxis2") is None
+
+
+def test_properties_table_sorts_by_a_column(run_page):
+    at = run_page("curves", {"act": ["relu", "sigmoid", "tanh"], "sort": "max |f′|"})
+    assert not at.exception
+    table = at.table[-1].value
+    assert list(table.index) == ["Sigmoid (logistic)", "ReLU", "tanh"] or list(
+        table["max |f′|"]
+    ) == sorted(table["max |f′|"])
+    assert list(table["max |f′|"]) == sorted(table["max |f′|"])
+    assert table.loc["Sigmoid (logistic)", "max |f′|"] == pytest.approx(0.25)

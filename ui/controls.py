@@ -9,7 +9,7 @@ import streamlit as st
 
 import activations
 from i18n import _
-from ui import urlstate
+from ui import custom, urlstate
 
 # A copy of an activation is a "slot" named "<id>~<k>", so one activation can be plotted with
 # several parameter settings; its parameters are bound to "<slot>.<param>" in the URL.
@@ -29,16 +29,32 @@ def copy_index(slot: str) -> int:
     return int(match["k"]) - 1 if match else 0
 
 
+def base_ids() -> tuple[str, ...]:
+    """The registry's ids, then "custom" when the user has defined a formula in the sidebar."""
+    return (*activations.names(), custom.CUSTOM) if custom.current() else activations.names()
+
+
+def activation_of(slot: str) -> activations.Activation:
+    """The activation a slot plots: a registry entry, or the user's own formula."""
+    base = slot_activation(slot)
+    if base == custom.CUSTOM:
+        act = custom.current()
+        if act is None:
+            raise ValueError("no formula is defined")
+        return act
+    return activations.get(base)
+
+
 def is_valid_slot(slot: str) -> bool:
-    return slot_activation(slot) in activations.names() and (
-        slot in activations.names() or _COPY.match(slot) is not None
+    return slot_activation(slot) in base_ids() and (
+        slot in base_ids() or _COPY.match(slot) is not None
     )
 
 
 def slot_options(requested: Iterable[str]) -> list[str]:
-    """Every registry id, then the valid copies among ``requested`` (from the URL or state)."""
-    copies = sorted({s for s in requested if is_valid_slot(s) and s not in activations.names()})
-    return [*activations.names(), *copies]
+    """Every id (registry, then custom), then the valid copies among ``requested``."""
+    copies = sorted({s for s in requested if is_valid_slot(s) and s not in base_ids()})
+    return [*base_ids(), *copies]
 
 
 def next_copy(slot: str, taken: Sequence[str]) -> str | None:
@@ -56,7 +72,7 @@ def param_key(slot: str, param: str) -> str:
 
 def param_sliders(slot: str, container=st) -> dict[str, float]:
     """One slider per parameter of ``slot``'s activation, bound to ``<slot>.<param>``."""
-    act = activations.get(slot_activation(slot))
+    act = activation_of(slot)
     values: dict[str, float] = {}
     for p in act.params:
         values[p.name] = container.slider(
@@ -82,7 +98,7 @@ def param_rules(slots: Iterable[str]) -> list[urlstate.Rule]:
     for slot in slots:
         if not is_valid_slot(slot):
             continue
-        for p in activations.get(slot_activation(slot)).params:
+        for p in activation_of(slot).params:
             rules.append(urlstate.number(param_key(slot, p.name), p.min, p.max))
     return rules
 
@@ -90,7 +106,7 @@ def param_rules(slots: Iterable[str]) -> list[urlstate.Rule]:
 def slot_label(slot: str, params: dict[str, float]) -> str:
     """Legend text: the activation's label, with its parameters when they are not the defaults
     or when the slot is a copy."""
-    act = activations.get(slot_activation(slot))
+    act = activation_of(slot)
     changed = {k: v for k, v in params.items() if v != act.defaults().get(k)}
     shown = params if copy_index(slot) or changed else {}
     if not shown:

@@ -17,8 +17,9 @@ import streamlit as st
 
 from i18n import _
 
-# Parameters every page understands (read by app.py).
-GLOBAL_KEYS = ("lang",)
+# Parameters every page understands (app.py's sidebar: language, image export, own formula).
+GLOBAL_KEYS = ("lang", "img", "scale")
+GLOBAL_PREFIXES = ("fx",)
 # A raw value is echoed in a warning; keep it short so a hostile link cannot flood the page.
 _ECHO_LIMIT = 40
 
@@ -92,7 +93,7 @@ def problems(query: Mapping[str, list[str]], rules: Iterable[Rule]) -> tuple[lis
     found: list[str] = []
     unknown: list[str] = []
     for key, values in query.items():
-        if key in GLOBAL_KEYS:
+        if key in GLOBAL_KEYS or key.split(".")[0] in GLOBAL_PREFIXES:
             continue
         rule = by_key.get(key)
         if rule is None:
