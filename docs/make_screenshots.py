@@ -38,6 +38,8 @@ def main(pages: list[str]) -> None:
             for name in pages or list(VIEWS):
                 page.goto(url + VIEWS[name])
                 page.wait_for_selector(IDLE, timeout=60_000)
+                # Every page draws at least one chart; wait for it, then for late reruns.
+                page.wait_for_selector(".js-plotly-plot", timeout=60_000)
                 page.wait_for_timeout(2500)
                 page.wait_for_selector(IDLE, timeout=60_000)
                 page.screenshot(path=out / f"{name}.png")
