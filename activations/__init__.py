@@ -18,6 +18,19 @@ from activations.softmax import (
     softmax_jacobian,
 )
 
+# Submodules load on first use (``activations.warp``, ``activations.formula``...): SymPy and
+# the trainer are not paid for by a script that only wants a few functions.
+_SUBMODULES = ("clouds", "experiments", "formula", "nn", "softmax_maps", "warp")
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"activations.{name}")
+    raise AttributeError(f"module 'activations' has no attribute {name!r}")
+
+
 __all__ = [
     "Activation",
     "Param",

@@ -202,6 +202,6 @@ for i, name in enumerate(dict.fromkeys(controls.slot_activation(s) for s in slot
     act = controls.activation_of(name)
     with formula_cols[i % 2].container(border=True):
         st.markdown(f"**{act.label}** · `{act.name}`")
-        st.latex(f"f(x) = {act.formula}")
-        st.latex(f"f'(x) = {act.grad_formula}")
+        st.latex(act.formula)
+        st.latex(act.grad_formula)
         st.caption(act.note)

@@ -98,6 +98,6 @@ def formula_box() -> None:
                 key=_range_key(name, "max"),
                 bind="query-params",
             )
-        st.latex(f"f(x) = {act.formula}")
-        st.latex(f"f'(x) = {act.grad_formula}")
+        st.latex(act.formula)
+        st.latex(act.grad_formula)
         st.caption(_("Pick “custom” in any page's activation list to use it."))
