@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from activations.registry import Activation, ActivationLike, resolve
 
@@ -148,6 +147,8 @@ def _refine(func: Any, xs: np.ndarray, i: int, sign: float) -> float:
     lo, hi = xs[max(i - 1, 0)], xs[min(i + 1, xs.size - 1)]
     best = sign * float(func(np.array([xs[i]]))[0])
     if hi > lo:
+        from scipy import optimize  # loaded on first use: it doubles `import activations`
+
         res = optimize.minimize_scalar(
             lambda t: sign * float(func(np.array([t]))[0]),
             bounds=(lo, hi),
