@@ -1,0 +1,795 @@
+"""Train: watch a small network learn a 2-D dataset, and see why it needs an activation."""
+
+import itertools
+import math
+import time
+from collections import OrderedDict
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from activations.clouds import DATASET_KINDS, Dataset, make_dataset
+from activations.nn import (
+    INITS,
+    MAX_HIDDEN_LAYERS,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    MLP,
+    OPTIMIZERS,
+    History,
+    LayerSpec,
+    TrainConfig,
+    train,
+    xor_by_hand,
+)
+from activations.warp import compose_linear
+from charts import train as charts
+from i18n import _
+from ui import controls, custom, shell, urlstate
+from ui.export import show_chart
+
+shell.ensure_entrypoint()
+
+N_MIN, N_MAX, N_DEFAULT = 20, 2000, 200
+NOISE_MAX = 0.5
+SEED_MAX = 2**31 - 1
+EPOCHS_MAX, EPOCHS_DEFAULT = 5000, 300
+LR_OPTIONS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+L2_OPTIONS = (0.0, 0.0001, 0.001, 0.01, 0.1)
+BATCH_OPTIONS = (8, 16, 32, 64, 128, 256, "full")
+ISCALE_MIN, ISCALE_MAX = 0.1, 3.0
+DEFAULTS = {"dataset": "xor", "act": "relu", "layers": 2, "width": 8, "lr": 0.03}
+AUTO_SECONDS = 1.5  # configurations estimated faster than this train by themselves
+# While training: seconds between redraws of the numbers and the loss curve, and of the
+# picture, which also shows fewer points. A browser that cannot keep up slows the server down
+# (and delays a click on Stop), so the live view stays light.
+LIVE_EVERY, LIVE_PICTURE_EVERY, LIVE_POINTS = 0.25, 1.0, 300
+REPLAY_FRAMES = 31  # snapshots in the replay: about 30 kB each on the wire
+HIDDEN_POINTS = 600  # points mapped into the hidden space (evenly subsampled beyond this)
+MAX_RESULTS = 8  # trained runs kept per session
+RESULTS_KEY, SHOWN_KEY = "_train_results", "_train_shown"
+TRAIN_KEY, STOP_KEY, PRESET_KEY = "_train_request", "_train_stop", "_train_preset"
+LAYER_KEYS = ("act", "act2", "act3", "act4")
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+shell.header(
+    _("Train"),
+    _(
+        "A small network learns to separate two classes in the plane. Left: what it predicts "
+        "everywhere. Right: the same points inside the network, where it has bent the plane "
+        "until one straight line separates the classes. Drag the epoch slider or press ▶ Play "
+        "to replay the training; it runs in your browser."
+    ),
+)
+
+names = controls.base_ids()  # the registry, and "custom" when a formula is defined
+
+
+def _picked(key: str) -> str | None:
+    """The activation the URL (or the session) asks for under ``key``, if it is a real one."""
+    value = st.query_params.get(key) or st.session_state.get(key)
+    return value if value in names else None
+
+
+def layer_slots(chosen: list[str | None]) -> list[str | None]:
+    """The parameter slot of each layer's activation; None where a layer follows layer 1.
+
+    The first layer to use an activation owns its plain slot (URL keys "<id>.<param>"); a later
+    layer with the same activation gets the copy "<id>~<k>", k its layer number, so the two can
+    have different parameters.
+    """
+    slots: list[str | None] = []
+    seen: set[str] = set()
+    for k, act in enumerate(chosen, 1):
+        if act is None:
+            slots.append(None)
+            continue
+        slots.append(act if act not in seen else f"{act}~{k}")
+        seen.add(act)
+    return slots
+
+
+slots_now = layer_slots([_picked("act") or DEFAULTS["act"], *map(_picked, LAYER_KEYS[1:])])
+urlstate.report(
+    [
+        urlstate.choice("dataset", DATASET_KINDS),
+        urlstate.number("n", N_MIN, N_MAX, integer=True),
+        urlstate.number("noise", 0.0, NOISE_MAX),
+        urlstate.number("seed", 0, SEED_MAX, integer=True),
+        urlstate.number("layers", 1, MAX_HIDDEN_LAYERS, integer=True),
+        urlstate.number("width", MIN_WIDTH, MAX_WIDTH, integer=True),
+        urlstate.flag("neck"),
+        *[urlstate.choice(key, names) for key in LAYER_KEYS],
+        urlstate.choice("optimizer", OPTIMIZERS),
+        urlstate.choice("lr", [_g(v) for v in LR_OPTIONS]),
+        urlstate.number("epochs", 1, EPOCHS_MAX, integer=True),
+        urlstate.choice("batch", [str(b) for b in BATCH_OPTIONS]),
+        urlstate.choice("init", INITS),
+        urlstate.number("iscale", ISCALE_MIN, ISCALE_MAX),
+        urlstate.choice("l2", [_g(v) for v in L2_OPTIONS]),
+        urlstate.flag("hand"),
+        urlstate.number("view", 1, MAX_HIDDEN_LAYERS, integer=True),
+        urlstate.number("u1", 1, MAX_WIDTH, integer=True),
+        urlstate.number("u2", 1, MAX_WIDTH, integer=True),
+        *controls.param_rules([s for s in slots_now if s is not None]),
+    ]
+)
+
+
+def whole_number_input(
+    container, label: str, lo: int, hi: int, default: int, step: int, key: str, **kwargs
+) -> int:
+    """A number input for a whole number, bound to the URL.
+
+    It holds a float shown without decimals: Streamlit 1.67's integer ``number_input`` raises
+    OverflowError on an infinite link value (e.g. ``n=1e400``) instead of ignoring it, while
+    the float one falls back to its default (:func:`ui.urlstate.report` has already warned).
+    """
+    value = container.number_input(
+        label,
+        float(lo),
+        float(hi),
+        float(default),
+        step=float(step),
+        format="%.0f",
+        key=key,
+        bind="query-params",
+        **kwargs,
+    )
+    return round(value)
+
+
+# --- cached computations (small hashable keys only) ---
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def dataset_of(kind: str, n: int, noise: float, seed: int) -> Dataset:
+    return make_dataset(kind, n, noise, seed)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def replay_of(
+    key: tuple, done: int, layer: int, units: tuple[int, int], _models: list, _points: np.ndarray
+) -> list[charts.ReplayFrame]:
+    """The replay frames of run ``key`` after ``done`` epochs (the weights come in ``_models``,
+    which the key and ``done`` determine: training is deterministic for a config)."""
+    lim = charts.plane_limits(_points)
+    return charts.replay_frames(_models, _points, xlim=lim, ylim=lim, layer=layer, units=units)
+
+
+def estimated_seconds(config: TrainConfig, n_train: int) -> float:
+    """A rough training time on this server: a fixed cost per optimiser step plus a cost per
+    sample and weight (two passes over the training set per epoch)."""
+    sizes = [2, *(layer.width for layer in config.hidden), 1]
+    weights = sum(a * b for a, b in itertools.pairwise(sizes))
+    units = sum(sizes[1:-1])
+    batch = config.batch_size or n_train
+    steps = math.ceil(n_train / min(batch, n_train))
+    per_epoch = (
+        1e-4
+        + steps * (5e-5 + 4e-5 * len(config.hidden))
+        + 2 * n_train * (weights + 10 * units) * 2.5e-9
+    )
+    return config.epochs * per_epoch
+
+
+def _results() -> OrderedDict:
+    if RESULTS_KEY not in st.session_state:
+        st.session_state[RESULTS_KEY] = OrderedDict()
+    return st.session_state[RESULTS_KEY]
+
+
+def _request(flag: str, value: object = True) -> None:
+    """Button callback: leave a request in the session for the script to act on.
+
+    Requests survive a rerun that a button's own True value would not (the deep-link guard in
+    ``shell.ensure_entrypoint`` reruns the first script run of a session, and AppTest's runs).
+    """
+    st.session_state[flag] = value
+
+
+def apply_preset() -> None:
+    """Carry out a preset button's request: one activation everywhere (and a dataset), before
+    the widgets that show them are created."""
+    preset = st.session_state.pop(PRESET_KEY, None)
+    if preset is None:
+        return
+    act, dataset = preset
+    st.session_state["act"] = act
+    for key in LAYER_KEYS[1:]:
+        st.session_state[key] = None
+    st.session_state["dataset"] = dataset
+    st.session_state["hand"] = False
+
+
+# --- presets and XOR by hand ---
+
+apply_preset()
+preset_cols = st.columns([2, 2, 2, 5], vertical_alignment="center")
+hand = preset_cols[0].toggle(
+    _("XOR by hand"),
+    key="hand",
+    bind="query-params",
+    help=_("Two threshold units with hand-set weights solve XOR exactly: check the truth table."),
+)
+presets = (
+    (
+        _("Linear only"),
+        ("identity", "xor"),
+        ":material/straighten:",
+        _("Identity activations everywhere, on XOR: the network can only draw a straight line."),
+    ),
+    (
+        _("ReLU on XOR"),
+        ("relu", "xor"),
+        ":material/content_cut:",
+        _("ReLU everywhere, on XOR: it carves the plane until a line separates the classes."),
+    ),
+)
+for col, (label, preset, icon, tip) in zip(preset_cols[1:], presets, strict=False):
+    col.button(
+        label,
+        on_click=_request,
+        args=(PRESET_KEY, preset),
+        icon=icon,
+        help=tip,
+        width="stretch",
+    )
+
+if hand:
+    net = xor_by_hand()
+    with st.container(border=True):
+        st.subheader(_("XOR by hand"))
+        st.markdown(
+            _(
+                "No single straight line separates XOR's classes. Two threshold units do it: a "
+                "hidden unit **h = step(x₁ + x₂ − 1.5)** fires only for (1, 1) (an AND), and the "
+                "output **y = step(x₁ + x₂ − 2h − 0.5)** sees the inputs and h. In the plane "
+                "(s, h) with s = x₁ + x₂ the inputs (0, 1) and (1, 0) land on the same point, and "
+                "one straight line, s − 2h − 0.5 = 0, separates the classes. Training finds "
+                "weights like these by itself, with smooth activations instead of steps."
+            )
+        )
+        table_col, fig_col = st.columns([1.4, 3], gap="large")
+        truth = charts.hand_table(net)
+        shown_truth = pd.DataFrame({name: truth[name] for name in ("x1", "x2", "h", "y")})
+        table_col.dataframe(shown_truth, hide_index=True, width="stretch")
+        table_col.caption(_("y equals x₁ XOR x₂ on all four inputs."))
+        with fig_col:
+            show_chart(charts.hand_figure(net), _("xor by hand"), truth, key="train-hand")
+
+
+# --- controls ---
+
+controls_col, main_col = st.columns([1, 3.5], gap="large")
+with controls_col:
+    st.markdown(_("**Data**"))
+    dataset = st.selectbox(
+        _("Dataset"),
+        DATASET_KINDS,
+        index=DATASET_KINDS.index(DEFAULTS["dataset"]),
+        key="dataset",
+        bind="query-params",
+        help=_("Two classes in the plane; a quarter of the points are held out as a test set."),
+    )
+    n_col, seed_col = st.columns(2)
+    n = whole_number_input(n_col, _("Points"), N_MIN, N_MAX, N_DEFAULT, 50, "n")
+    seed = whole_number_input(
+        seed_col,
+        _("Seed"),
+        0,
+        SEED_MAX,
+        0,
+        1,
+        "seed",
+        help=_("Draws the points and the initial weights."),
+    )
+    noise = st.slider(_("Noise"), 0.0, NOISE_MAX, 0.05, 0.01, key="noise", bind="query-params")
+
+    st.divider()
+    st.markdown(_("**Network**"))
+    layers = st.slider(
+        _("Hidden layers"),
+        1,
+        MAX_HIDDEN_LAYERS,
+        DEFAULTS["layers"],
+        key="layers",
+        bind="query-params",
+    )
+    width = st.slider(
+        _("Units per layer"),
+        MIN_WIDTH,
+        MAX_WIDTH,
+        DEFAULTS["width"],
+        key="width",
+        bind="query-params",
+    )
+    neck = st.toggle(
+        _("2-unit last layer"),
+        value=True,
+        key="neck",
+        bind="query-params",
+        help=_(
+            "A 2-unit last layer is a plane you can look at: the one where the output draws its "
+            "straight line."
+        ),
+    )
+    act = (
+        st.selectbox(
+            _("Activation"),
+            names,
+            index=names.index(DEFAULTS["act"]),
+            key="act",
+            bind="query-params",
+            help=_("Used in every hidden layer unless a layer below picks its own."),
+        )
+        or DEFAULTS["act"]
+    )  # an empty link value (?act=) leaves a select without a choice
+    chosen: list[str | None] = [act]
+    if layers > 1:
+        with st.expander(
+            _("One activation per layer"), expanded=any(_picked(k) for k in LAYER_KEYS[1:])
+        ):
+            for k in range(2, layers + 1):
+                chosen.append(
+                    st.selectbox(
+                        _("Layer {k}").format(k=k),
+                        names,
+                        index=None,
+                        placeholder=_("as layer 1"),
+                        key=LAYER_KEYS[k - 1],
+                        bind="query-params",
+                    )
+                )
+    slots = layer_slots(chosen)
+    slot_params: dict[str, dict[str, float]] = {}
+    for k, slot in enumerate(slots, 1):
+        if slot is not None and controls.activation_of(slot).params:
+            if layers > 1:
+                st.caption(_("Layer {k}: {act}").format(k=k, act=controls.slot_activation(slot)))
+            slot_params[slot] = controls.param_sliders(slot)
+    acts = [controls.slot_activation(s) if s is not None else act for s in slots]
+    params = [slot_params.get(s if s is not None else slots[0], {}) for s in slots]
+
+    st.divider()
+    st.markdown(_("**Training**"))
+    optimizer = st.segmented_control(
+        _("Optimiser"),
+        OPTIMIZERS,
+        default="adam",
+        key="optimizer",
+        bind="query-params",
+        required=True,
+    )
+    lr = st.select_slider(
+        _("Learning rate"),
+        LR_OPTIONS,
+        value=DEFAULTS["lr"],
+        format_func=_g,
+        key="lr",
+        bind="query-params",
+    )
+    epochs = whole_number_input(st, _("Epochs"), 1, EPOCHS_MAX, EPOCHS_DEFAULT, 100, "epochs")
+    batch = st.select_slider(
+        _("Batch size"),
+        BATCH_OPTIONS,
+        value="full",
+        format_func=str,
+        key="batch",
+        bind="query-params",
+        help=_("full: one step per epoch on all training points; smaller: mini-batches."),
+    )
+    with st.expander(_("Initialisation and L2")):
+        init = st.selectbox(
+            _("Initialisation"),
+            INITS,
+            key="init",
+            bind="query-params",
+            help=_(
+                "Standard deviation of the initial weights: xavier √(2/(fan_in+fan_out)), "
+                "he √(2/fan_in), lecun √(1/fan_in), normal 1; times the scale below."
+            ),
+        )
+        iscale = st.slider(
+            _("Scale"), ISCALE_MIN, ISCALE_MAX, 1.0, 0.1, key="iscale", bind="query-params"
+        )
+        l2 = st.select_slider(
+            _("L2 penalty"), L2_OPTIONS, value=0.0, format_func=_g, key="l2", bind="query-params"
+        )
+
+dataset = dataset or DEFAULTS["dataset"]
+optimizer = optimizer or "adam"
+init = init or INITS[0]
+widths = [int(width)] * int(layers)
+if neck:
+    widths[-1] = 2
+# The user's formula goes in as an object, registry entries by id.
+act_objects = [controls.activation_of(a) if a == custom.CUSTOM else a for a in acts]
+hidden = tuple(LayerSpec(w, a, p) for w, a, p in zip(widths, act_objects, params, strict=True))
+config = TrainConfig(
+    hidden=hidden,
+    init=init,
+    init_scale=float(iscale),
+    optimizer=optimizer,
+    lr=float(lr),
+    l2=float(l2),
+    batch_size=None if batch == "full" else int(batch),
+    epochs=int(epochs),
+    seed=int(seed),
+)
+data_key = (dataset, int(n), float(noise), int(seed))
+run_key = (
+    data_key,
+    tuple(
+        (w, a if isinstance(a, str) else ("custom", a.text, a.ranges), tuple(sorted(p.items())))
+        for w, a, p in zip(widths, act_objects, params, strict=True)
+    ),
+    init,
+    float(iscale),
+    optimizer,
+    float(lr),
+    float(l2),
+    str(batch),
+    int(epochs),
+)
+data = dataset_of(*data_key)
+template = MLP.from_config(config)  # the initial network; snapshots give it their weights
+results = _results()
+run = results.get(run_key)
+if run is not None:
+    results.move_to_end(run_key)
+estimate = estimated_seconds(config, len(data.y_train))
+
+
+# --- the replay: input plane and hidden space ---
+
+with controls_col:
+    st.divider()
+    st.markdown(_("**Hidden space**"))
+    view = st.selectbox(
+        _("Layer shown"),
+        list(range(1, int(layers) + 1)),
+        index=None,
+        placeholder=_("the last ({k})").format(k=int(layers)),
+        key="view",
+        bind="query-params",
+        help=_("The hidden layer whose space is drawn on the right."),
+    )
+    layer = (view or int(layers)) - 1
+    units = (0, 1)
+    if widths[layer] > 2:
+        unit_cols = st.columns(2)
+        unit_options = list(range(1, widths[layer] + 1))
+        u1 = unit_cols[0].selectbox(
+            _("Unit on x"), unit_options, index=0, key="u1", bind="query-params"
+        )
+        u2 = unit_cols[1].selectbox(
+            _("Unit on y"), unit_options, index=1, key="u2", bind="query-params"
+        )
+        units = (int(u1 or 1) - 1, int(u2 or 2) - 1)  # None: an empty link value
+
+points = np.concatenate((data.x_train, data.x_test))
+labels = np.concatenate((data.y_train, data.y_test))
+is_test = np.arange(len(points)) >= len(data.x_train)
+shown_idx = np.array(charts.spread_indices(len(points), HIDDEN_POINTS))
+lim = charts.plane_limits(points[shown_idx])
+plane = charts.Plane(data.x_train, data.y_train, data.x_test, data.y_test, lim, lim)
+if widths[layer] == 2:
+    hidden_title = _("Hidden layer {k} ({act})").format(k=layer + 1, act=acts[layer])
+    axes = (f"h{layer + 1}[1]", f"h{layer + 1}[2]")
+else:
+    hidden_title = _("Hidden layer {k} ({act}): units {a} and {b} of {w}").format(
+        k=layer + 1, act=acts[layer], a=units[0] + 1, b=units[1] + 1, w=widths[layer]
+    )
+    axes = (f"h{layer + 1}[{units[0] + 1}]", f"h{layer + 1}[{units[1] + 1}]")
+
+
+def live_figure(epoch: int, model: MLP):
+    """The network being trained, one frame and fewer points (see LIVE_POINTS)."""
+    train_idx = charts.spread_indices(len(data.y_train), LIVE_POINTS)
+    test_idx = charts.spread_indices(len(data.y_test), LIVE_POINTS // 3)
+    small = charts.Plane(
+        data.x_train[train_idx],
+        data.y_train[train_idx],
+        data.x_test[test_idx],
+        data.y_test[test_idx],
+        lim,
+        lim,
+    )
+    shown = np.array(charts.spread_indices(len(points), LIVE_POINTS))
+    frames = charts.replay_frames(
+        [(epoch, model)], points[shown], xlim=lim, ylim=lim, layer=layer, units=units
+    )
+    return charts.replay_figure(
+        frames, small, labels[shown], is_test[shown], hidden_title=hidden_title, hidden_axes=axes
+    )
+
+
+# --- training ---
+
+
+def _metric_values(hist: History) -> dict[str, float]:
+    return {
+        "train": float(hist.train_acc[-1]),
+        "test": float(hist.test_acc[-1]),
+        "loss": float(hist.loss[-1]),
+        "dead": int(hist.dead_units[-1]),
+    }
+
+
+def show_metrics(cells: list, values: dict[str, float] | None, before: dict | None = None) -> None:
+    """Train/test accuracy, loss and dead units in four cells (deltas against ``before``)."""
+    total = sum(widths)
+
+    def delta(name: str, scale: float = 100.0, unit: str = " pp") -> str | None:
+        if before is None or values is None or not np.isfinite(before[name] - values[name]):
+            return None
+        d = (values[name] - before[name]) * scale
+        return None if abs(d) < 0.05 else f"{d:+.1f}{unit}"
+
+    dash = "—"
+    cells[0].metric(
+        _("train accuracy"),
+        dash if values is None else f"{values['train']:.1%}",
+        delta=delta("train"),
+    )
+    cells[1].metric(
+        _("test accuracy"),
+        dash if values is None else f"{values['test']:.1%}",
+        delta=delta("test"),
+        help=_("On the hollow points, which training never sees."),
+    )
+    cells[2].metric(
+        _("loss"),
+        dash if values is None else f"{values['loss']:.4g}",
+        delta=delta("loss", 1.0, ""),
+        delta_color="inverse",
+        help=_("Mean binary cross-entropy on the training points (plus the L2 penalty)."),
+    )
+    cells[3].metric(
+        _("dead units"),
+        dash if values is None else f"{values['dead']} / {total}",
+        help=_(
+            "Hidden units whose derivative f′ is 0 on every training point: they pass no "
+            "gradient and no longer learn (dying ReLU)."
+        ),
+    )
+
+
+def train_live(ui: SimpleNamespace) -> SimpleNamespace:
+    """Train ``config`` with a live progress bar, metrics, picture and loss chart; keep each partial
+    result in the session so that an interrupted run (Stop) shows what it had learned."""
+    st.session_state[STOP_KEY] = False
+    start = time.perf_counter()
+    last_draw, last_picture = [0.0], [0.0]
+
+    def keep(hist: History, complete: bool) -> SimpleNamespace:
+        _epoch, w, b = hist.snapshots[-1]
+        kept = SimpleNamespace(
+            model=template.with_weights(w, b),
+            history=hist,
+            complete=complete,
+            seconds=time.perf_counter() - start,
+        )
+        results[run_key] = kept
+        results.move_to_end(run_key)
+        while len(results) > MAX_RESULTS:
+            results.popitem(last=False)
+        return kept
+
+    def callback(epoch: int, hist: History) -> None:
+        kept = keep(hist, complete=False)
+        now = time.perf_counter()
+        if now - last_draw[0] < LIVE_EVERY:
+            return
+        last_draw[0] = now
+        ui.progress.progress(
+            epoch / config.epochs,
+            text=_("Epoch {e} of {n}").format(e=epoch, n=config.epochs),
+        )
+        show_metrics(ui.metrics, _metric_values(hist))
+        ui.curves.plotly_chart(
+            charts.training_figure(hist, config.epochs), theme=None, config={"displaylogo": False}
+        )
+        if now - last_picture[0] >= LIVE_PICTURE_EVERY:
+            last_picture[0] = now
+            figure = live_figure(hist.snapshots[-1][0], kept.model)
+            ui.replay.plotly_chart(figure, theme=None, config={"displaylogo": False})
+
+    model, hist = train(
+        data, config, callback, should_stop=lambda: bool(st.session_state.get(STOP_KEY))
+    )
+    kept = keep(hist, complete=not hist.stopped)
+    kept.model = model
+    return kept
+
+
+with main_col:
+    button_cols = st.columns([1, 1, 3], vertical_alignment="center")
+    button_cols[0].button(
+        _("Train"),
+        key="train",
+        on_click=_request,
+        args=(TRAIN_KEY,),
+        type="primary",
+        icon=":material/play_arrow:",
+        width="stretch",
+    )
+    clicked = bool(st.session_state.pop(TRAIN_KEY, False))
+    training_now = clicked or (run is None and estimate <= AUTO_SECONDS)
+    button_cols[1].button(
+        _("Stop"),
+        key="stop",
+        on_click=_request,
+        args=(STOP_KEY,),
+        disabled=not training_now,
+        icon=":material/stop:",
+        width="stretch",
+        help=_("Stops training and keeps what the network has learned so far."),
+    )
+    status = button_cols[2].empty()
+    progress = st.empty()
+    metric_cells = [c.empty() for c in st.columns(4)]
+    replay_slot = st.empty()
+    notes = st.container()
+    curves_col, grads_col = st.columns(2, gap="medium")
+    curves_slot = curves_col.empty()
+
+    if training_now:
+        ui = SimpleNamespace(
+            progress=progress, metrics=metric_cells, replay=replay_slot, curves=curves_slot
+        )
+        run = train_live(ui)
+    progress.empty()
+
+    # Deltas compare with the last different configuration shown in this session.
+    shown = st.session_state.get(SHOWN_KEY)
+    values = _metric_values(run.history) if run is not None and run.history.n_epochs else None
+    before = None
+    if shown is not None and values is not None:
+        before = shown["values"] if shown["key"] != run_key else shown["before"]
+    if values is not None:
+        st.session_state[SHOWN_KEY] = {"key": run_key, "values": values, "before": before}
+    show_metrics(metric_cells, values, before)
+
+    if run is None:
+        status.info(
+            _(
+                "This setting takes about {s:.0f} s to train, so it does not start by itself: "
+                "press Train. Below: the network before training."
+            ).format(s=max(estimate, 1.0)),
+            icon=":material/hourglass_empty:",
+        )
+    else:
+        hist = run.history
+        if hist.diverged:
+            status.warning(
+                _(
+                    "Training diverged at epoch {e} (the loss is no longer a number): lower "
+                    "the learning rate."
+                ).format(e=hist.n_epochs),
+                icon=":material/warning:",
+            )
+        elif not run.complete:
+            status.warning(
+                _(
+                    "Stopped at epoch {e} of {n}; the pictures show the last snapshot. Press "
+                    "Train to run it again."
+                ).format(e=hist.n_epochs, n=config.epochs),
+                icon=":material/pause:",
+            )
+        else:
+            status.caption(
+                _("Trained {n} epochs in {s:.2f} s.").format(n=hist.n_epochs, s=run.seconds)
+            )
+
+
+# --- the replay: input plane and hidden space ---
+
+if run is None:
+    done, models = 0, [(0, template)]
+else:
+    snaps = run.history.snapshots
+    done = run.history.n_epochs
+    models = [
+        (snaps[i][0], template.with_weights(snaps[i][1], snaps[i][2]))
+        for i in charts.spread_indices(len(snaps), REPLAY_FRAMES)
+    ]
+frames = replay_of(run_key, done, layer, units, models, points[shown_idx])
+
+with replay_slot.container():
+    fig = charts.replay_figure(
+        frames,
+        plane,
+        labels[shown_idx],
+        is_test[shown_idx],
+        hidden_title=hidden_title,
+        hidden_axes=axes,
+    )
+    show_chart(
+        fig,
+        _("train {dataset} {act}").format(dataset=dataset, act="-".join(acts)),
+        lambda: charts.replay_table(frames[-1], plane, labels[shown_idx]),
+        key="train-replay",
+    )
+
+linear = all(a == "identity" for a in acts)
+with notes:
+    last_layer = layer == len(widths) - 1
+    if linear:
+        st.info(
+            _(
+                "Every activation is the identity, so the whole stack is one affine map: "
+                "W₃(W₂(W₁x + b₁) + b₂) + b₃ = W′x + b′. The network computes p = σ(w′·x + b′), "
+                "whose boundary is a single straight line however many layers it has and however "
+                "long it trains. XOR and circles need a bent boundary, so accuracy stays near "
+                "chance. On the right, the grid stays a grid of straight parallel lines: linear "
+                "layers only rotate, stretch and shift the plane."
+            ),
+            icon=":material/straighten:",
+        )
+        if run is not None:  # the trained network's single line
+            w_total, b_total = compose_linear(
+                [(w.T, b) for w, b in zip(run.model.weights, run.model.biases, strict=True)]
+            )
+            st.latex(
+                rf"w' = ({w_total[0, 0]:.4g},\ {w_total[0, 1]:.4g}),\quad b' = {b_total[0]:.4g}"
+            )
+    elif widths[layer] == 2 and last_layer:
+        st.caption(
+            _(
+                "Right: the last hidden layer. The output unit is only p = σ(w·h + b), so its "
+                "boundary there is the straight black line; the network's layers have bent the "
+                "plane (the grey grid) until that line separates the classes. Mapped back to the "
+                "input plane, the line becomes the curved boundary on the left."
+            )
+        )
+    elif widths[layer] == 2:
+        st.caption(
+            _(
+                "Right: hidden layer {k}. The boundary here is still curved, because the layers "
+                "after it bend the plane further; only in the last hidden layer is it straight."
+            ).format(k=layer + 1)
+        )
+    else:
+        st.caption(
+            _(
+                "Layer {k} has {w} units, so its space has {w} dimensions: the picture shows two "
+                "of them, and the output's boundary there is a flat {d}-dimensional surface that "
+                "no 2-D view shows as a line. Turn on “2-unit last layer” to see it."
+            ).format(k=layer + 1, w=widths[layer], d=widths[layer] - 1)
+        )
+
+
+# --- training curves and gradient norms ---
+
+if run is not None and run.history.n_epochs:
+    hist = run.history
+    with curves_slot.container():
+        show_chart(
+            charts.training_figure(hist, config.epochs),
+            _("training curves"),
+            lambda: charts.training_table(hist),
+            key="train-curves",
+        )
+    names_by_layer = charts.layer_names(acts)
+    with grads_col:
+        show_chart(
+            charts.grad_norm_figure(hist, names_by_layer),
+            _("gradient norms"),
+            lambda: charts.grad_norm_table(hist, names_by_layer),
+            key="train-grads",
+        )
+        st.caption(
+            _(
+                "The size of each layer's gradient ‖∂L/∂W‖ during training (log scale). A layer "
+                "whose curve sinks far below the others learns slowly (vanishing gradients); a "
+                "gap means the gradient was exactly 0."
+            )
+        )

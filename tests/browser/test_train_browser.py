@@ -1,0 +1,85 @@
+"""The Train page in a real browser: Train and Stop, the metrics they update, the replay slider
+that scrubs in the browser, and a clean console."""
+
+from __future__ import annotations
+
+import re
+
+from browserkit import IDLE, wait_idle
+
+# Estimated just over the page's automatic-training budget (so it waits for Train), yet it
+# trains in about a second: 1500 epochs of 2-8-2-1 on 1500 points, full batch.
+SMALL = "/train?n=2000&epochs=1500"
+# Long enough to press Stop in the middle: mini-batches on a wider network.
+LONG = "/train?n=2000&epochs=5000&width=16&neck=false&batch=64"
+METRIC = "[data-testid='stMetricValue']"
+# The replay slider's current value ("epoch 300"), drawn by Plotly above the slider.
+SLIDER_VALUE = "document.querySelector('.js-plotly-plot .slider-group > .slider-label').textContent"
+
+
+def metric_texts(page) -> list[str]:
+    return [t.strip() for t in page.locator(f"[data-testid='stMain'] {METRIC}").all_inner_texts()]
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    wait_idle(page)
+
+
+def test_train_updates_the_metrics_and_the_replay_scrubs_in_the_browser(page, app_url):
+    open_page(page, app_url + SMALL)
+    assert metric_texts(page) == ["—"] * 4
+    assert "press Train" in page.locator("[data-testid='stAlert']").first.inner_text()
+
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function(
+        """(sel) => {
+            const v = document.querySelector("[data-testid='stMain'] " + sel);
+            return v && v.innerText.trim().endsWith('%');
+        }""",
+        arg=METRIC,
+        timeout=60_000,
+    )
+    wait_idle(page, timeout=60_000)
+    page.wait_for_selector("text=Trained 1500 epochs", timeout=30_000)
+    train_acc, test_acc, loss, dead = metric_texts(page)
+    assert re.fullmatch(r"\d{1,3}\.\d%", train_acc) and re.fullmatch(r"\d{1,3}\.\d%", test_acc)
+    assert float(train_acc[:-1]) > 50.0 and float(loss) > 0.0
+    assert dead.endswith("/ 10")
+    # The link still holds the view (whole numbers stay whole in the address bar).
+    assert re.search(r"[?&]n=2000(&|$)", page.url) and re.search(r"[?&]epochs=1500(&|$)", page.url)
+
+    # The replay: Plotly frames, so the slider scrubs without a server round trip.
+    replay = "document.querySelector('.js-plotly-plot')"
+    frames = page.evaluate(f"() => {replay}._transitionData._frames.length")
+    assert frames > 20
+    last_z = page.evaluate(f"() => JSON.stringify({replay}._fullData[0].z)")
+    rail = page.locator(".js-plotly-plot .slider-rail-touch-rect").first
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the first step: epoch 0
+    page.wait_for_function(f"() => {SLIDER_VALUE} === 'epoch 0'", timeout=10_000)
+    page.wait_for_function(
+        f"(z) => JSON.stringify({replay}._fullData[0].z) !== z", arg=last_z, timeout=10_000
+    )
+    assert page.locator(IDLE).count() == 1  # no rerun: the browser did it alone
+
+    assert page.console.errors() == []
+
+
+def test_stop_keeps_what_the_network_has_learned(page, app_url):
+    open_page(page, app_url + LONG)
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("[data-testid='stProgress']", timeout=60_000)
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_selector("text=/Stopped at epoch \\d+ of 5000/", timeout=90_000)
+    wait_idle(page, timeout=60_000)
+    values = metric_texts(page)
+    assert values[0].endswith("%") and values[3].endswith("/ 32")
+    # The replay holds the epochs trained before the stop.
+    stopped_at = int(re.search(r"Stopped at epoch (\d+)", page.inner_text("body"))[1])
+    assert 0 < stopped_at < 5000
+    label = page.evaluate(f"() => {SLIDER_VALUE}")
+    assert int(label.split()[-1]) <= stopped_at
+    assert page.console.errors() == []

@@ -1,0 +1,228 @@
+"""Figure builders of the Train page: valid Plotly (they skip validation for speed), and the
+plotted data is the network's: probability maps, hidden-space pictures, replay frames, curves."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from activations.clouds import make_dataset
+from activations.nn import MLP, LayerSpec, TrainConfig, train, xor_by_hand
+from charts import export
+from charts import train as tc
+
+
+def valid(fig: go.Figure) -> dict:
+    """Validate like plotly's constructor would, and return the figure as a dict."""
+    return go.Figure(fig.to_dict()).to_dict()
+
+
+def arr(value) -> np.ndarray:
+    """A trace's array, decoded from plotly's typed-array JSON ({"dtype", "bdata", "shape"})."""
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.asarray(value, dtype=float)
+
+
+def models_of(model: MLP, history, limit: int = 5) -> list[tuple[int, MLP]]:
+    snaps = history.snapshots
+    return [
+        (snaps[i][0], model.with_weights(snaps[i][1], snaps[i][2]))
+        for i in tc.spread_indices(len(snaps), limit)
+    ]
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return make_dataset("xor", 80, 0.05, seed=1)
+
+
+@pytest.fixture(scope="module")
+def neck_run(xor):
+    """2-6-2-1 tanh: the last hidden layer has width 2 (the boundary is a line there)."""
+    config = TrainConfig(hidden=(LayerSpec(6, "tanh"), LayerSpec(2, "tanh")), epochs=60, seed=2)
+    return train(xor, config)
+
+
+@pytest.fixture(scope="module")
+def wide_run(xor):
+    """2-2-5-1 relu: an inner layer of width 2, a last layer of width 5."""
+    config = TrainConfig(hidden=(LayerSpec(2, "relu"), LayerSpec(5, "relu")), epochs=30, seed=3)
+    return train(xor, config)
+
+
+def plane_of(data) -> tc.Plane:
+    lim = tc.plane_limits(np.concatenate((data.x_train, data.x_test)))
+    return tc.Plane(data.x_train, data.y_train, data.x_test, data.y_test, lim, lim)
+
+
+def test_spread_indices_keep_ends_and_limit():
+    assert tc.spread_indices(5, 10) == [0, 1, 2, 3, 4]
+    picked = tc.spread_indices(101, 41)
+    assert picked[0] == 0 and picked[-1] == 100 and len(picked) == 41
+    assert picked == sorted(set(picked))
+    gaps = np.diff(picked)
+    assert gaps.min() >= 2 and gaps.max() <= 3  # evenly spread
+
+
+def test_plane_limits_are_symmetric_and_hold_every_point():
+    pts = np.array([[0.2, -1.7], [1.1, 0.3]])
+    lo, hi = tc.plane_limits(pts)
+    assert lo == -hi and hi > 1.7
+    assert tc.plane_limits(np.array([[0.1, 0.1]])) == (-1.15, 1.15)  # at least [-1, 1]
+    assert tc.plane_limits(np.array([[np.nan, np.inf]])) == (-1.15, 1.15)
+
+
+def test_replay_frames_last_layer_of_width_two(xor, neck_run):
+    model, history = neck_run
+    models = models_of(model, history)
+    pts = np.concatenate((xor.x_train, xor.x_test))
+    frames = tc.replay_frames(
+        models, pts, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), resolution=32, line_samples=21
+    )
+    assert [f.epoch for f in frames] == [m[0] for m in models]
+    last = frames[-1]
+    assert last.prob.shape == (32, 32) and last.prob.dtype == np.float32
+    np.testing.assert_allclose(
+        last.prob[5, 7], model.predict_proba([[last.xs[7], last.ys[5]]])[0], rtol=1e-5
+    )
+    h = last.hidden
+    assert h.points.shape == (len(pts), 2) and h.lines.shape == (22, 21, 2)
+    np.testing.assert_allclose(h.points, model.hidden(pts, -1), rtol=1e-5, atol=1e-6)
+    # Every mapped point and line lies inside the hidden axes' limits.
+    for values, (lo, hi) in ((h.lines[..., 0], h.xlim), (h.lines[..., 1], h.ylim)):
+        assert lo <= values.min() and values.max() <= hi
+    # The output's boundary is the straight line w·h + b = 0: p = 0.5 on it.
+    assert h.boundary is not None and h.boundary.shape == (2, 2)
+    p = model.forward_from(h.boundary, -1)
+    np.testing.assert_allclose(p, 0.5, atol=1e-9)
+    assert h.prob.shape == (32, 32) and len(h.xs) == 32
+
+
+def test_replay_frames_wide_and_inner_layers(xor, wide_run):
+    model, history = wide_run
+    pts = xor.x_train[:30]
+    models = models_of(model, history, limit=3)
+    wide = tc.replay_frames(models, pts, xlim=(-2, 2), ylim=(-2, 2), layer=1, units=(4, 2))
+    h = wide[-1].hidden
+    np.testing.assert_allclose(h.points, model.hidden(pts, 1)[:, [4, 2]], rtol=1e-5, atol=1e-6)
+    assert h.prob is None and h.boundary is None  # 5 units: no plane to draw p on
+    inner = tc.replay_frames(models, pts, xlim=(-2, 2), ylim=(-2, 2), layer=0)
+    h = inner[-1].hidden
+    assert h.prob is not None and h.boundary is None  # curved there: later layers still bend
+    np.testing.assert_allclose(h.points, model.hidden(pts, 0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("which", ["neck", "wide"])
+def test_replay_figure_is_valid_and_animates_both_views(which, xor, neck_run, wide_run):
+    model, history = neck_run if which == "neck" else wide_run
+    pts = np.concatenate((xor.x_train, xor.x_test))
+    frames = tc.replay_frames(
+        models_of(model, history), pts, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), resolution=24
+    )
+    labels = np.concatenate((xor.y_train, xor.y_test))
+    is_test = np.arange(len(pts)) >= len(xor.y_train)
+    fig = valid(tc.replay_figure(frames, plane_of(xor), labels, is_test, hidden_title="layer"))
+    assert len(fig["frames"]) == len(frames) == len(fig["layout"]["sliders"][0]["steps"])
+    assert fig["layout"]["sliders"][0]["active"] == len(frames) - 1  # opens on the result
+    contour = fig["data"][0]
+    assert contour["type"] == "contour" and contour["contours"]["start"] == 0.5
+    np.testing.assert_array_equal(arr(contour["z"]), frames[-1].prob)  # the last frame's map
+    # Train points filled, test points hollow, by class.
+    names = [t.get("name") for t in fig["data"][1:5]]
+    assert names == ["class 0 train", "class 1 train", "class 0 test", "class 1 test"]
+    assert fig["data"][3]["marker"]["symbol"] == "circle-open"
+    assert len(arr(fig["data"][1]["x"])) == int(np.sum(xor.y_train == 0))
+    # Each frame moves the input map and every hidden trace, and rescales the hidden axes.
+    first = fig["frames"][0]
+    assert first["traces"][0] == 0 and len(first["traces"]) == len(first["data"])
+    np.testing.assert_array_equal(arr(first["data"][0]["z"]), frames[0].prob)
+    assert first["layout"]["xaxis2"]["range"] == list(frames[0].hidden.xlim)
+    points_trace = fig["data"][first["traces"][-1 if which == "wide" else -2]]
+    np.testing.assert_allclose(arr(points_trace["x"]), frames[-1].hidden.points[:, 0], rtol=1e-6)
+    kinds = [fig["data"][i]["type"] for i in first["traces"]]
+    if which == "neck":
+        assert kinds == ["contour", "contour", "scatter", "scatter", "scatter"]
+        boundary = fig["data"][first["traces"][-1]]
+        np.testing.assert_allclose(boundary["x"], frames[-1].hidden.boundary[:, 0])
+    else:
+        assert kinds == ["contour", "scatter", "scatter"]
+
+
+def test_single_frame_and_a_diverged_network(xor, neck_run):
+    model, _ = neck_run
+    broken = model.with_weights(
+        [np.full_like(w, np.nan) for w in model.weights], [b.copy() for b in model.biases]
+    )
+    frames = tc.replay_frames([(7, broken)], xor.x_train, xlim=(-1, 1), ylim=(-1, 1))
+    fig = valid(
+        tc.replay_figure(
+            frames,
+            plane_of(xor),
+            xor.y_train,
+            np.zeros(len(xor.y_train), bool),
+            hidden_title="h",
+        )
+    )
+    assert not fig.get("frames") and "sliders" not in fig["layout"]
+    assert np.all(arr(fig["data"][0]["z"]) == 0.5)  # NaN shows as undecided
+    assert frames[0].hidden.xlim == (-1.0, 1.0)
+
+
+def test_replay_table_exports_the_plotted_data(xor, neck_run):
+    model, history = neck_run
+    frames = tc.replay_frames(models_of(model, history, 2), xor.x_test, xlim=(-1, 1), ylim=(-1, 1))
+    table = tc.replay_table(frames[-1], plane_of(xor), xor.y_test)
+    assert len(table["grid x1"]) == 56 * 56 == len(table["grid P(class 1)"])
+    assert len(table["point h_a"]) == len(xor.y_test)
+    assert len(table["data split"]) == len(xor.y_train) + len(xor.y_test)
+    rows = list(csv.reader(io.StringIO(export.to_csv(table).decode())))
+    assert rows[0][:3] == ["grid x1", "grid x2", "grid P(class 1)"] and len(rows) == 56 * 56 + 1
+
+
+def test_training_and_gradient_figures(neck_run):
+    _, history = neck_run
+    fig = valid(tc.training_figure(history, 100))
+    assert fig["layout"]["xaxis"]["range"] == [0, 100]  # grows into the whole run when live
+    losses = [t for t in fig["data"] if t["yaxis"] == "y"]
+    np.testing.assert_allclose(arr(losses[0]["y"]), history.loss)
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    names = tc.layer_names(["tanh", "tanh"])
+    assert names == ["layer 1 (tanh)", "layer 2 (tanh)", "output"]
+    grads = valid(tc.grad_norm_figure(history, names))
+    assert [t["name"] for t in grads["data"]] == names
+    np.testing.assert_allclose(arr(grads["data"][2]["y"]), history.grad_norm[:, 2])
+    with pytest.raises(ValueError):
+        tc.grad_norm_figure(history, names[:2])
+    table = tc.grad_norm_table(history, names)
+    assert list(table) == ["epoch", *[f"||dL/dW|| {n}" for n in names]]
+    assert len(tc.training_table(history)["train accuracy"]) == history.n_epochs
+
+
+def test_zero_gradients_leave_gaps_on_the_log_axis(neck_run):
+    _, history = neck_run
+    flat = type(history)(**{**history.__dict__, "grad_norm": history.grad_norm * 0.0})
+    fig = valid(tc.grad_norm_figure(flat, tc.layer_names(["step", "step"])))
+    assert all(np.isnan(arr(t["y"])).all() for t in fig["data"])
+    assert "dtick" not in fig["layout"]["yaxis"]  # nothing spans a decade: plotly's own ticks
+
+
+def test_xor_by_hand_figure_and_truth_table():
+    net = xor_by_hand()
+    table = tc.hand_table(net)
+    np.testing.assert_array_equal(table["y"], table["x1"] ^ table["x2"])
+    np.testing.assert_array_equal(table["h"], table["x1"] & table["x2"])
+    fig = valid(tc.hand_figure(net))
+    regions = arr(fig["data"][0]["z"])
+    assert set(np.unique(regions)) == {0.0, 1.0}
+    # In the feature space the four inputs sit on the right side of s − 2h − 0.5 = 0.
+    feats = arr(fig["data"][4]["x"]), arr(fig["data"][4]["y"])
+    side = feats[0] - 2 * feats[1] - 0.5
+    np.testing.assert_array_equal(side > 0, table["y"] == 1)
