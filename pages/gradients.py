@@ -189,7 +189,7 @@ def depth_section() -> None:
         gain = st.slider(
             _("Gain"), GAIN_MIN, GAIN_MAX, 1.0, step=0.05, key="gain", bind="query-params"
         )
-        seed = st.number_input(_("Seed"), 0, SEED_MAX, 0, step=1, key="seed", bind="query-params")
+        seed = controls.whole_number_input(st, _("Seed"), 0, SEED_MAX, 0, 1, "seed")
         params: dict[str, dict[str, float]] = {}
         with_params = [a for a in acts if activations.get(a).params]
         if with_params:
@@ -278,7 +278,7 @@ def dying_section() -> None:
             bind="query-params",
             help=_("A negative bias starts units below zero: a bad initialisation."),
         )
-        seed = st.number_input(_("Seed"), 0, SEED_MAX, 0, step=1, key="dseed", bind="query-params")
+        seed = controls.whole_number_input(st, _("Seed"), 0, SEED_MAX, 0, 1, "dseed")
     results = [
         run_dying(a, float(lr), init, float(bias), int(seed)) for a in ("relu", "leaky_relu")
     ]
@@ -336,7 +336,7 @@ def zigzag_section() -> None:
             key="zsteps",
             bind="query-params",
         )
-        seed = st.number_input(_("Seed"), 0, SEED_MAX, 0, step=1, key="zseed", bind="query-params")
+        seed = controls.whole_number_input(st, _("Seed"), 0, SEED_MAX, 0, 1, "zseed")
     results = [run_zigzag(kind, float(lr), int(steps), int(seed)) for kind in ZIGZAG_KINDS]
     titles = [_("all-positive inputs (sigmoid)"), _("zero-centred inputs (tanh)")]
     short = [_("Steps, positive inputs"), _("Steps, centred inputs")]

@@ -18,7 +18,7 @@ from activations.softmax_maps import (
 )
 from charts import softmax as charts
 from i18n import _
-from ui import shell, urlstate
+from ui import controls, shell, urlstate
 from ui.export import show_chart
 
 shell.ensure_entrypoint()
@@ -281,9 +281,7 @@ def maxout_section() -> None:
     )
     controls_cols = st.columns([1, 1, 2])
     k = controls_cols[0].slider(_("Pieces k"), 1, K_MAX, 3, key="k", bind="query-params")
-    seed = controls_cols[1].number_input(
-        _("Seed"), 0, SEED_MAX, 0, step=1, key="mseed", bind="query-params"
-    )
+    seed = controls.whole_number_input(controls_cols[1], _("Seed"), 0, SEED_MAX, 0, 1, "mseed")
     kind = controls_cols[2].selectbox(
         _("Point cloud to warp"), CLOUD_KINDS, index=2, key="mcloud", bind="query-params"
     )

@@ -122,29 +122,6 @@ urlstate.report(
 )
 
 
-def whole_number_input(
-    container, label: str, lo: int, hi: int, default: int, step: int, key: str, **kwargs
-) -> int:
-    """A number input for a whole number, bound to the URL.
-
-    It holds a float shown without decimals: Streamlit 1.67's integer ``number_input`` raises
-    OverflowError on an infinite link value (e.g. ``n=1e400``) instead of ignoring it, while
-    the float one falls back to its default (:func:`ui.urlstate.report` has already warned).
-    """
-    value = container.number_input(
-        label,
-        float(lo),
-        float(hi),
-        float(default),
-        step=float(step),
-        format="%.0f",
-        key=key,
-        bind="query-params",
-        **kwargs,
-    )
-    return round(value)
-
-
 # --- cached computations (small hashable keys only) ---
 
 
@@ -279,8 +256,8 @@ with controls_col:
         help=_("Two classes in the plane; a quarter of the points are held out as a test set."),
     )
     n_col, seed_col = st.columns(2)
-    n = whole_number_input(n_col, _("Points"), N_MIN, N_MAX, N_DEFAULT, 50, "n")
-    seed = whole_number_input(
+    n = controls.whole_number_input(n_col, _("Points"), N_MIN, N_MAX, N_DEFAULT, 50, "n")
+    seed = controls.whole_number_input(
         seed_col,
         _("Seed"),
         0,
@@ -375,7 +352,9 @@ with controls_col:
         key="lr",
         bind="query-params",
     )
-    epochs = whole_number_input(st, _("Epochs"), 1, EPOCHS_MAX, EPOCHS_DEFAULT, 100, "epochs")
+    epochs = controls.whole_number_input(
+        st, _("Epochs"), 1, EPOCHS_MAX, EPOCHS_DEFAULT, 100, "epochs"
+    )
     batch = st.select_slider(
         _("Batch size"),
         BATCH_OPTIONS,

@@ -113,3 +113,26 @@ def slot_label(slot: str, params: dict[str, float]) -> str:
         return act.label
     inner = ", ".join(f"{k}={v:g}" for k, v in shown.items())
     return f"{act.label} ({inner})"
+
+
+def whole_number_input(
+    container, label: str, lo: int, hi: int, default: int, step: int, key: str, **kwargs
+) -> int:
+    """A number input for a whole number, bound to the URL.
+
+    It holds a float shown without decimals: Streamlit 1.67's integer ``number_input`` raises
+    OverflowError on an infinite link value (e.g. ``n=1e400``) instead of ignoring it, while
+    the float one falls back to its default (:func:`ui.urlstate.report` has already warned).
+    """
+    value = container.number_input(
+        label,
+        float(lo),
+        float(hi),
+        float(default),
+        step=float(step),
+        format="%.0f",
+        key=key,
+        bind="query-params",
+        **kwargs,
+    )
+    return round(value)

@@ -10,17 +10,20 @@ import i18n
 LANG_KEY = "lang"
 
 
-def ensure_entrypoint() -> None:
+def ensure_entrypoint(*, entrypoint: bool = False) -> None:
     """Make a deep link behave exactly like a click.
 
     Until some session has called ``st.navigation``, Streamlit (1.67) treats a ``pages/`` folder
     next to the entry point as a legacy multipage app: the first request after a server start,
-    e.g. ``/curves``, runs ``pages/curves.py`` directly and never runs ``app.py``. Turning the
-    legacy mode off and rerunning sends that same request through ``app.py``'s navigation.
+    e.g. ``/curves``, runs ``pages/curves.py`` directly and never runs ``app.py``. app.py calls
+    this with ``entrypoint=True`` and turns the legacy mode off (its own ``st.navigation`` then
+    takes over in the same run). A page that still finds the legacy mode on was run without
+    app.py, so it reruns: the rerun goes through app.py's navigation to the same page.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not entrypoint:
+            st.rerun()
 
 
 def _session_language() -> str | None:

@@ -93,14 +93,16 @@ def serve_app() -> Iterator[str]:
             server.kill()
             pytest.fail("streamlit did not start: " + (ROOT / log.name).read_text()[-2000:])
         time.sleep(0.3)
-    yield url
-    server.terminate()
     try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
-    Path(log.name).unlink(missing_ok=True)
+        yield url
+    finally:  # also on generator.close(): callers stop the server that way
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
 
 
 def launch_args() -> list[str]:
