@@ -15,7 +15,7 @@ st.set_page_config(
 # One BLAS thread per computation: on a small server, concurrent sessions share the cores
 # better, and OpenBLAS's own threads made the depth experiment 5-15x slower under load.
 threadpool_limits(1, user_api="blas")
-shell.ensure_entrypoint()
+shell.ensure_entrypoint(entrypoint=True)
 shell.language_selector()
 
 pages = [
@@ -24,6 +24,16 @@ pages = [
     ),
     st.Page("pages/curves.py", title=_("Curves"), icon=":material/show_chart:", url_path="curves"),
     st.Page("pages/warp.py", title=_("Warp"), icon=":material/transform:", url_path="warp"),
+    st.Page("pages/train.py", title=_("Train"), icon=":material/model_training:", url_path="train"),
+    st.Page(
+        "pages/gradients.py",
+        title=_("Gradients"),
+        icon=":material/trending_down:",
+        url_path="gradients",
+    ),
+    st.Page(
+        "pages/softmax.py", title=_("Softmax"), icon=":material/bar_chart:", url_path="softmax"
+    ),
 ]
 page = st.navigation(pages)
 custom.formula_box()
