@@ -61,11 +61,7 @@ slots = pick_col.multiselect(
     help=_("Type to search. Every activation in the library is here."),
 )
 with_params = sorted(
-    {
-        controls.slot_activation(s)
-        for s in slots
-        if controls.activation_of(s).params
-    }
+    {controls.slot_activation(s) for s in slots if controls.activation_of(s).params}
 )
 if with_params:
     with copy_col.popover(_("Compare two settings"), icon=":material/add:", width="stretch"):
