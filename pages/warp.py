@@ -1,0 +1,541 @@
+"""Warp: watch one layer f(W x + b) rotate, stretch, shift and fold a cloud of points."""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import streamlit as st
+
+import activations
+from activations import warp
+from activations.clouds import CLOUD_KINDS, Cloud, make_cloud
+from charts import warp as warp_charts
+from charts.theme import safe_filename
+from i18n import _
+from ui import controls, shell, urlstate
+from ui.export import show_chart
+
+shell.ensure_entrypoint()
+
+N_MIN, N_MAX, N_DEFAULT = 10, 200_000, 2_000
+SEED_MAX = 2**31 - 1
+MAX_LAYERS = 8
+MODES = ("preset", "random", "svd", "typed")
+ENTRY_KEYS = ("w11", "w12", "w21", "w22")
+BIAS_LIMIT = 3.0
+ANGLE_LIMIT = 180
+SIGMA_LIMIT = 3.0
+SCALE_MIN, SCALE_MAX = 0.1, 3.0
+EPS_OPTIONS = (0.0001, 0.001, 0.01, 0.1)
+STAGES_MAX_POINTS = 5_000  # per small-multiple panel; dots in a 200-px panel saturate long before
+DEFAULTS = {"act": "relu", "cloud": "square"}
+
+shell.header(
+    _("Warp"),
+    _(
+        "A layer computes f(W x + b). Follow a cloud of points through it: W rotates (Vᵀ), "
+        "scales the axes (Σ) and rotates again (U), b shifts, and only the activation f bends "
+        "the plane. Colours mark each point's starting quadrant (or class), so you can see "
+        "where f folds it. Press ▶ Play or drag the stage slider; it runs in your browser."
+    ),
+)
+
+names = activations.names()
+
+
+def _picked(key: str) -> str | None:
+    """The activation the URL (or the session) asks for under ``key``, if it is a real one."""
+    value = st.query_params.get(key) or st.session_state.get(key)
+    return value if value in names else None
+
+
+def _second_slot(act: str, act2: str | None) -> str | None:
+    """The compared activation's slot: a copy when it is the same activation, so its
+    parameters get their own sliders (leaky ReLU at two slopes)."""
+    if act2 is None:
+        return None
+    return f"{act2}~2" if act2 == act else act2
+
+
+slots_now = [_picked("act") or DEFAULTS["act"]]
+if (slot2_now := _second_slot(slots_now[0], _picked("act2"))) is not None:
+    slots_now.append(slot2_now)
+urlstate.report(
+    [
+        urlstate.choice("act", names),
+        urlstate.choice("act2", names),
+        urlstate.choice("cloud", CLOUD_KINDS),
+        urlstate.number("n", N_MIN, N_MAX, integer=True),
+        urlstate.number("seed", 0, SEED_MAX, integer=True),
+        urlstate.number("layers", 1, MAX_LAYERS, integer=True),
+        urlstate.choice("mode", MODES),
+        urlstate.number("wseed", 0, SEED_MAX, integer=True),
+        urlstate.number("wscale", SCALE_MIN, SCALE_MAX),
+        urlstate.number("theta", -ANGLE_LIMIT, ANGLE_LIMIT, integer=True),
+        urlstate.number("phi", -ANGLE_LIMIT, ANGLE_LIMIT, integer=True),
+        urlstate.number("s1", 0.0, SIGMA_LIMIT),
+        urlstate.number("s2", 0.0, SIGMA_LIMIT),
+        urlstate.flag("reflect"),
+        *[urlstate.number(key, -warp.MAX_ENTRY, warp.MAX_ENTRY) for key in ENTRY_KEYS],
+        urlstate.number("b1", -BIAS_LIMIT, BIAS_LIMIT),
+        urlstate.number("b2", -BIAS_LIMIT, BIAS_LIMIT),
+        urlstate.flag("area"),
+        urlstate.flag("sat"),
+        urlstate.choice("eps", [str(e) for e in EPS_OPTIONS]),
+        *controls.param_rules(slots_now),
+    ]
+)
+
+
+# --- cached computations (small hashable keys only) ---
+
+
+class Setup(NamedTuple):
+    """The cloud and the chosen layer: everything but the activation (a small cache key)."""
+
+    kind: str
+    n: int
+    seed: int
+    matrix: tuple[float, float, float, float]
+    bias: tuple[float, float]
+
+    @property
+    def w(self) -> np.ndarray:
+        return np.reshape(self.matrix, (2, 2))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cloud_of(kind: str, n: int, seed: int) -> Cloud:
+    return make_cloud(kind, n, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def layer_of(
+    setup: Setup,
+    act: str,
+    params: tuple[tuple[str, float], ...],
+    eps: float,
+    anim_points: int,
+    steps: int,
+) -> dict:
+    """Diagnostics on every point; the stages and animation frames of a subsample."""
+    points = cloud_of(setup.kind, setup.n, setup.seed).points
+    stages = warp.layer_stages(points, setup.w, setup.bias, act, **dict(params))
+    anim = warp_charts.subsample(setup.n, anim_points)
+    small = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
+    frames = warp.interpolate_stages(
+        [(name, a[anim]) for name, a in stages], warp.decompose(setup.w), steps
+    )
+    return {
+        "frames": np.stack(frames),
+        "small": [a[small].astype(np.float32) for _, a in stages],
+        "diag": warp.diagnostics(points, setup.w, setup.bias, act, eps=eps, **dict(params)),
+    }
+
+
+def stack_outputs(
+    setup: Setup,
+    act: str,
+    params: tuple[tuple[str, float], ...],
+    layers: int,
+    wseed: int,
+    wscale: float,
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """Every point after each layer (the input first), and each layer's (W, b). Layer 1 is
+    the chosen one; the others are random, drawn from ``wseed + 1``."""
+    points = cloud_of(setup.kind, setup.n, setup.seed).points
+    bias = np.asarray(setup.bias)
+    with np.errstate(all="ignore"):
+        first = activations.get(act).fn(points @ setup.w.T + bias, **dict(params))
+    rest = warp.stack_layers(first, layers - 1, wseed + 1, act, wscale, **dict(params))
+    affine = [(setup.w, bias), *[(wi, bi) for wi, bi, _ in rest]]
+    return [points, first, *[y for _, _, y in rest]], affine
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def stack_of(setup: Setup, *args) -> dict:
+    """The stack's outputs on a subsample, and how far it is from its single affine map."""
+    outputs, affine = stack_outputs(setup, *args)
+    w_total, b_total = warp.compose_linear(affine)
+    with np.errstate(all="ignore"):
+        gap = float(np.max(np.abs(outputs[-1] - (outputs[0] @ w_total.T + b_total))))
+    small = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
+    return {
+        "outputs": [y[small].astype(np.float32) for y in outputs],
+        "single": (w_total, b_total),
+        "gap": gap,
+    }
+
+
+def stack_columns(setup: Setup, *args) -> dict[str, np.ndarray]:
+    """CSV columns: every point after each layer."""
+    outputs, _affine = stack_outputs(setup, *args)
+    columns = {"label": cloud_of(setup.kind, setup.n, setup.seed).labels}
+    for k, y in enumerate(outputs):
+        columns[f"layer {k} x"], columns[f"layer {k} y"] = y[:, 0], y[:, 1]
+    return columns
+
+
+def layer_columns(stages_by_act: list[tuple[str, list]], labels: np.ndarray) -> dict:
+    """CSV columns: every point at every stage (the activate stage once per activation)."""
+    table = warp_charts.stages_table(stages_by_act[0][1], labels, stages_by_act[0][0])
+    for act_id, stages in stages_by_act[1:]:
+        extra = warp_charts.stages_table(stages, labels, act_id)
+        table.update({k: v for k, v in extra.items() if k.startswith("activate")})
+    return table
+
+
+def matrix_latex(w: np.ndarray) -> str:
+    return (
+        r"\begin{bmatrix}"
+        + rf"{w[0, 0]:.4g} & {w[0, 1]:.4g} \\ {w[1, 0]:.4g} & {w[1, 1]:.4g}"
+        + r"\end{bmatrix}"
+    )
+
+
+def vector_latex(b: np.ndarray) -> str:
+    return rf"\begin{{bmatrix}}{b[0]:.4g} \\ {b[1]:.4g}\end{{bmatrix}}"
+
+
+# --- controls ---
+
+controls_col, main_col = st.columns([1, 3], gap="large")
+with controls_col:
+    act = st.selectbox(
+        _("Activation f"),
+        names,
+        index=names.index(DEFAULTS["act"]),
+        key="act",
+        bind="query-params",
+        help=_("Applied to each coordinate after W x + b."),
+    )
+    params = controls.param_sliders(act)
+    act2 = st.selectbox(
+        _("Compare with"),
+        names,
+        index=None,
+        placeholder=_("no second activation"),
+        key="act2",
+        bind="query-params",
+        help=_("Shows a second activation side by side, on the same cloud and layer."),
+    )
+    slot2 = _second_slot(act, act2)
+    params2 = controls.param_sliders(slot2) if slot2 is not None else {}
+
+    st.divider()
+    cloud_kind = st.selectbox(
+        _("Point cloud"),
+        CLOUD_KINDS,
+        index=CLOUD_KINDS.index(DEFAULTS["cloud"]),
+        key="cloud",
+        bind="query-params",
+        help=_(
+            "xor, moons, rings, spirals and blobs are coloured by class, the others by quadrant."
+        ),
+    )
+    n_col, seed_col = st.columns(2)
+    n = controls.whole_number_input(n_col, _("Points"), N_MIN, N_MAX, N_DEFAULT, 1000, "n")
+    seed = controls.whole_number_input(seed_col, _("Seed"), 0, SEED_MAX, 0, 1, "seed")
+
+    st.divider()
+    mode = st.selectbox(
+        _("Matrix W"),
+        MODES,
+        key="mode",
+        bind="query-params",
+        help=_(
+            "preset: the tutorial's example; random: Gaussian entries; svd: build W from two "
+            "rotations and two stretches; typed: enter the four entries."
+        ),
+    )
+    layers = st.slider(
+        _("Layers"),
+        1,
+        MAX_LAYERS,
+        1,
+        key="layers",
+        bind="query-params",
+        help=_("Layer 1 is the one chosen here; further layers have random W and b."),
+    )
+    if mode == "random" or layers > 1:
+        r_col, s_col = st.columns(2)
+        wseed = controls.whole_number_input(r_col, _("Matrix seed"), 0, SEED_MAX, 0, 1, "wseed")
+        wscale = s_col.number_input(
+            _("Entry scale"),
+            SCALE_MIN,
+            SCALE_MAX,
+            1.0,
+            step=0.1,
+            key="wscale",
+            bind="query-params",
+            help=_("Standard deviation of the random entries."),
+        )
+    else:
+        wseed, wscale = 0, 1.0
+
+    w = warp.PRESET_MATRIX
+    try:
+        if mode == "random":
+            w = warp.random_matrix(int(wseed), float(wscale))
+        elif mode == "svd":
+            theta = st.slider(
+                "θ (°)", -ANGLE_LIMIT, ANGLE_LIMIT, 30, key="theta", bind="query-params"
+            )
+            s_cols = st.columns(2)
+            s1 = s_cols[0].slider("σ₁", 0.0, SIGMA_LIMIT, 1.5, 0.05, key="s1", bind="query-params")
+            s2 = s_cols[1].slider("σ₂", 0.0, SIGMA_LIMIT, 0.5, 0.05, key="s2", bind="query-params")
+            phi = st.slider("φ (°)", -ANGLE_LIMIT, ANGLE_LIMIT, -20, key="phi", bind="query-params")
+            reflect = st.toggle(_("Reflect"), key="reflect", bind="query-params")
+            w = warp.matrix_from_svd(math.radians(theta), s1, s2, math.radians(phi), reflect)
+        elif mode == "typed":
+            cells = st.columns(2)
+            typed = [
+                cells[i % 2].number_input(
+                    "W" + key[1:].translate(str.maketrans("12", "₁₂")),
+                    -warp.MAX_ENTRY,
+                    warp.MAX_ENTRY,
+                    float(warp.PRESET_MATRIX.flat[i]),
+                    step=0.1,
+                    format="%.6g",
+                    key=key,
+                    bind="query-params",
+                )
+                for i, key in enumerate(ENTRY_KEYS)
+            ]
+            w = warp.as_matrix(np.reshape(typed, (2, 2)))
+    except ValueError as error:
+        st.warning(_("Cannot use this matrix ({error}); showing the preset.").format(error=error))
+        w = warp.PRESET_MATRIX
+
+    b_cols = st.columns(2)
+    b = np.array(
+        [
+            b_cols[i].slider(
+                f"b{i + 1}",
+                -BIAS_LIMIT,
+                BIAS_LIMIT,
+                0.0,
+                0.05,
+                key=f"b{i + 1}",
+                bind="query-params",
+            )
+            for i in range(2)
+        ]
+    )
+    svd = warp.decompose(w)
+    st.latex(rf"\small W = {matrix_latex(w)}")
+    st.latex(rf"\small b = {vector_latex(b)}")
+    st.caption(
+        _(
+            "W = R(φ)·diag(σ₁, {sign}σ₂)·R(θ) with θ = {theta:.1f}°, σ₁ = {s1:.4g}, "
+            "σ₂ = {s2:.4g}, φ = {phi:.1f}°; det W = {det:.4g}."
+        ).format(
+            sign="−" if svd.reflect else "",
+            theta=math.degrees(svd.theta),
+            s1=svd.sigma1,
+            s2=svd.sigma2,
+            phi=math.degrees(svd.phi),
+            det=float(np.linalg.det(w)),
+        )
+    )
+
+    st.divider()
+    area = st.toggle(
+        _("Area change |det J|"),
+        key="area",
+        bind="query-params",
+        help=_(
+            "log₁₀ of how much the whole layer stretches (red) or shrinks (blue) area near a point."
+        ),
+    )
+    sat = st.toggle(
+        _("Mark |f′| < ε"),
+        key="sat",
+        bind="query-params",
+        disabled=area,
+        help=_("Black where the gradient of some coordinate is below ε: learning stalls there."),
+    )
+    eps = st.select_slider("ε", EPS_OPTIONS, value=0.01, key="eps", bind="query-params")
+
+# --- computation ---
+
+sides = [(act, act, params)]
+if slot2 is not None:
+    sides.append((slot2, act2, params2))
+anim_points, steps = warp_charts.animation_plan(int(n), len(sides))
+cloud = cloud_of(cloud_kind, int(n), int(seed))
+setup = Setup(cloud_kind, int(n), int(seed), tuple(w.ravel().tolist()), (float(b[0]), float(b[1])))
+results = [
+    layer_of(setup, act_id, tuple(sorted(p.items())), float(eps), anim_points, steps)
+    for _slot, act_id, p in sides
+]
+labels_all = cloud.labels
+anim_idx = warp_charts.subsample(int(n), anim_points)
+small_idx = warp_charts.subsample(int(n), STAGES_MAX_POINTS)
+line_ids = cloud.line_ids
+two_class = cloud.two_class
+
+
+def colour_values(result: dict, index: np.ndarray) -> np.ndarray:
+    if area:
+        return warp_charts.area_values(result["diag"].jacobian_det[index])
+    saturated = result["diag"].saturated[index] if sat else None
+    return warp_charts.group_values(labels_all[index], two_class, saturated)
+
+
+palette = warp_charts.area_palette() if area else warp_charts.group_palette(two_class)
+titles = [controls.slot_label(slot, p) for slot, _a, p in sides]
+
+
+def full_stages() -> dict:
+    """Every point at every stage, for the CSV (computed only when it is downloaded)."""
+    pts = cloud_of(cloud_kind, int(n), int(seed)).points
+    by_act = [(a, warp.layer_stages(pts, w, b, a, **p)) for _s, a, p in sides]
+    return layer_columns(by_act, labels_all)
+
+
+def one_to_one_badge(d: warp.Diagnostics) -> None:
+    if d.one_to_one:
+        st.badge(
+            _("one-to-one"),
+            icon=":material/check:",
+            color="green",
+            help=_("det W ≠ 0 and f strictly monotonic: no two points land on the same spot."),
+        )
+    else:
+        st.badge(
+            _("not one-to-one"),
+            icon=":material/close:",
+            color="orange",
+            help=_("det W = 0 or f is not strictly monotonic: some points merge."),
+        )
+
+
+def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
+    """The fold and squash shares and the median area change, one metric per cell."""
+    shares = (
+        (_("on an axis"), d.on_axis, _("Exactly one coordinate is 0 after f: the ReLU fold.")),
+        (_("at the origin"), d.at_origin, _("Both coordinates are 0 after f.")),
+        ("in (0, 1)²", d.in_unit_square, _("Inside the open unit square, where sigmoid lands.")),
+        ("in (−1, 1)²", d.in_centred_square, _("Inside the open square where tanh lands.")),
+    )
+    for cell, (label, share, help_text) in zip(cells, shares, strict=False):
+        cell.metric(label, f"{share:.1%}", help=help_text)
+    cells[len(shares)].metric(
+        _("median |det J|"),
+        f"{d.area_change:.3g}×",
+        help=_("How much the whole layer scales area near a point (median over the points)."),
+    )
+
+
+det_w = float(np.linalg.det(w))
+with main_col:
+    if len(sides) == 1:
+        plot_col, metric_col = st.columns([4, 1], gap="small")
+    else:
+        plot_col, metric_col = st.container(), None
+    with plot_col:
+        labels = warp_charts.frame_labels(steps)
+        panels = [
+            (title, list(r["frames"]), colour_values(r, anim_idx))
+            for title, r in zip(titles, results, strict=True)
+        ]
+        anim_ids = None if line_ids is None else line_ids[anim_idx]
+        fig = warp_charts.animation_figure(panels, palette, labels, line_ids=anim_ids)
+        show_chart(fig, "warp " + "-".join(a for _s, a, _p in sides), full_stages, key="warp")
+        notes = []
+        if anim_points < n:
+            notes.append(
+                _(
+                    "The animation shows {m:,} of the {n:,} points (evenly spread); the numbers "
+                    "use them all."
+                ).format(m=anim_points, n=int(n))
+            )
+        if area and sat:
+            notes.append(_("Area colouring already shows flattened regions; the ε overlay is off."))
+        if notes:
+            st.caption(" ".join(notes))
+        st.download_button(
+            _("Download the animation as GIF"),
+            data=lambda: warp_charts.animation_gif(panels, palette, labels),
+            file_name=safe_filename("warp " + "-".join(a for _s, a, _p in sides)) + ".gif",
+            mime="image/gif",
+            on_click="ignore",
+            icon=":material/animation:",
+            key="gif-warp",
+        )
+
+    if metric_col is not None:
+        with metric_col:
+            one_to_one_badge(results[0]["diag"])
+            st.metric(
+                "det W",
+                f"{det_w:.4g}",
+                help=_("The factor by which W scales area; negative when it reflects."),
+            )
+            diagnostic_metrics(results[0]["diag"], [st] * 5)
+    else:
+        for title, r in zip(titles, results, strict=True):
+            badge = (
+                ":green-badge[:material/check: " + _("one-to-one") + "]"
+                if r["diag"].one_to_one
+                else ":orange-badge[:material/close: " + _("not one-to-one") + "]"
+            )
+            st.markdown(f"**{title}** {badge} · det W = {det_w:.4g}")
+            diagnostic_metrics(r["diag"], st.columns(5, gap="small"))
+
+st.subheader(_("The stages"))
+stage_titles = warp_charts.stage_titles()
+first = results[0]["small"]
+small_values = [colour_values(r, small_idx) for r in results]
+stage_panels = [(stage_titles[i], first[i], small_values[0]) for i in range(5)]
+for (slot, _a, p), r, values in zip(sides, results, small_values, strict=True):
+    label = controls.slot_label(slot, p)
+    stage_panels.append(
+        (f"{_('activate')}: {label}" if len(sides) > 1 else stage_titles[5], r["small"][5], values)
+    )
+small_ids = None if line_ids is None else line_ids[small_idx]
+stages_fig = warp_charts.stages_figure(
+    stage_panels, palette, line_ids=small_ids, columns=3 if len(stage_panels) <= 6 else 4
+)
+show_chart(stages_fig, _("warp stages"), full_stages, key="warp-stages")
+if n > STAGES_MAX_POINTS:
+    st.caption(
+        _("Each panel shows {m:,} of the {n:,} points.").format(m=STAGES_MAX_POINTS, n=int(n))
+    )
+
+if layers > 1:
+    st.subheader(_("{k} layers stacked").format(k=layers))
+    stack_key = (setup, act, tuple(sorted(params.items())), int(layers), int(wseed), float(wscale))
+    stack = stack_of(*stack_key)
+    base_values = warp_charts.group_values(labels_all[small_idx], two_class)
+    stack_titles = [_("input")] + [_("after layer {k}").format(k=k) for k in range(1, layers + 1)]
+    stack_fig = warp_charts.stages_figure(
+        list(zip(stack_titles, stack["outputs"], [base_values] * len(stack_titles), strict=True)),
+        warp_charts.group_palette(two_class),
+        line_ids=small_ids,
+        columns=min(len(stack_titles), 5),
+    )
+    show_chart(stack_fig, "warp stack", lambda: stack_columns(*stack_key), key="warp-stack")
+    if act == "identity":
+        w_total, b_total = stack["single"]
+        st.markdown(
+            _(
+                "With the identity activation the {k} layers are one affine map, x ↦ W′x + b′:"
+            ).format(k=layers)
+        )
+        st.latex(rf"W' = {matrix_latex(w_total)},\quad b' = {vector_latex(b_total)}")
+        st.caption(
+            _(
+                "Largest difference between the stack and W′x + b′ over all {n:,} points: "
+                "{gap:.2g}."
+            ).format(n=int(n), gap=stack["gap"])
+        )
+    else:
+        st.caption(
+            _(
+                "Layers 2 to {k} have random W and b (from the matrix seed + 1) and the same "
+                "activation. With a nonlinear f the stack is not one matrix: each layer bends "
+                "the output of the last."
+            ).format(k=layers)
+        )

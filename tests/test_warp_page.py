@@ -1,0 +1,449 @@
+"""The Warp page (AppTest) and its figure builders (charts/warp.py)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+import activations
+from activations import warp
+from activations.clouds import CLOUD_KINDS, TWO_CLASS_CLOUDS, make_cloud
+from charts import export
+from charts import warp as warp_charts
+
+SMALL = {"n": "300"}
+
+
+def specs(at) -> list[dict]:
+    """The Plotly figures the page sent, as the browser receives them."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def decode(array) -> np.ndarray:
+    """A Plotly data array: a typed-array spec or a plain list."""
+    if isinstance(array, dict):
+        dtype = {"f4": np.float32, "f8": np.float64, "i1": np.int8}[array["dtype"]]
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=dtype)
+    return np.asarray(array, dtype=float)
+
+
+def metrics(at) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for metric in at.metric:
+        found.setdefault(metric.label, []).append(metric.value)
+    return found
+
+
+def ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.warning, [w.value for w in at.warning]
+
+
+def panel_points(traces: list[dict], panel: int = 0) -> np.ndarray:
+    """Every point drawn in one panel (its traces in order, polyline breaks dropped)."""
+    axis = "x" if panel == 0 else f"x{panel + 1}"
+    parts = [
+        np.column_stack([decode(t["x"]), decode(t["y"])])
+        for t in traces
+        if t.get("xaxis", "x") == axis
+    ]
+    points = np.concatenate(parts)
+    return points[~np.isnan(points).any(axis=1)]
+
+
+def by_group(points: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``points`` in the order the page draws them: group by group, in index order."""
+    return np.concatenate([points[codes == code] for code in np.unique(codes)])
+
+
+def legend(spec: dict) -> list[str]:
+    return [t["name"] for t in spec["data"] if t.get("showlegend")]
+
+
+def panel_titles(spec: dict) -> list[str]:
+    return [a["text"] for a in spec["layout"]["annotations"]]
+
+
+# --- the page ---
+
+
+def test_default_page_animates_the_preset_layer_with_relu(run_page):
+    at = run_page("warp")
+    ok(at)
+    anim, stages = specs(at)[:2]
+    # 1 + 5 · 8 frames, played in the browser; the figure opens on the output stage.
+    assert len(anim["frames"]) == 41
+    slider = anim["layout"]["sliders"][0]
+    assert slider["active"] == 40 and len(slider["steps"]) == 41
+    assert [s["label"] for s in slider["steps"][::8]] == list(warp_charts.STAGE_FORMULAS)
+    assert {
+        b["args"][0] is None or b["args"][0] == [None]
+        for b in anim["layout"]["updatemenus"][0]["buttons"]
+    } == {True}
+    assert anim["data"][0]["type"] == "scattergl"
+    assert anim["layout"]["yaxis"]["scaleanchor"] == "x"
+    # One trace per starting quadrant; the last frame and the base traces are ReLU(x Wᵀ) of
+    # the default square cloud.
+    cloud = make_cloud("square", 2000, 0)
+    assert legend(anim) == ["+x +y", "−x +y", "−x −y", "+x −y"]
+    output = np.maximum(cloud.points @ warp.PRESET_MATRIX.T, 0).astype(np.float32)
+    expected = by_group(output, cloud.labels)
+    assert np.array_equal(panel_points(anim["data"]), expected)
+    assert np.array_equal(panel_points(anim["frames"][-1]["data"]), expected)
+    assert all(frame["traces"] == [0, 1, 2, 3] for frame in anim["frames"])
+    # The first frame is the input itself.
+    first = panel_points(anim["frames"][0]["data"])
+    assert np.array_equal(first, by_group(cloud.points.astype(np.float32), cloud.labels))
+    # Six small multiples, one per stage.
+    assert len(panel_titles(stages)) == 6
+    shown = metrics(at)
+    assert shown["det W"] == [f"{np.linalg.det(warp.PRESET_MATRIX):.4g}"]
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
+    assert shown["on an axis"] == [f"{d.on_axis:.1%}"]
+    assert shown["at the origin"] == [f"{d.at_origin:.1%}"]
+    assert any("not one-to-one" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("kind", CLOUD_KINDS)
+def test_every_cloud_kind(run_page, kind):
+    at = run_page("warp", {"cloud": kind, **SMALL})
+    ok(at)
+    anim = specs(at)[0]
+    cloud = make_cloud(kind, 300, 0)
+    if kind in TWO_CLASS_CLOUDS:
+        assert legend(anim) == ["class 0", "class 1"]
+    else:
+        assert set(legend(anim)) <= {"+x +y", "−x +y", "−x −y", "+x −y"}
+    assert len(panel_points(anim["data"])) == 300
+    if kind == "grid":
+        # Drawn as polylines, broken (NaN) where a grid line ends or changes quadrant.
+        assert {t["mode"] for t in anim["data"]} == {"lines+markers"}
+        for q, trace in zip(np.unique(cloud.labels), anim["data"], strict=True):
+            pieces = len(np.unique(cloud.line_ids[cloud.labels == q]))
+            assert np.isnan(decode(trace["x"])).sum() >= pieces - 1
+    else:
+        assert {t["mode"] for t in anim["data"]} == {"markers"}
+
+
+@pytest.mark.parametrize(
+    ("query", "checks"),
+    [
+        ({"act": "sigmoid"}, {"in (0, 1)²": "100.0%", "on an axis": "0.0%"}),
+        ({"act": "tanh"}, {"in (−1, 1)²": "100.0%", "at the origin": "0.0%"}),
+        ({"act": "relu", "b1": "-3", "b2": "-3"}, {"at the origin": "100.0%"}),
+    ],
+)
+def test_activations_squash_and_fold(run_page, query, checks):
+    at = run_page("warp", {**query, **SMALL})
+    ok(at)
+    shown = metrics(at)
+    for label, value in checks.items():
+        assert shown[label] == [value]
+
+
+def test_leaky_relu_slope_is_used_and_one_to_one(run_page):
+    at = run_page("warp", {"act": "leaky_relu", "leaky_relu.negative_slope": "0.2", **SMALL})
+    ok(at)
+    anim = specs(at)[0]
+    assert "0.2" in panel_titles(anim)[0]
+    cloud = make_cloud("square", 300, 0)
+    z = cloud.points @ warp.PRESET_MATRIX.T
+    expected = by_group(np.where(z > 0, z, 0.2 * z), cloud.labels)
+    assert np.allclose(panel_points(anim["data"]), expected, atol=1e-6)
+    assert any("one-to-one" in m.value and "not" not in m.value for m in at.markdown)
+
+
+def test_identity_stack_prints_the_single_matrix(run_page):
+    at = run_page("warp", {"act": "identity", "layers": "3", **SMALL})
+    ok(at)
+    # Layer 1 is the preset; layers 2 and 3 are random from the matrix seed (0) + 1.
+    rest = warp.stack_layers(np.zeros((1, 2)), 2, 1, "identity")
+    w_total, b_total = warp.compose_linear(
+        [(warp.PRESET_MATRIX, np.zeros(2)), *[(w, b) for w, b, _ in rest]]
+    )
+    printed = next(tex.value for tex in at.latex if "W'" in tex.value)
+    numbers = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", printed.split("=", 1)[1])]
+    assert np.allclose(numbers, [*w_total.ravel(), *b_total], rtol=1e-3)
+    assert any("over all 300 points" in c.value for c in at.caption)
+    stack = specs(at)[2]
+    assert panel_titles(stack) == [
+        "input",
+        "after layer 1",
+        "after layer 2",
+        "after layer 3",
+    ]
+
+
+def test_nonlinear_stack_is_not_one_matrix(run_page):
+    at = run_page("warp", {"act": "tanh", "layers": "2", **SMALL})
+    ok(at)
+    assert not any("W'" in tex.value for tex in at.latex)
+    assert any("not one matrix" in c.value for c in at.caption)
+
+
+def test_two_activations_side_by_side(run_page):
+    at = run_page(
+        "warp",
+        {
+            "act": "leaky_relu",
+            "act2": "leaky_relu",
+            "leaky_relu~2.negative_slope": "0.5",
+            "sat": "true",
+            **SMALL,
+        },
+    )
+    ok(at)
+    anim, stages = specs(at)[:2]
+    assert panel_titles(anim) == ["Leaky ReLU", "Leaky ReLU (negative_slope=0.5)"]
+    # Both panels move together: every frame updates all eight traces (4 quadrants × 2).
+    assert all(frame["traces"] == list(range(8)) for frame in anim["frames"])
+    cloud = make_cloud("square", 300, 0)
+    z = cloud.points @ warp.PRESET_MATRIX.T
+    for panel, slope in ((0, 0.01), (1, 0.5)):
+        expected = by_group(np.where(z > 0, z, slope * z), cloud.labels)
+        assert np.allclose(panel_points(anim["data"], panel), expected, atol=1e-6)
+    # Each quadrant once in the legend, shared by both panels.
+    assert legend(anim) == ["+x +y", "−x +y", "−x −y", "+x −y"]
+    assert len(metrics(at)["on an axis"]) == 2
+    # Seven small multiples: five linear stages, one output per activation.
+    assert len(panel_titles(stages)) == 7
+    # |f′| is 0.01 or 0.5 or 1 here, never below ε = 0.01: nothing is marked.
+    assert "|f′| < ε" not in legend(anim)
+
+
+def test_overlays(run_page):
+    at = run_page("warp", {"act": "relu", "sat": "true", **SMALL})
+    ok(at)
+    anim = specs(at)[0]
+    cloud = make_cloud("square", 300, 0)
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
+    saturated = next(t for t in anim["data"] if t["name"] == "|f′| < ε")
+    assert saturated["marker"]["color"] == "#111111"
+    assert len(decode(saturated["x"])) == d.saturated.sum() > 0
+
+    at = run_page("warp", {"act": "sigmoid", "area": "true", **SMALL})
+    ok(at)
+    anim = specs(at)[0]
+    assert "colorbar" in anim["layout"]["coloraxis"] and legend(anim) == []
+    values = decode(anim["data"][0]["marker"]["color"])
+    cloud = make_cloud("square", 300, 0)
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "sigmoid")
+    assert np.allclose(values, np.log10(d.jacobian_det), atol=1e-5)
+
+
+def test_svd_controls_with_reflection(run_page):
+    at = run_page(
+        "warp",
+        {"mode": "svd", "theta": "30", "s1": "2", "s2": "0.5", "phi": "-20", "reflect": "true"},
+    )
+    ok(at)
+    expected = warp.matrix_from_svd(np.radians(30), 2.0, 0.5, np.radians(-20), True)
+    assert metrics(at)["det W"] == [f"{np.linalg.det(expected):.4g}"]  # −1: a reflection
+
+
+def test_typed_matrix_singular_is_not_one_to_one(run_page):
+    query = {"mode": "typed", "w11": "1", "w12": "2", "w21": "2", "w22": "4", "act": "tanh"}
+    at = run_page("warp", {**query, **SMALL})
+    ok(at)
+    assert metrics(at)["det W"] == ["0"]
+    assert any("not one-to-one" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-1e300", "abc"])
+def test_typed_matrix_bad_entry_warns_and_keeps_the_default(run_page, bad):
+    at = run_page("warp", {"mode": "typed", "w11": bad, **SMALL})
+    assert not at.exception
+    assert len(at.warning) == 1 and "'w11'" in at.warning[0].value
+    assert at.number_input(key="w11").value == pytest.approx(warp.PRESET_MATRIX[0, 0])
+    assert metrics(at)["det W"] == [f"{np.linalg.det(warp.PRESET_MATRIX):.4g}"]
+
+
+def test_bad_link_values_warn_once_and_use_defaults(run_page):
+    at = run_page(
+        "warp", {"n": "1000000000", "cloud": "nope", "act": "nope", "seed": "abc", "layers": "99"}
+    )
+    assert not at.exception
+    assert len(at.warning) == 1
+    message = at.warning[0].value
+    for key in ("'n'", "'cloud'", "'act'", "'seed'", "'layers'"):
+        assert key in message
+    assert at.selectbox(key="act").value == "relu"
+    assert at.selectbox(key="cloud").value == "square"
+    assert at.number_input(key="n").value == 2000
+    assert at.number_input(key="seed").value == 0
+    assert len(specs(at)[0]["frames"]) == 41
+
+
+def test_large_cloud_is_subsampled_for_the_animation_and_says_so(run_page):
+    at = run_page("warp", {"n": "50000", "act": "tanh"})
+    ok(at)
+    anim = specs(at)[0]
+    m, steps = warp_charts.animation_plan(50_000)
+    assert len(panel_points(anim["data"])) == m < 50_000
+    assert len(anim["frames"]) == 1 + 5 * steps
+    assert any(f"shows {m:,} of the 50,000 points" in c.value for c in at.caption)
+
+
+# --- figure builders ---
+
+
+def _frames(n: int, act: str = "relu", steps: int = 4):
+    cloud = make_cloud("gaussian", n, 3)
+    stages = warp.layer_stages(cloud.points, warp.PRESET_MATRIX, [0.2, -0.1], act)
+    frames = warp.interpolate_stages(stages, warp.decompose(warp.PRESET_MATRIX), steps)
+    return cloud, stages, frames
+
+
+def test_animation_figure_is_a_valid_plotly_figure():
+    cloud, _, frames = _frames(200)
+    values = warp_charts.group_values(cloud.labels, False)
+    fig = warp_charts.animation_figure(
+        [("a", frames, values), ("b", frames, values)],
+        warp_charts.group_palette(False),
+        warp_charts.frame_labels(4),
+    )
+    # Built without plotly.py's validation for speed: it must still pass it in full.
+    go.Figure(fig.to_dict())
+    assert len(fig.frames) == 21
+    html = export.to_html(fig).decode()
+    assert "Plotly.addFrames" in html and '"bdata"' in html
+    with pytest.raises(ValueError, match="one frame per label"):
+        warp_charts.animation_figure(
+            [("a", frames[:3], values)], warp_charts.group_palette(False), ["x"] * 4
+        )
+
+
+def test_stages_figure_is_valid_and_draws_grid_lines():
+    cloud = make_cloud("grid", 400, 0)
+    stages = warp.layer_stages(cloud.points, warp.PRESET_MATRIX, [0, 0], "tanh")
+    values = warp_charts.area_values(np.ones(400))
+    fig = warp_charts.stages_figure(
+        [(name, a, values) for name, a in stages],
+        warp_charts.area_palette(),
+        line_ids=cloud.line_ids,
+        columns=3,
+    )
+    go.Figure(fig.to_dict())
+    spec = fig.to_dict()
+    assert spec["layout"]["yaxis4"]["domain"][1] < spec["layout"]["yaxis"]["domain"][0]  # 2 rows
+    assert "colorbar" in spec["layout"]["coloraxis"]
+    # Area colouring: one trace per panel, markers only (a line has one colour).
+    assert len(spec["data"]) == 6 and spec["data"][0]["mode"] == "markers"
+    fig = warp_charts.stages_figure(
+        [(name, a, cloud.labels) for name, a in stages],
+        warp_charts.group_palette(False),
+        line_ids=cloud.line_ids,
+    )
+    go.Figure(fig.to_dict())
+    first_panel = [t for t in fig.to_dict()["data"] if t["xaxis"] == "x"]
+    assert {t["mode"] for t in first_panel} == {"lines+markers"}
+    # Each quadrant's piece of every line is its own polyline: NaN between pieces.
+    for q, trace in enumerate(first_panel):
+        pieces = len(np.unique(cloud.line_ids[cloud.labels == q]))
+        assert np.isnan(decode(trace["x"])).sum() == pieces - 1
+
+
+def test_animation_plan_respects_the_budget():
+    for n, panels in [(10, 1), (2_000, 1), (2_000, 2), (20_000, 1), (20_000, 2), (200_000, 2)]:
+        m, steps = warp_charts.animation_plan(n, panels)
+        assert warp_charts.MIN_STEPS <= steps <= warp_charts.MAX_STEPS
+        assert m <= n
+        assert m * panels * (1 + 5 * steps) <= warp_charts.ANIMATION_BUDGET
+    assert warp_charts.animation_plan(20_000) == (10_000, 4)
+    assert warp_charts.animation_plan(5_000) == (5_000, 8)
+    assert warp_charts.animation_plan(1_000) == (1_000, 8)
+
+
+def test_subsample_keeps_order_and_count():
+    assert np.array_equal(warp_charts.subsample(5, 10), np.arange(5))
+    idx = warp_charts.subsample(100_000, 7_000)
+    assert len(idx) == 7_000 and idx[0] == 0 and idx[-1] == 99_999
+    assert np.all(np.diff(idx) > 0)
+
+
+def test_colour_values():
+    labels = np.array([0, 1, 2, 3])
+    codes = warp_charts.group_values(labels, False, np.array([False, True, False, False]))
+    assert codes.tolist() == [0, 4, 2, 3]
+    assert warp_charts.group_values(np.array([0, 1]), True, np.array([True, False])).tolist() == [
+        2,
+        1,
+    ]
+    with np.errstate(all="raise"):
+        area = warp_charts.area_values(np.array([0.0, 1e-9, 1.0, 100.0, np.inf, np.nan]))
+    assert area.dtype == np.float32
+    assert area.tolist() == pytest.approx([-3, -3, 0, 2, 3, -3])
+    rgb = warp_charts.group_palette(False).rgb(np.array([0, 3, 4]))
+    assert rgb.tolist() == [[0x1F, 0x77, 0xB4], [0xD6, 0x27, 0x28], [0x11, 0x11, 0x11]]
+    area = warp_charts.area_palette()
+    ends = area.rgb(np.array([-3.0, 3.0, 10.0]))
+    assert ends[0, 2] > ends[0, 0] and ends[1, 0] > ends[1, 2]  # blue shrinks, red grows
+    assert ends[1].tolist() == ends[2].tolist()  # clipped
+
+
+def test_stages_table_holds_every_point_at_every_stage():
+    cloud, stages, _ = _frames(50)
+    table = warp_charts.stages_table(stages, cloud.labels, "relu")
+    assert list(table)[:3] == ["label", "input x", "input y"]
+    assert "activate relu y" in table
+    assert np.array_equal(table["activate relu x"], stages[-1][1][:, 0])
+    assert all(len(v) == 50 for v in table.values())
+
+
+def test_animation_gif_has_one_image_per_frame():
+    cloud, _, frames = _frames(500, "sigmoid")
+    values = warp_charts.group_values(cloud.labels, False)
+    data = warp_charts.animation_gif(
+        [("sigmoid", frames, values)],
+        warp_charts.group_palette(False),
+        warp_charts.frame_labels(4),
+        size=120,
+    )
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "GIF" and image.size == (120, 120)
+    assert image.n_frames == 21
+    # The last frame shows the squashed cloud: quadrant colours inside the shaded unit square.
+    image.seek(20)
+    pixels = np.asarray(image.convert("RGB"))
+    blue = np.all(pixels == [0x1F, 0x77, 0xB4], axis=-1)
+    assert blue.any()
+
+
+@pytest.mark.filterwarnings("error")
+def test_every_activation_renders_without_warnings():
+    cloud = make_cloud("square", 64, 0)
+    for name in activations.names():
+        stages = warp.layer_stages(cloud.points, warp.PRESET_MATRIX, [0.5, -0.5], name)
+        frames = warp.interpolate_stages(stages, warp.decompose(warp.PRESET_MATRIX), 4)
+        values = warp_charts.group_values(cloud.labels, False)
+        fig = warp_charts.animation_figure(
+            [(name, frames, values)], warp_charts.group_palette(False), warp_charts.frame_labels(4)
+        )
+        assert len(fig.frames) == 21
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"cloud": "grid", "n": "10"},
+        {"mode": "typed", "w11": "100000", "act": "softplus", "n": "300"},
+        {"mode": "random", "wseed": "7", "wscale": "3", "act": "elu", "n": "300"},
+        {"sat": "true", "eps": "0.1", "act": "sigmoid", "n": "300"},
+    ],
+)
+def test_edge_settings_render_cleanly(run_page, query):
+    at = run_page("warp", query)
+    ok(at)
+    assert len(specs(at)[0]["frames"]) == 41
+    if "eps" in query:
+        assert at.select_slider(key="eps").value == 0.1
+    if query.get("mode") == "random":
+        expected = warp.random_matrix(7, 3.0)
+        assert metrics(at)["det W"] == [f"{np.linalg.det(expected):.4g}"]
