@@ -4,7 +4,6 @@ import math
 
 import streamlit as st
 
-import activations
 from activations.experiments import (
     DEPTH_INITS,
     MAX_DEPTH,
@@ -46,7 +45,7 @@ shell.header(
     ),
 )
 
-names = activations.names()
+names = controls.base_ids()  # the registry, and "custom" when a formula is defined
 
 
 def _lr_label(value: float) -> str:
@@ -98,7 +97,7 @@ urlstate.report(
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run_depth(
-    act: str,
+    act: controls.ActivationKey,
     depth: int,
     width: int,
     init: str,
@@ -106,6 +105,7 @@ def run_depth(
     seed: int,
     params: tuple[tuple[str, float], ...],
 ) -> DepthResult:
+    act = controls.activation_from_key(act)
     return depth_experiment(act, depth, width, init, gain, seed, **dict(params))
 
 
@@ -191,7 +191,7 @@ def depth_section() -> None:
         )
         seed = controls.whole_number_input(st, _("Seed"), 0, SEED_MAX, 0, 1, "seed")
         params: dict[str, dict[str, float]] = {}
-        with_params = [a for a in acts if activations.get(a).params]
+        with_params = [a for a in acts if controls.activation_of(a).params]
         if with_params:
             with st.expander(_("Activation parameters")):
                 for act in with_params:
@@ -201,7 +201,7 @@ def depth_section() -> None:
         return
     results = [
         run_depth(
-            a,
+            controls.activation_key(a),
             int(depth),
             int(width),
             init,

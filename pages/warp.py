@@ -6,7 +6,6 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
-import activations
 from activations import warp
 from activations.clouds import CLOUD_KINDS, Cloud, make_cloud
 from charts import warp as warp_charts
@@ -40,7 +39,7 @@ shell.header(
     ),
 )
 
-names = activations.names()
+names = controls.base_ids()  # the registry, and "custom" when a formula is defined
 
 
 def _picked(key: str) -> str | None:
@@ -112,7 +111,7 @@ def cloud_of(kind: str, n: int, seed: int) -> Cloud:
 @st.cache_data(max_entries=32, show_spinner=False)
 def layer_of(
     setup: Setup,
-    act: str,
+    act: controls.ActivationKey,
     params: tuple[tuple[str, float], ...],
     eps: float,
     anim_points: int,
@@ -120,6 +119,7 @@ def layer_of(
 ) -> dict:
     """Diagnostics on every point; the stages and animation frames of a subsample."""
     points = cloud_of(setup.kind, setup.n, setup.seed).points
+    act = controls.activation_from_key(act)
     stages = warp.layer_stages(points, setup.w, setup.bias, act, **dict(params))
     anim = warp_charts.subsample(setup.n, anim_points)
     small = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
@@ -135,7 +135,7 @@ def layer_of(
 
 def stack_outputs(
     setup: Setup,
-    act: str,
+    act: controls.ActivationKey,
     params: tuple[tuple[str, float], ...],
     layers: int,
     wseed: int,
@@ -146,7 +146,8 @@ def stack_outputs(
     points = cloud_of(setup.kind, setup.n, setup.seed).points
     bias = np.asarray(setup.bias)
     with np.errstate(all="ignore"):
-        first = activations.get(act).fn(points @ setup.w.T + bias, **dict(params))
+        act = controls.activation_from_key(act)
+        first = act.fn(points @ setup.w.T + bias, **dict(params))
     rest = warp.stack_layers(first, layers - 1, wseed + 1, act, wscale, **dict(params))
     affine = [(setup.w, bias), *[(wi, bi) for wi, bi, _ in rest]]
     return [points, first, *[y for _, _, y in rest]], affine
@@ -359,9 +360,9 @@ with controls_col:
 
 # --- computation ---
 
-sides = [(act, act, params)]
+sides = [(act, controls.activation_key(act), params)]
 if slot2 is not None:
-    sides.append((slot2, act2, params2))
+    sides.append((slot2, controls.activation_key(slot2), params2))
 anim_points, steps = warp_charts.animation_plan(int(n), len(sides))
 cloud = cloud_of(cloud_kind, int(n), int(seed))
 setup = Setup(cloud_kind, int(n), int(seed), tuple(w.ravel().tolist()), (float(b[0]), float(b[1])))
@@ -390,7 +391,9 @@ titles = [controls.slot_label(slot, p) for slot, _a, p in sides]
 def full_stages() -> dict:
     """Every point at every stage, for the CSV (computed only when it is downloaded)."""
     pts = cloud_of(cloud_kind, int(n), int(seed)).points
-    by_act = [(a, warp.layer_stages(pts, w, b, a, **p)) for _s, a, p in sides]
+    by_act = [
+        (s, warp.layer_stages(pts, w, b, controls.activation_from_key(a), **p)) for s, a, p in sides
+    ]
     return layer_columns(by_act, labels_all)
 
 
@@ -442,7 +445,7 @@ with main_col:
         ]
         anim_ids = None if line_ids is None else line_ids[anim_idx]
         fig = warp_charts.animation_figure(panels, palette, labels, line_ids=anim_ids)
-        show_chart(fig, "warp " + "-".join(a for _s, a, _p in sides), full_stages, key="warp")
+        show_chart(fig, "warp " + "-".join(s for s, _a, _p in sides), full_stages, key="warp")
         notes = []
         if anim_points < n:
             notes.append(
@@ -458,7 +461,7 @@ with main_col:
         st.download_button(
             _("Download the animation as GIF"),
             data=lambda: warp_charts.animation_gif(panels, palette, labels),
-            file_name=safe_filename("warp " + "-".join(a for _s, a, _p in sides)) + ".gif",
+            file_name=safe_filename("warp " + "-".join(s for s, _a, _p in sides)) + ".gif",
             mime="image/gif",
             on_click="ignore",
             icon=":material/animation:",
@@ -506,7 +509,14 @@ if n > STAGES_MAX_POINTS:
 
 if layers > 1:
     st.subheader(_("{k} layers stacked").format(k=layers))
-    stack_key = (setup, act, tuple(sorted(params.items())), int(layers), int(wseed), float(wscale))
+    stack_key = (
+        setup,
+        controls.activation_key(act),
+        tuple(sorted(params.items())),
+        int(layers),
+        int(wseed),
+        float(wscale),
+    )
     stack = stack_of(*stack_key)
     base_values = warp_charts.group_values(labels_all[small_idx], two_class)
     stack_titles = [_("input")] + [_("after layer {k}").format(k=k) for k in range(1, layers + 1)]

@@ -66,3 +66,20 @@ def test_parameter_ranges_travel_in_the_link(run_page):
     assert not at.exception and not at.warning
     slider = at.slider(key="custom.a")
     assert (slider.min, slider.max, slider.value) == (0.0, 1.0, pytest.approx(0.2))
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("warp", {"act": "custom", "cloud": "grid", "n": "500"}),
+        ("warp", {"act": "relu", "act2": "custom", "n": "500", "layers": "2"}),
+        ("gradients", {"act": ["custom", "relu"], "depth": "10", "width": "32"}),
+        ("train", {"act": "custom", "epochs": "50", "n": "100"}),
+    ],
+)
+def test_own_activation_works_on_every_page(run_page, page, query):
+    at = run_page(page, {"fx": "x * sigmoid(b*x)", "custom.b": "2", **query})
+    assert not at.exception, at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    text = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
+    assert "Custom: x * sigmoid(b*x)" in text or page == "train"

@@ -82,7 +82,7 @@ def param_sliders(slot: str, container=st) -> dict[str, float]:
             value=float(p.default),
             step=float(p.step),
             key=param_key(slot, p.name),
-            help=p.description,
+            help=_(p.description),
             bind="query-params",
         )
     try:
@@ -136,3 +136,23 @@ def whole_number_input(
         **kwargs,
     )
     return round(value)
+
+
+ActivationKey = str | tuple[str, str, tuple]
+
+
+def activation_key(slot: str) -> ActivationKey:
+    """A small hashable key for ``slot``'s activation, for ``st.cache_data``: the registry id,
+    or ("custom", formula text, ranges) for the user's own formula."""
+    act = activation_of(slot)
+    if slot_activation(slot) == custom.CUSTOM:
+        return (custom.CUSTOM, act.text, act.ranges)
+    return act.name
+
+
+def activation_from_key(key: ActivationKey) -> activations.Activation:
+    """The activation that :func:`activation_key` describes (formulas are parsed once, cached)."""
+    if isinstance(key, tuple):
+        _name, text, ranges = key
+        return activations.formula.parse_formula(text, {n: (d, lo, hi) for n, d, lo, hi in ranges})
+    return activations.get(key)
