@@ -301,7 +301,8 @@ def test_time_budget_turns_slow_analysis_into_an_error_and_restores_tracing(monk
     sys.settrace(sentinel)
     try:
         start = time.perf_counter()
-        with pytest.raises(FormulaError, match=r"too slow to analyse"):
+        # CPU budget or, on a loaded machine, the wall-clock cap (3x) may trip first.
+        with pytest.raises(FormulaError, match=r"too slow to analyse|timed out analysing"):
             parse_formula("x * sigmoid(x) + tanh(x**2) * 0.123456789")
         assert time.perf_counter() - start < 2.0
         assert sys.gettrace() is sentinel
