@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 import activations
+import i18n
 
 # One colour per position in the registry's display order, chosen so that neighbours and the
 # activations people compare most (sigmoid, tanh, relu, leaky_relu, elu, gelu, silu, softplus)
@@ -52,7 +53,17 @@ CUSTOM_COLOR = "#111111"
 # Copies of one activation share its colour and differ by dash, so "same function, other
 # parameters" reads at a glance.
 DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+# Latin faces first, then a CJK face (Debian's fonts-noto-cjk) so Chinese titles render in
+# the browser and in kaleido's server-side PNG/SVG/PDF. Both CJK faces hold every Han glyph; the
+# first one decides the glyph shapes, so Traditional Chinese puts the Taiwan (TC) face first.
 FONT_FAMILY = "Inter, 'Noto Sans', 'Noto Sans CJK SC', 'Noto Sans CJK TC', sans-serif"
+FONT_FAMILY_TC = "Inter, 'Noto Sans', 'Noto Sans CJK TC', 'Noto Sans CJK SC', sans-serif"
+
+
+def font_family(lang: str | None = None) -> str:
+    """The chart font stack for ``lang`` (default: the current language)."""
+    lang = i18n.current_language() if lang is None else lang
+    return FONT_FAMILY_TC if lang == "zh_Hant" else FONT_FAMILY
 
 
 def activation_color(name: str) -> str:
@@ -79,7 +90,7 @@ def base_layout_dict(*, title: str | None = None, height: int = 480) -> dict[str
     layout: dict[str, Any] = {
         "template": _template(),
         "height": height,
-        "font": {"family": FONT_FAMILY, "size": 13},
+        "font": {"family": font_family(), "size": 13},
         "margin": {"l": 60, "r": 20, "t": 70 if title else 40, "b": 50},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0},
         "hovermode": "x unified",

@@ -238,8 +238,10 @@ def _prob_trace(axes: tuple[str, str], *, scale: bool) -> dict[str, Any]:
         "contours": {"coloring": "heatmap", "start": 0.5, "end": 0.5, "size": 1.0},
         "line": {"color": BOUNDARY_COLOR, "width": 2.5},
         "showscale": scale,
-        "name": "P(class 1)",
-        "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>P(class 1) = %{z:.3f}<extra></extra>",
+        "name": _("P(class 1)"),
+        "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>"
+        + _("P(class 1)")
+        + " = %{z:.3f}<extra></extra>",
         "xaxis": axes[0],
         "yaxis": axes[1],
     }

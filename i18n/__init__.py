@@ -1,14 +1,27 @@
-"""Translations for Activation Lab: GNU gettext catalogues managed with Babel.
+r"""Translations for Activation Lab: GNU gettext catalogues managed with Babel.
 
 The source language is English. Catalogues live in ``i18n/locales/<lang>/LC_MESSAGES/messages.po``
 and are compiled in memory at start-up (no build step, no stale ``.mo`` files). The current
 language is held in a context variable, so figure builders can translate without knowing about
 Streamlit; the app sets it at the start of every run.
 
-Update the catalogues with::
+The template ``i18n/messages.pot`` holds every ``_()``/``ngettext()`` string of ``app.py``,
+``pages/``, ``charts/`` and ``ui/``, plus the activation library's notes and parameter
+descriptions (``i18n/extract.py``, which needs the repository on the path). After changing a
+string, from the repository root::
 
-    pybabel extract -F i18n/babel.cfg -o i18n/messages.pot .
-    pybabel update -i i18n/messages.pot -d i18n/locales
+    PYTHONPATH=. .venv/bin/pybabel extract -F i18n/babel.cfg -o i18n/messages.pot \
+        --no-location --sort-output --project "Activation Lab" .
+    .venv/bin/pybabel update -i i18n/messages.pot -d i18n/locales --no-fuzzy-matching \
+        --ignore-obsolete
+    # translate every new empty msgstr in the three messages.po files, then check them:
+    for l in zh_Hant zh_Hans tr; do .venv/bin/pybabel compile --statistics \
+        -i i18n/locales/$l/LC_MESSAGES/messages.po -o /tmp/$l.mo; done
+    .venv/bin/python -m pytest tests/test_i18n.py -q
+
+A new language: ``pybabel init -i i18n/messages.pot -d i18n/locales -l <code>`` and an entry
+in ``LANGUAGES``. The app needs no compiled ``.mo`` files; ``compile`` only reports statistics
+and syntax errors (``tests/test_i18n.py`` fails on any untranslated or fuzzy entry).
 """
 
 from __future__ import annotations
@@ -94,8 +107,11 @@ def match_locale(locale: str | None) -> str:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
+    if not message:  # gettext("") is the catalogue's header, not an empty string
+        return message
     return _translations(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate ``singular`` or ``plural`` (chosen by ``n`` and the language's plural rule)."""
     return _translations(current_language()).ngettext(singular, plural, n)

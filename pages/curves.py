@@ -84,10 +84,10 @@ def interactive_view(slots: list[str]) -> None:
         st.divider()
         x_cols = st.columns(2)
         x_min = x_cols[0].number_input(
-            "x min", -X_LIMIT, X_LIMIT, -6.0, step=1.0, key="xmin", bind="query-params"
+            _("x min"), -X_LIMIT, X_LIMIT, -6.0, step=1.0, key="xmin", bind="query-params"
         )
         x_max = x_cols[1].number_input(
-            "x max", -X_LIMIT, X_LIMIT, 6.0, step=1.0, key="xmax", bind="query-params"
+            _("x max"), -X_LIMIT, X_LIMIT, 6.0, step=1.0, key="xmax", bind="query-params"
         )
         if not x_min < x_max:
             st.warning(_("x min must be below x max; showing [-6, 6]."))
@@ -132,7 +132,11 @@ def interactive_view(slots: list[str]) -> None:
         if probe is not None:
             # Static tables: an interactive data grid costs ~100 ms of browser time per redraw.
             st.markdown(_("**Values at x = {x:g}**").format(x=probe))
-            st.table(pd.DataFrame([_probe_row(c, probe) for c in curves]).set_index(ACT_COL))
+            st.table(
+                pd.DataFrame([_probe_row(c, probe) for c in curves])
+                .set_index(ACT_COL)
+                .rename_axis(_("activation"))
+            )
 
     st.subheader(_("Properties"))
     st.caption(
@@ -145,7 +149,9 @@ def interactive_view(slots: list[str]) -> None:
     sort_by = st.selectbox(_("Sort by"), SORT_KEYS, key="sort", bind="query-params")
     if sort_by != "order":
         table = table.sort_values(sort_by, kind="stable", key=_sort_key)
-    st.table(table.set_index(ACT_COL).rename(columns=_property_labels()))
+    st.table(
+        table.set_index(ACT_COL).rename(columns=_property_labels()).rename_axis(_("activation"))
+    )
 
 
 def _sort_key(column: pd.Series) -> pd.Series:
@@ -200,4 +206,4 @@ for i, name in enumerate(dict.fromkeys(controls.slot_activation(s) for s in slot
         st.markdown(f"**{act.label}** · `{act.name}`")
         st.latex(act.formula)
         st.latex(act.grad_formula)
-        st.caption(act.note)
+        st.caption(_(act.note))

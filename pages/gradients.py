@@ -359,7 +359,7 @@ def zigzag_section() -> None:
             cols[2 * i].metric(
                 label,
                 value,
-                help=_("First step within 0.1 % of the starting distance to the optimum."),
+                help=_("First step within a thousandth of the starting distance to the optimum."),
             )
             cols[2 * i + 1].metric(
                 _("Valley elongation"),

@@ -445,7 +445,12 @@ with main_col:
         ]
         anim_ids = None if line_ids is None else line_ids[anim_idx]
         fig = warp_charts.animation_figure(panels, palette, labels, line_ids=anim_ids)
-        show_chart(fig, "warp " + "-".join(s for s, _a, _p in sides), full_stages, key="warp")
+        show_chart(
+            fig,
+            _("warp {acts}").format(acts="-".join(s for s, _a, _p in sides)),
+            full_stages,
+            key="warp",
+        )
         notes = []
         if anim_points < n:
             notes.append(
@@ -461,7 +466,10 @@ with main_col:
         st.download_button(
             _("Download the animation as GIF"),
             data=lambda: warp_charts.animation_gif(panels, palette, labels),
-            file_name=safe_filename("warp " + "-".join(s for s, _a, _p in sides)) + ".gif",
+            file_name=safe_filename(
+                _("warp {acts}").format(acts="-".join(s for s, _a, _p in sides))
+            )
+            + ".gif",
             mime="image/gif",
             on_click="ignore",
             icon=":material/animation:",
@@ -526,7 +534,7 @@ if layers > 1:
         line_ids=small_ids,
         columns=min(len(stack_titles), 5),
     )
-    show_chart(stack_fig, "warp stack", lambda: stack_columns(*stack_key), key="warp-stack")
+    show_chart(stack_fig, _("warp stack"), lambda: stack_columns(*stack_key), key="warp-stack")
     if act == "identity":
         w_total, b_total = stack["single"]
         st.markdown(

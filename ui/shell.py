@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.state import get_session_state
 
 import i18n
 
@@ -31,10 +34,29 @@ def _session_language() -> str | None:
 
 
 def language_selector() -> str:
-    """Sidebar language picker bound to ``?lang=``; defaults to the browser's language."""
+    """Sidebar language picker bound to ``?lang=``; defaults to the browser's language.
+
+    A link may name the language by code (``lang=zh_Hant``, the form to share) or by the name
+    the picker shows, which is what Streamlit keeps in the address bar.
+    """
     i18n.set_provider(_session_language)
-    if LANG_KEY not in st.session_state and LANG_KEY not in st.query_params:
-        st.session_state[LANG_KEY] = i18n.match_locale(st.context.locale)
+    link_code = None
+    if LANG_KEY not in st.session_state:
+        raw = (st.query_params.get_all(LANG_KEY) or [None])[-1]
+        names = {name: code for code, name in i18n.LANGUAGES.items()}
+        if raw in i18n.LANGUAGES:
+            # The picker only accepts names from the link: hand it the code instead.
+            st.session_state[LANG_KEY] = link_code = raw
+        elif raw not in names:
+            lang = i18n.set_language(i18n.match_locale(st.context.locale))
+            st.session_state[LANG_KEY] = lang
+            if raw is not None:
+                st.warning(
+                    i18n._("The link names an unknown language; valid values are {codes}.").format(
+                        codes=", ".join(i18n.LANGUAGES)
+                    ),
+                    icon="⚠️",
+                )
     lang = st.sidebar.selectbox(
         "Language · 語言 · 语言 · Dil",
         list(i18n.LANGUAGES),
@@ -42,7 +64,20 @@ def language_selector() -> str:
         key=LANG_KEY,
         bind="query-params",
     )
+    if link_code not in (None, i18n.DEFAULT_LANGUAGE):
+        _keep_in_link(LANG_KEY, i18n.LANGUAGES[link_code])
     return i18n.set_language(lang)
+
+
+def _keep_in_link(key: str, shown: str) -> None:
+    """Write a bound picker's value into the address bar now, so a copied link keeps it.
+
+    Streamlit drops the link's code (not one of the picker's names) and writes a bound value
+    only after a change in the browser; this is its own URL auto-correction call. Should a
+    Streamlit version lack it, the language still applies, only the address bar omits it.
+    """
+    with contextlib.suppress(Exception), get_session_state().query_params() as params:
+        params.set_corrected_value(key, shown, "string_value")
 
 
 def header(title: str, intro: str) -> None:
