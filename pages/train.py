@@ -71,12 +71,6 @@ shell.header(
 names = controls.base_ids()  # the registry, and "custom" when a formula is defined
 
 
-def _picked(key: str) -> str | None:
-    """The activation the URL (or the session) asks for under ``key``, if it is a real one."""
-    value = st.query_params.get(key) or st.session_state.get(key)
-    return value if value in names else None
-
-
 def layer_slots(chosen: list[str | None]) -> list[str | None]:
     """The parameter slot of each layer's activation; None where a layer follows layer 1.
 
@@ -95,7 +89,9 @@ def layer_slots(chosen: list[str | None]) -> list[str | None]:
     return slots
 
 
-slots_now = layer_slots([_picked("act") or DEFAULTS["act"], *map(_picked, LAYER_KEYS[1:])])
+slots_now = layer_slots(
+    [controls.picked("act") or DEFAULTS["act"], *map(controls.picked, LAYER_KEYS[1:])]
+)
 urlstate.report(
     [
         urlstate.choice("dataset", DATASET_KINDS),
@@ -311,7 +307,7 @@ with controls_col:
     chosen: list[str | None] = [act]
     if layers > 1:
         with st.expander(
-            _("One activation per layer"), expanded=any(_picked(k) for k in LAYER_KEYS[1:])
+            _("One activation per layer"), expanded=any(controls.picked(k) for k in LAYER_KEYS[1:])
         ):
             for k in range(2, layers + 1):
                 chosen.append(

@@ -42,12 +42,6 @@ shell.header(
 names = controls.base_ids()  # the registry, and "custom" when a formula is defined
 
 
-def _picked(key: str) -> str | None:
-    """The activation the URL (or the session) asks for under ``key``, if it is a real one."""
-    value = st.query_params.get(key) or st.session_state.get(key)
-    return value if value in names else None
-
-
 def _second_slot(act: str, act2: str | None) -> str | None:
     """The compared activation's slot: a copy when it is the same activation, so its
     parameters get their own sliders (leaky ReLU at two slopes)."""
@@ -56,8 +50,8 @@ def _second_slot(act: str, act2: str | None) -> str | None:
     return f"{act2}~2" if act2 == act else act2
 
 
-slots_now = [_picked("act") or DEFAULTS["act"]]
-if (slot2_now := _second_slot(slots_now[0], _picked("act2"))) is not None:
+slots_now = [controls.picked("act") or DEFAULTS["act"]]
+if (slot2_now := _second_slot(slots_now[0], controls.picked("act2"))) is not None:
     slots_now.append(slot2_now)
 urlstate.report(
     [

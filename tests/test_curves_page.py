@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from figtools import arr
 
 
 def figure(at, index: int = 0) -> dict:
@@ -13,13 +14,7 @@ def figure(at, index: int = 0) -> dict:
 
 
 def trace_values(trace: dict, key: str) -> np.ndarray:
-    """A trace's x or y, decoded from plotly's typed-array JSON when needed."""
-    value = trace[key]
-    if isinstance(value, dict) and "bdata" in value:
-        import base64
-
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value, dtype=float)
+    return arr(trace[key])
 
 
 def curve(at, name_part: str) -> tuple[np.ndarray, np.ndarray]:

@@ -3,11 +3,9 @@ speed), the plotted data is the experiments' data, and the CSV tables match the 
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
-import plotly.graph_objects as go
 import pytest
+from figtools import arr, valid
 
 import activations
 from activations.experiments import (
@@ -21,20 +19,6 @@ from charts import export
 from charts import gradients as gcharts
 from charts import softmax as scharts
 from charts.theme import activation_color
-
-
-def valid(fig: go.Figure) -> dict:
-    """Validate like plotly's constructor would, and return the figure as a dict."""
-    return go.Figure(fig.to_dict()).to_dict()
-
-
-def arr(value) -> np.ndarray:
-    """A trace's array, decoded from plotly's typed-array JSON ({"dtype", "bdata", "shape"})."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
-    return np.asarray(value, dtype=float)
 
 
 @pytest.fixture(scope="module")

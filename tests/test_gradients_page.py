@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from test_gradients_charts import arr
+from figtools import arr
 
 from activations.experiments import depth_experiment
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_gradients_charts import arr
+from figtools import arr
 from test_gradients_page import chart, traces
 
 from activations import maxout, softmax

@@ -3,32 +3,17 @@ plotted data is the network's: probability maps, hidden-space pictures, replay f
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
+from figtools import arr, valid
 
 from activations.clouds import make_dataset
 from activations.nn import MLP, LayerSpec, TrainConfig, train, xor_by_hand
 from charts import export
 from charts import train as tc
-
-
-def valid(fig: go.Figure) -> dict:
-    """Validate like plotly's constructor would, and return the figure as a dict."""
-    return go.Figure(fig.to_dict()).to_dict()
-
-
-def arr(value) -> np.ndarray:
-    """A trace's array, decoded from plotly's typed-array JSON ({"dtype", "bdata", "shape"})."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
-    return np.asarray(value, dtype=float)
 
 
 def models_of(model: MLP, history, limit: int = 5) -> list[tuple[int, MLP]]:

@@ -156,3 +156,12 @@ def activation_from_key(key: ActivationKey) -> activations.Activation:
         _name, text, ranges = key
         return activations.formula.parse_formula(text, {n: (d, lo, hi) for n, d, lo, hi in ranges})
     return activations.get(key)
+
+
+def picked(key: str) -> str | None:
+    """The activation id the URL (or the session) asks for under ``key``, if it is a real one.
+
+    Pages read it before their widgets exist, to set up the URL checks and parameter sliders.
+    """
+    value = st.query_params.get(key) or st.session_state.get(key)
+    return value if value in base_ids() else None
