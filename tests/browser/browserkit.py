@@ -130,3 +130,22 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished the current run (as Streamlit's own e2e tests do)."""
     page.wait_for_timeout(150)  # let a just-triggered rerun start
     page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def toolbar_png(page, chart, folder: Path) -> tuple[str, bytes, float]:
+    """Click ``chart``'s toolbar camera; return (file name, PNG bytes, chart width in CSS px)."""
+    chart.hover()
+    width_css = chart.evaluate("plot => plot._fullLayout.width")
+    with page.expect_download(timeout=30_000) as download_info:
+        chart.locator(
+            ".modebar-btn[data-title*='png'], .modebar-btn[data-title*='Download']"
+        ).first.click()
+    download = download_info.value
+    target = folder / download.suggested_filename
+    download.save_as(target)
+    return download.suggested_filename, target.read_bytes(), width_css
+
+
+def png_width(data: bytes) -> int:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return int.from_bytes(data[16:20], "big")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import struct
-
-from browserkit import IDLE, serve_app, wait_idle
+from browserkit import IDLE, png_width, serve_app, toolbar_png, wait_idle
 
 LINK = "/curves?act=leaky_relu&leaky_relu.negative_slope=0.2"
 
@@ -88,20 +86,8 @@ def test_link_slider_url_and_png_export(page, app_url, tmp_path):
     assert abs(value_at(plot_traces(page)[0], -6.0) + 1.26) < 1e-6
 
     # Toolbar camera: a PNG at the chosen scale (2x by default).
-    chart = page.locator(".js-plotly-plot").first
-    chart.hover()
-    width_css = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.width")
-    with page.expect_download(timeout=30_000) as download_info:
-        page.locator(
-            ".modebar-btn[data-title*='png'], .modebar-btn[data-title*='Download']"
-        ).first.click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".png")
-    target = tmp_path / download.suggested_filename
-    download.save_as(target)
-    data = target.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    png_width, _ = struct.unpack(">II", data[16:24])
-    assert png_width == 2 * round(width_css)
+    name, data, width_css = toolbar_png(page, page.locator(".js-plotly-plot").first, tmp_path)
+    assert name.endswith(".png")
+    assert png_width(data) == 2 * round(width_css)
 
     assert page.console.errors() == []

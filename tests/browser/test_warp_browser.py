@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import struct
-
 import numpy as np
-from browserkit import wait_idle
+from browserkit import png_width, toolbar_png, wait_idle
 from PIL import Image
 
 from activations.clouds import make_cloud
@@ -81,20 +79,9 @@ def test_animation_plays_pauses_scrubs_and_exports(page, app_url, tmp_path):
     assert page.locator("[data-testid='stApp'][data-test-script-state='running']").count() == 0
 
     # Toolbar camera: a PNG at the default 2× scale.
-    chart.hover()
-    width_css = page.evaluate(f"() => {PLOT}._fullLayout.width")
-    with page.expect_download(timeout=30_000) as download_info:
-        chart.locator(
-            ".modebar-btn[data-title*='png'], .modebar-btn[data-title*='Download']"
-        ).first.click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".png")
-    target = tmp_path / download.suggested_filename
-    download.save_as(target)
-    data = target.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    png_width, _ = struct.unpack(">II", data[16:24])
-    assert png_width == 2 * round(width_css)
+    name, data, width_css = toolbar_png(page, chart, tmp_path)
+    assert name.endswith(".png")
+    assert png_width(data) == 2 * round(width_css)
 
     # The GIF is drawn on the server when the button is clicked.
     with page.expect_download(timeout=60_000) as download_info:
