@@ -4,7 +4,7 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from i18n import _
-from ui import custom, export, shell
+from ui import custom, export, shell, urlstate
 
 # No page_title here: each st.Page's title names the browser tab.
 st.set_page_config(
@@ -16,6 +16,7 @@ st.set_page_config(
 # better, and OpenBLAS's own threads made the depth experiment 5-15x slower under load.
 threadpool_limits(1, user_api="blas")
 shell.ensure_entrypoint(entrypoint=True)
+urlstate.snapshot()
 shell.language_selector()
 
 pages = [
@@ -36,6 +37,7 @@ pages = [
     ),
 ]
 page = st.navigation(pages)
+shell.forget_other_pages(page.url_path)
 custom.formula_box()
 export.image_settings()
 st.sidebar.caption(_("Every setting lives in the address bar: copy it to share this exact view."))

@@ -84,3 +84,25 @@ def header(title: str, intro: str) -> None:
     """Page title and a one-paragraph introduction."""
     st.title(title)
     st.markdown(intro)
+
+
+# Session keys that belong to the whole app, not to one page.
+APP_KEYS = ("lang", "img", "scale")
+APP_PREFIXES = ("fx",)
+
+
+def forget_other_pages(page_id: str) -> None:
+    """On a page switch, drop the previous page's widget values.
+
+    Pages share URL key names (Warp's and Train's ``layers``, Gradients' and Train's ``width``)
+    with different ranges; Streamlit 1.67 carries a bound widget's value to the next page's
+    widget of the same key, where it may be out of range (an exception) or simply wrong.
+    """
+    last = st.session_state.get("_page")
+    if last is not None and last != page_id:
+        for key in list(st.session_state.keys()):
+            name = str(key)
+            if name.startswith("_") or name in APP_KEYS or name.split(".")[0] in APP_PREFIXES:
+                continue
+            del st.session_state[key]
+    st.session_state["_page"] = page_id

@@ -20,6 +20,7 @@ from i18n import _
 # Parameters every page understands (app.py's sidebar: language, image export, own formula).
 GLOBAL_KEYS = ("lang", "img", "scale")
 GLOBAL_PREFIXES = ("fx",)
+FORMULA_RANGE_LIMIT = 1000.0
 # A raw value is echoed in a warning; keep it short so a hostile link cannot flood the page.
 _ECHO_LIMIT = 40
 
@@ -87,13 +88,27 @@ def text(key: str, max_length: int) -> Rule:
     return Rule(key, check)
 
 
+def app_rules() -> list[Rule]:
+    """Rules for the sidebar's keys, checked on every page ("lang" is checked by the picker)."""
+    rules = [
+        choice("img", ("png", "svg")),
+        choice("scale", ("1×", "2×", "3×", "4×")),
+        text("fx", 500),
+    ]
+    for param in ("a", "b", "c"):
+        for end in ("min", "max"):
+            rules.append(number(f"fx.{param}.{end}", -FORMULA_RANGE_LIMIT, FORMULA_RANGE_LIMIT))
+    return rules
+
+
 def problems(query: Mapping[str, list[str]], rules: Iterable[Rule]) -> tuple[list[str], list[str]]:
     """The problems with ``query`` under ``rules``, and the keys no rule (or page) knows."""
-    by_key = {rule.key: rule for rule in rules}
+    by_key = {rule.key: rule for rule in app_rules()}
+    by_key.update({rule.key: rule for rule in rules})
     found: list[str] = []
     unknown: list[str] = []
     for key, values in query.items():
-        if key in GLOBAL_KEYS or key.split(".")[0] in GLOBAL_PREFIXES:
+        if key == "lang":
             continue
         rule = by_key.get(key)
         if rule is None:
@@ -103,9 +118,20 @@ def problems(query: Mapping[str, list[str]], rules: Iterable[Rule]) -> tuple[lis
     return found, unknown
 
 
+_SNAPSHOT = "_link"
+
+
+def snapshot() -> None:
+    """Keep the link as it arrived; app.py calls this before its sidebar widgets, which
+    silently drop values they cannot use (so a page's report would never see them)."""
+    st.session_state[_SNAPSHOT] = {key: st.query_params.get_all(key) for key in st.query_params}
+
+
 def report(rules: Iterable[Rule]) -> None:
     """Warn about bad or unknown URL parameters; drop the unknown ones from the address bar."""
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    query = st.session_state.get(_SNAPSHOT)
+    if query is None:
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
     found, unknown = problems(query, rules)
     if unknown:
         found.append(_("Ignored unknown link parameters: {keys}").format(keys=_list(unknown[:8])))
@@ -113,6 +139,8 @@ def report(rules: Iterable[Rule]) -> None:
             # Unbound keys can be removed; a bound key is never unknown, so this cannot raise.
             with contextlib.suppress(Exception):  # cleanup must never break a page
                 del st.query_params[key]
+    # Report a link once: later reruns read the address bar as it is then.
+    st.session_state.pop(_SNAPSHOT, None)
     if found:
         # Escaped and rendered as Markdown text, never as HTML.
         lines = "\n".join(f"- {_md_escape(message)}" for message in found[:10])
