@@ -602,6 +602,7 @@ def test_a_key_shared_by_two_pages_survives_a_page_switch(live_app):
     key. Set each shared key on one page to a value the other page's widget does not accept
     (Warp's layers=6 where Train allows 4), then switch pages as the sidebar does."""
     import asyncio
+    import concurrent.futures
 
     from load_test import Session
 
@@ -627,5 +628,8 @@ def test_a_key_shared_by_two_pages_survives_a_page_switch(live_app):
     async def all_cases() -> list[str]:
         return [problem for case in cases for problem in await switch(*case)]
 
-    problems = asyncio.run(all_cases())
+    # A thread of its own: Playwright's sync API (browser tests in the same worker) may have
+    # left an event loop running in this one, and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        problems = pool.submit(asyncio.run, all_cases()).result()
     assert not problems, "\n".join(problems)
