@@ -81,7 +81,8 @@ def interactive_view(slots: list[str]) -> None:
                 params[slot] = controls.param_sliders(slot)
             else:
                 params[slot] = {}
-        st.divider()
+        if any(params.values()):
+            st.divider()
         x_cols = st.columns(2)
         x_min = x_cols[0].number_input(
             _("x min"), -X_LIMIT, X_LIMIT, -6.0, step=1.0, key="xmin", bind="query-params"
