@@ -606,7 +606,7 @@ def animation_gif(
         levels = np.linspace(palette.cmin, palette.cmax, 33)
     gif_palette = [255, 255, 255, *_rgb(GUIDE_COLOR), 17, 17, 17, *_rgb(UNIT_SQUARE_FILL)]
     gif_palette += palette.rgb(levels).ravel().tolist()
-    font, ascii_only = _gif_font(ImageFont)
+    font, ascii_only = _gif_font(ImageFont, [t for t, _f, _v in panels] + list(labels))
     panel_codes = []
     transforms = []
     for _title, frames, values in panels:
@@ -650,9 +650,20 @@ def animation_gif(
     return buffer.getvalue()
 
 
-def _gif_font(image_font):
-    """DejaVu Sans (it has Σ, ᵀ and →) when the system has it, else Pillow's own font with
-    ASCII labels."""
+# Noto Sans CJK's collection: index 2 is Simplified Chinese, which also covers the Traditional
+# characters of our labels (Debian's fonts-noto-cjk).
+_CJK_FONT = ("NotoSansCJK-Regular.ttc", 2)
+
+
+def _gif_font(image_font, texts: list[str]):
+    """A font for the labels: Noto Sans CJK when they hold Chinese (its ᵀ is missing, so labels
+    go ASCII), else DejaVu Sans (it has Σ, ᵀ and →), else Pillow's own font with ASCII labels."""
+    if any(ord(ch) >= 0x2E80 for text in texts for ch in text):
+        for path in (_CJK_FONT[0], "/usr/share/fonts/opentype/noto/" + _CJK_FONT[0]):
+            try:
+                return image_font.truetype(path, 14, index=_CJK_FONT[1]), True
+            except OSError:
+                continue
     try:
         return image_font.truetype("DejaVuSans.ttf", 14), False
     except OSError:

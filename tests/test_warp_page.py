@@ -416,6 +416,31 @@ def test_animation_gif_has_one_image_per_frame():
     assert blue.any()
 
 
+def test_animation_gif_draws_chinese_labels_not_boxes():
+    """Two different Chinese labels must draw differently: missing glyphs would be equal boxes."""
+    pytest.importorskip("PIL")
+    from PIL import ImageFont
+
+    font, _ = warp_charts._gif_font(ImageFont, ["激活"])
+    if "CJK" not in str(getattr(font, "font", "")) and "CJK" not in str(font.getname()):
+        pytest.skip("Noto Sans CJK is not installed (Debian: fonts-noto-cjk)")
+    cloud, _, frames = _frames(200, "tanh")
+    values = warp_charts.group_values(cloud.labels, False)
+
+    def last_frame(label: str) -> np.ndarray:
+        data = warp_charts.animation_gif(
+            [("tanh", frames, values)],
+            warp_charts.group_palette(False),
+            [label] * len(frames),
+            size=160,
+        )
+        image = Image.open(io.BytesIO(data))
+        image.seek(image.n_frames - 1)
+        return np.asarray(image.convert("L"))
+
+    assert not np.array_equal(last_frame("输入：激活"), last_frame("输出：梯度"))
+
+
 @pytest.mark.filterwarnings("error")
 def test_every_activation_renders_without_warnings():
     cloud = make_cloud("square", 64, 0)
