@@ -139,10 +139,15 @@ URL_PATHS = app_pages()
 PAGES = list(URL_PATHS)
 
 
-def is_global(key: str) -> bool:
-    from ui import urlstate
+@cache
+def app_wide_keys() -> frozenset[str]:
+    """The keys every page binds: the sidebar's (language, image export, own formula)."""
+    return frozenset.intersection(*(frozenset(discover(page).bound) for page in PAGES))
 
-    return key in urlstate.GLOBAL_KEYS or key.split(".")[0] in urlstate.GLOBAL_PREFIXES
+
+def is_global(key: str) -> bool:
+    """An app-wide key, or one under it (``fx.a.min`` belongs to ``fx``)."""
+    return key in app_wide_keys() or key.split(".")[0] in app_wide_keys()
 
 
 def walk(node):
