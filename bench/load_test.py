@@ -390,6 +390,7 @@ async def drive(
     pids: list[int],
     max_seconds: float,
     warm_urls: list[str],
+    settle: float = 5.0,
 ) -> dict:
     """Run the classroom; returns the measured numbers."""
     for target in warm_urls or [url]:  # a first run imports and compiles everything
@@ -430,7 +431,8 @@ async def drive(
     server_cpu = cpu_seconds(pids) - server_cpu
     after = rss_mb(pids)
     sampler.cancel()
-    await asyncio.sleep(5)  # closed sessions are released
+    # Streamlit keeps a closed session for server.disconnectedSessionTTL (120 s).
+    await asyncio.sleep(settle)
     settled = rss_mb(pids)
     return {
         "sessions": sessions,
@@ -485,6 +487,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--page", default="warp", help="a url_path from app.py, or 'all'")
     parser.add_argument("--query", default="n=20000", help="the link's query string")
     parser.add_argument("--rounds", type=int, default=1, help="repeat on the same server")
+    parser.add_argument(
+        "--settle", type=float, default=5.0, help="s after the sessions close: 'settled' RSS"
+    )
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between reruns, s")
     parser.add_argument("--timeout", type=float, default=60.0, help="per rerun, s")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="whole run, s")
@@ -499,6 +504,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not (1 <= args.sessions <= 500 and 1 <= args.reruns <= 10_000 and 1 <= args.rounds <= 10):
         parser.error("sessions in 1..500, reruns in 1..10000, rounds in 1..10")
     args.max_seconds = min(args.max_seconds, 3600.0)
+    args.settle = min(max(args.settle, 0.0), 600.0)
     return args
 
 
@@ -532,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
                     pids,
                     args.max_seconds,
                     [u.rstrip("/") for u in args.warm_url],
+                    args.settle,
                 )
             )
             suffix = f", round {round_} of {args.rounds}" if args.rounds > 1 else ""
