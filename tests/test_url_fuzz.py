@@ -13,6 +13,7 @@ that names its key. Derandomized and bounded: the same cases on every run.
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import time
 from collections import Counter
@@ -383,18 +384,17 @@ def invalid_link(draw, page: str, names: tuple[str, ...]) -> dict[str, list[str]
 
 @pytest.fixture(scope="module", autouse=True)
 def report_cases(request):
-    """Say how many links were tried (visible with -s or without xdist)."""
+    """Say how many links were tried, past pytest's output capture (not shown by xdist
+    workers: run this file without -n to see it)."""
     yield
     line = (
         f"URL fuzz: {CASES['links']} links ({CASES['invalid']} clearly invalid) over "
         f"{len(PAGES)} pages in {CASES['runs']} AppTest runs (slowest {SLOWEST[0]:.1f} s), "
         f"{CASES['page switches']} page switches on a live server"
     )
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line("\n" + line)
-    else:
-        print(line)
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print("\n" + line)
 
 
 def test_app_lists_pages_and_every_bound_key_has_a_rule():
