@@ -11,18 +11,20 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from browserkit import IDLE, launch_args, require_chromium, serve_app  # noqa: E402
 
-# Arms a timer: from the next key press until the first Plotly chart's data object changes
-# (Streamlit replaces it when a rerun delivers a new figure) and the browser has painted it.
+# Arms a timer: from the next key press until the first Plotly chart shows new data (a new
+# element or data array after a rerun, or new full data after an in-browser restyle) and the
+# browser has painted it.
 # Read the result with READ_REDRAW_JS (milliseconds, or -1 after 15 s without a redraw).
 ARM_REDRAW_JS = """
 (selector) => {
-  const before = document.querySelector(selector).data;
+  const chart = document.querySelector(selector);
+  const before = [chart, chart.data, chart._fullData];
   window.__redraw = new Promise((resolve) => {
     document.addEventListener('keydown', () => {
       const start = performance.now();
       const poll = () => {
         const now = document.querySelector(selector);
-        if (now && now.data !== before) {
+        if (now && (now !== before[0] || now.data !== before[1] || now._fullData !== before[2])) {
           requestAnimationFrame(() => resolve(performance.now() - start));
         } else if (performance.now() - start > 15000) {
           resolve(-1);

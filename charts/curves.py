@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,20 +62,10 @@ def curves_figure(
     table = curve_table(curves, x)
     grad_title = _("|f′(x)| (log scale)") if log_grad else _("derivative f′(x)")
     grad_axis = "y2" if (log_grad or not overlay) else "y"
-    # Half the payload: float32 draws the same picture. |f′| on a log axis keeps float64, whose
-    # range reaches the tiny values that the plot is there to show.
     x_plot = x.astype(np.float32)
     traces: list[dict] = []
-    probe_f: list[tuple[float, float, str]] = []
-    probe_df: list[tuple[float, float, str]] = []
     for curve in curves:
-        f = table[f"{curve.key} f"].astype(np.float32)
-        df = table[f"{curve.key} f'"]
-        if log_grad:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                df = np.where(np.abs(df) > 0, np.abs(df), np.nan)
-        else:
-            df = df.astype(np.float32)
+        f, df = _plotted(table[f"{curve.key} f"], table[f"{curve.key} f'"], log_grad)
         line = {"color": curve.color, "dash": curve.dash, "width": 2.5}
         traces.append(
             {
@@ -95,7 +85,7 @@ def curves_figure(
                 "type": "scatter",
                 "x": x_plot,
                 "y": df,
-                "name": curve.label + " · f′",
+                "name": _grad_name(curve.label),
                 "mode": "lines",
                 "legendgroup": curve.key,
                 "showlegend": overlay,
@@ -105,27 +95,9 @@ def curves_figure(
             }
         )
         if probe is not None:
-            fp, dfp = curve.activation.value_and_grad(probe, **curve.params)
-            probe_f.append((probe, float(fp), curve.color))
-            probe_df.append((probe, float(abs(dfp) if log_grad else dfp), curve.color))
-    for points, axis in ((probe_f, "y"), (probe_df, grad_axis)):
-        if points:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "showlegend": False,
-                    "hoverinfo": "skip",
-                    "x": [p[0] for p in points],
-                    "y": [p[1] for p in points],
-                    "yaxis": axis,
-                    "marker": {
-                        "color": [p[2] for p in points],
-                        "size": 10,
-                        "line": {"color": "white", "width": 1.5},
-                    },
-                }
-            )
+            fp, dfp = _probe_values(curve, curve.params, probe, log_grad)
+            traces.append(_probe_marker(probe, fp, curve.color, "y"))
+            traces.append(_probe_marker(probe, dfp, curve.color, grad_axis))
 
     layout = base_layout_dict(height=height)
     axis_style = {"zeroline": True, "zerolinecolor": "#888", "showspikes": True}
@@ -160,3 +132,80 @@ def curves_figure(
             }
         ]
     return fast_figure(traces, layout)
+
+
+def _probe_marker(x: float, y: float, color: str, axis: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "x": [x],
+        "y": [y],
+        "yaxis": axis,
+        "marker": {"color": color, "size": 10, "line": {"color": "white", "width": 1.5}},
+    }
+
+
+def _plotted(f: np.ndarray, df: np.ndarray, log_grad: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays drawn for f and f′: float32 halves the payload and draws the same picture;
+    |f′| on a log axis keeps float64, whose range reaches the tiny values it is there to show."""
+    if log_grad:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return f.astype(np.float32), np.where(np.abs(df) > 0, np.abs(df), np.nan)
+    return f.astype(np.float32), df.astype(np.float32)
+
+
+def _probe_values(
+    curve: Curve, params: Mapping[str, float], probe: float, log_grad: bool
+) -> tuple[float, float]:
+    fp, dfp = curve.activation.value_and_grad(probe, **params)
+    return float(fp), float(abs(dfp) if log_grad else dfp)
+
+
+@dataclass(frozen=True)
+class ParamSweep:
+    """The traces of ``curves_figure`` for every listed value of one curve's parameter."""
+
+    curve_key: str
+    param: str
+    values: np.ndarray
+    traces: list[int]  # indices in the figure: f, f′, then the probe markers if any
+    ys: list[list[np.ndarray]]  # ys[i][j]: trace traces[j] at values[i]
+    names: list[list[str]]  # names[i][j]: legend name of trace traces[j] at values[i]
+
+
+def param_sweep(
+    curves: Sequence[Curve],
+    index: int,
+    param: str,
+    values: np.ndarray,
+    x_range: tuple[float, float],
+    *,
+    log_grad: bool = False,
+    probe: float | None = None,
+    n: int = 601,
+    label: Callable[[Mapping[str, float]], str] | None = None,
+) -> ParamSweep:
+    """What ``curves_figure(curves, ...)`` draws for ``curves[index]`` as ``param`` takes each of
+    ``values`` (other parameters fixed), so a browser can redraw it without the server."""
+    curve = curves[index]
+    x = sample_grid(*x_range, n=n)
+    per_curve = 2 if probe is None else 4  # f, f′, then the two probe markers
+    traces = list(range(per_curve * index, per_curve * (index + 1)))
+    ys: list[list[np.ndarray]] = []
+    names: list[list[str]] = []
+    for value in values:
+        params = {**curve.params, param: float(value)}
+        f, df = _plotted(*curve.activation.value_and_grad(x, **params), log_grad)
+        row = [f, df]
+        if probe is not None:
+            row += [np.array([v]) for v in _probe_values(curve, params, probe, log_grad)]
+        ys.append(row)
+        name = label(params) if label else curve.label
+        names.append([name, _grad_name(name), "", ""][: len(traces)])
+    return ParamSweep(curve.key, param, np.asarray(values, dtype=float), traces, ys, names)
+
+
+def _grad_name(label: str) -> str:
+    return label + " · f′"

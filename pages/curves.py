@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 import activations
-from charts.curves import Curve, curve_table, curves_figure, sample_grid
+from charts.curves import Curve, curve_table, curves_figure, param_sweep, sample_grid
 from charts.theme import activation_color, copy_dash
 from i18n import _
 from ui import controls, shell, urlstate
 from ui.export import show_chart
+from ui.live_chart import SliderLink
 
 shell.ensure_entrypoint()
 
@@ -129,6 +130,7 @@ def interactive_view(slots: list[str]) -> None:
             _("activation curves"),
             lambda: curve_table(curves, sample_grid(x_min, x_max)),
             key="curves",
+            links=_slider_links(curves, (x_min, x_max), log_grad, probe),
         )
         if probe is not None:
             # Static tables: an interactive data grid costs ~100 ms of browser time per redraw.
@@ -153,6 +155,40 @@ def interactive_view(slots: list[str]) -> None:
     st.table(
         table.set_index(ACT_COL).rename(columns=_property_labels()).rename_axis(_("activation"))
     )
+
+
+def _slider_links(
+    curves: list[Curve], x_range: tuple[float, float], log_grad: bool, probe: float | None
+) -> list[SliderLink]:
+    """Every parameter slider's nearby values, drawn in advance so the browser redraws at once."""
+    links = []
+    for i, curve in enumerate(curves):
+        for p in curve.activation.params:
+            current = curve.params[p.name]
+            values = controls.valid_values(
+                curve.key, dict(curve.params), p.name, controls.slider_values(p, current)
+            )
+            sweep = param_sweep(
+                curves,
+                i,
+                p.name,
+                values,
+                x_range,
+                log_grad=log_grad,
+                probe=probe,
+                label=lambda params, slot=curve.key: controls.slot_label(slot, dict(params)),
+            )
+            links.append(
+                SliderLink(
+                    controls.param_key(curve.key, p.name),
+                    current,
+                    sweep.values,
+                    sweep.traces,
+                    sweep.ys,
+                    sweep.names,
+                )
+            )
+    return links
 
 
 def _sort_key(column: pd.Series) -> pd.Series:

@@ -7,6 +7,7 @@ from charts.curves import Curve, curves_figure
 from charts.theme import activation_color
 from i18n import _
 from ui import shell, urlstate
+from ui.live_chart import live_chart
 
 shell.ensure_entrypoint()
 urlstate.report([])  # Home has no controls of its own; the sidebar's keys are still checked
@@ -28,11 +29,10 @@ picture = [
     )
     for name in ("sigmoid", "tanh", "relu", "gelu")
 ]
-st.plotly_chart(
+live_chart(
     curves_figure(picture, (-4.0, 4.0), probe=None, height=420),
     config={"displaylogo": False},
     key="home-picture",
-    theme=None,
 )
 
 st.subheader(_("Where to go"))

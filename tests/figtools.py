@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
 import plotly.graph_objects as go
@@ -23,3 +24,23 @@ def arr(value) -> np.ndarray:
         shape = value.get("shape")
         return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
     return np.asarray(value, dtype=float)
+
+
+def live_charts(at) -> list:
+    """The chart elements an AppTest run rendered (ui.live_chart; link stores left out)."""
+    return [e for e in at.get("bidi_component") if "spec" in json.loads(e.proto.json or "{}")]
+
+
+def figures(at) -> list[dict]:
+    """The figures an AppTest run sent, as the browser receives them."""
+    return [chart_figure(e.proto) for e in live_charts(at)]
+
+
+def chart_figure(proto) -> dict:
+    """The figure inside one live chart's proto."""
+    return json.loads(json.loads(proto.json)["spec"])
+
+
+def chart_config(proto) -> dict:
+    """The plotly config (toolbar file name, scale) of one live chart's proto."""
+    return json.loads(proto.json)["config"]

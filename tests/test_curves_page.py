@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-from figtools import arr
+from figtools import arr, figures
 
 
 def figure(at, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return figures(at)[index]
 
 
 def trace_values(trace: dict, key: str) -> np.ndarray:
@@ -28,7 +26,7 @@ def test_home_page_runs_and_links_to_pages(run_page):
     at = run_page("home")
     assert not at.exception
     assert at.title[0].value.startswith("〽️ Activation Lab")
-    assert len(at.get("plotly_chart")) == 1
+    assert len(figures(at)) == 1
 
 
 def test_curves_default_view(run_page):
@@ -115,7 +113,7 @@ def test_bad_url_parameters_warn_and_fall_back(run_page, query):
     assert at.warning, "a bad link must say what was ignored"
     text = at.warning[0].value
     assert "<script>" not in text  # escaped, never raw HTML
-    assert at.get("plotly_chart"), "the page keeps working"
+    assert figures(at), "the page keeps working"
 
 
 def test_x_range_must_be_increasing(run_page):

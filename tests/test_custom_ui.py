@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from figtools import figures
 
 
 def lines(at) -> dict[str, dict]:
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = figures(at)[0]
     return {t["name"]: t for t in spec["data"] if t.get("mode") == "lines"}
 
 
@@ -54,7 +55,7 @@ def test_bad_formulas_give_one_clear_line_and_the_page_keeps_working(run_page, t
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "\n" not in errors[0]
     assert message_part in errors[0]
-    assert at.get("plotly_chart"), "the rest of the page keeps working"
+    assert figures(at), "the rest of the page keeps working"
     assert "custom" not in at.multiselect(key="act").value
 
 
@@ -81,5 +82,5 @@ def test_own_activation_works_on_every_page(run_page, page, query):
     at = run_page(page, {"fx": "x * sigmoid(b*x)", "custom.b": "2", **query})
     assert not at.exception, at.exception
     assert not at.warning, [w.value for w in at.warning]
-    text = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
+    text = json.dumps(figures(at))
     assert "Custom: x * sigmoid(b*x)" in text or page == "train"

@@ -3,11 +3,9 @@ and controls."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-from figtools import arr
+from figtools import arr, figures
 
 from activations.experiments import depth_experiment
 
@@ -15,7 +13,7 @@ DEPTH, DYING, ZIGZAG = 0, 1, 2
 
 
 def chart(at, index: int) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return figures(at)[index]
 
 
 def traces(at, index: int, **match) -> list[dict]:
@@ -39,7 +37,7 @@ def metric(at, label: str) -> str:
 def test_default_view_shows_the_three_claims(run_page):
     at = run_page("gradients")
     assert not at.exception and not at.warning
-    assert len(at.get("plotly_chart")) == 3
+    assert len(figures(at)) == 3
     assert at.multiselect(key="act").value == ["sigmoid", "tanh", "relu", "leaky_relu"]
     lines = grad_lines(at)
     sigmoid, relu = lines["Sigmoid (logistic)"], lines["ReLU"]
@@ -125,7 +123,7 @@ def test_no_activation_leaves_a_hint(run_page):
     at.multiselect(key="act").set_value([]).run()
     assert not at.exception
     assert any("Pick at least one" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 2  # the other sections still show
+    assert len(figures(at)) == 2  # the other sections still show
 
 
 @pytest.mark.parametrize(
@@ -155,4 +153,4 @@ def test_bad_url_values_warn_and_fall_back(run_page, query):
     assert not at.exception
     assert at.warning, "a bad link must say what was ignored"
     assert "<b>" not in at.warning[0].value
-    assert len(at.get("plotly_chart")) == 3
+    assert len(figures(at)) == 3

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
+from figtools import chart_config, chart_figure
 
 import i18n
 from charts import export
@@ -240,9 +241,9 @@ def page_texts(at) -> tuple[list[str], list[str]]:
         if proto is None:
             continue
         texts += proto_texts(proto)
-        if type(proto).__name__ == "PlotlyChart":
-            texts += figure_texts(proto.spec)
-            config = json.loads(proto.config or "{}")
+        if type(proto).__name__ == "BidiComponent" and "spec" in json.loads(proto.json or "{}"):
+            texts += figure_texts(json.dumps(chart_figure(proto)))
+            config = chart_config(proto)
             if name := config.get("toImageButtonOptions", {}).get("filename"):
                 files.append(name)
     return texts, files

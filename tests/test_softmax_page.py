@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from figtools import arr
+from figtools import arr, figures
 from test_gradients_page import chart, traces
 
 from activations import maxout, softmax
@@ -24,7 +24,7 @@ def table(at):
 def test_default_view_is_the_brief_example(run_page):
     at = run_page("softmax")
     assert not at.exception and not at.warning
-    assert len(at.get("plotly_chart")) == 7
+    assert len(figures(at)) == 7
     assert at.text_input(key="z").value == "1, 5, 2, 0, 6, 7"
     df = table(at)
     np.testing.assert_allclose(df["z"], [1, 5, 2, 0, 6, 7])
@@ -127,7 +127,7 @@ def test_bad_logits_give_one_message_and_the_default(run_page, z, problem):
     assert len(at.warning) == 1
     assert problem in at.warning[0].value and "1, 5, 2, 0, 6, 7" in at.warning[0].value
     assert [f"{p:.4g}" for p in table(at)["p"]] == FOUR_DIGITS
-    assert len(at.get("plotly_chart")) == 7
+    assert len(figures(at)) == 7
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_bad_url_values_warn_once_and_fall_back(run_page, query):
     assert len(at.warning) == 1
     assert "<img" not in at.warning[0].value
     assert [f"{p:.4g}" for p in table(at)["p"]] == FOUR_DIGITS
-    assert len(at.get("plotly_chart")) == 7
+    assert len(figures(at)) == 7
 
 
 def test_typing_too_long_a_text_gives_one_message(run_page):

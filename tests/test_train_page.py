@@ -4,14 +4,10 @@ reruns, applies presets, and falls back to defaults (with one warning) on bad li
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 import pytest
-
-
-def figures(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+from figtools import figures
 
 
 def arr(value) -> np.ndarray:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from figtools import figures
 from PIL import Image
 
 import activations
@@ -23,7 +23,7 @@ SMALL = {"n": "300"}
 
 def specs(at) -> list[dict]:
     """The Plotly figures the page sent, as the browser receives them."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return figures(at)
 
 
 def decode(array) -> np.ndarray:

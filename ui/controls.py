@@ -92,6 +92,36 @@ def param_sliders(slot: str, container=st) -> dict[str, float]:
         return act.defaults()
 
 
+# Slider positions precomputed for the in-browser redraw: a block-aligned window (so it stays the
+# same, and costs nothing to resend, while the slider moves inside it) with a margin both ways.
+SWEEP_BLOCK = 50
+SWEEP_MARGIN = 10
+
+
+def slider_values(param: activations.Param, value: float) -> list[float]:
+    """The values ``param``'s slider can show near ``value``, as the slider computes them."""
+    steps = round((param.max - param.min) / param.step)
+    at = min(max(round((value - param.min) / param.step), 0), steps)
+    start = at // SWEEP_BLOCK * SWEEP_BLOCK
+    ks = range(max(start - SWEEP_MARGIN, 0), min(start + SWEEP_BLOCK + SWEEP_MARGIN, steps) + 1)
+    return [float(f"{param.min + k * param.step:.12g}") for k in ks]
+
+
+def valid_values(
+    slot: str, params: dict[str, float], name: str, values: list[float]
+) -> list[float]:
+    """The ``values`` of parameter ``name`` that ``slot``'s activation accepts with ``params``."""
+    act = activation_of(slot)
+    ok = []
+    for value in values:
+        try:
+            act.check_params(**{**params, name: value})
+        except ValueError:
+            continue
+        ok.append(value)
+    return ok
+
+
 def param_rules(slots: Iterable[str]) -> list[urlstate.Rule]:
     """URL rules for the parameter keys of ``slots``."""
     rules = []

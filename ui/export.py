@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,6 +11,7 @@ import streamlit as st
 from charts import export
 from charts.theme import plotly_config, safe_filename
 from i18n import _
+from ui.live_chart import SliderLink, live_chart
 
 SCALE_KEY = "scale"
 FORMAT_KEY = "img"
@@ -47,19 +48,21 @@ def show_chart(
     | None = None,
     *,
     key: str,
+    links: Sequence[SliderLink] = (),
 ) -> None:
     """Draw ``fig`` with a toolbar camera (file ``name``) and an Export menu under it.
 
-    ``data`` (or a function returning it) is the plotted data, offered as CSV.
+    ``data`` (or a function returning it) is the plotted data, offered as CSV. ``links`` let
+    sliders redraw the chart in the browser (see ``ui.live_chart``).
     """
     image_format = st.session_state.get(FORMAT_KEY) or "png"
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
-    st.plotly_chart(
+    live_chart(
         fig,
         key=f"chart-{key}",
-        theme=None,  # our own template: activation colours must stay as charts/theme.py sets them
         config=plotly_config(stem, image_format=image_format, scale=scale),
+        links=links,
     )
     with st.popover(_("Export"), icon=":material/download:"):
         st.caption(_("Interactive HTML works offline; CSV holds the plotted data."))
