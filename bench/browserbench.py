@@ -39,6 +39,31 @@ ARM_REDRAW_JS = """
 """
 READ_REDRAW_JS = "() => window.__redraw"
 
+# Arms a second timer: from the next key press until the rerun it starts has finished (the
+# app's script state went to running and back), i.e. URL, tables and the rest are up to date.
+ARM_RERUN_JS = """
+() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__rerun = new Promise((resolve) => {
+    document.addEventListener('keydown', () => {
+      const start = performance.now();
+      let ran = false;
+      const observer = new MutationObserver(() => {
+        const state = app.getAttribute('data-test-script-state');
+        if (state === 'running') ran = true;
+        if (ran && state === 'notRunning') {
+          observer.disconnect();
+          requestAnimationFrame(() => resolve(performance.now() - start));
+        }
+      });
+      observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+      setTimeout(() => { observer.disconnect(); resolve(-1); }, 15000);
+    }, {once: true, capture: true});
+  });
+}
+"""
+READ_RERUN_JS = "() => window.__rerun"
+
 
 def summarize(label: str, samples_ms: list[float]) -> str:
     ok = [s for s in samples_ms if s >= 0]
@@ -53,8 +78,10 @@ def summarize(label: str, samples_ms: list[float]) -> str:
 
 __all__ = [
     "ARM_REDRAW_JS",
+    "ARM_RERUN_JS",
     "IDLE",
     "READ_REDRAW_JS",
+    "READ_RERUN_JS",
     "ROOT",
     "launch_args",
     "require_chromium",

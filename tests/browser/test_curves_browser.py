@@ -91,3 +91,44 @@ def test_link_slider_url_and_png_export(page, app_url, tmp_path):
     assert png_width(data) == 2 * round(width_css)
 
     assert page.console.errors() == []
+
+
+def test_parameter_slider_redraws_without_the_server(page, app_url):
+    """A parameter slider redraws the chart in the browser, from values sent in advance: with
+    the connection to the server cut, the chart still follows the keyboard, exactly."""
+    page.goto(app_url + "/curves?act=relu&act=leaky_relu&act=elu&leaky_relu.negative_slope=0.1")
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    wait_idle(page)
+    # Drop every message to the server from now on: no rerun can happen.
+    page.evaluate("() => { WebSocket.prototype.send = function () {}; }")
+    slope = page.locator(
+        ".st-key-leaky_relu-negative_slope [data-testid='stSlider'] input[type='range']"
+    )
+    slope.focus()
+    for _ in range(3):
+        slope.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullData"
+        ".some(t => (t.name || '').includes('0.13'))",
+        timeout=5_000,
+    )
+    traces = {t["name"]: t for t in plot_traces(page) if t["name"]}
+    leaky = traces["Leaky ReLU (negative_slope=0.13)"]
+    assert abs(value_at(leaky, -6.0) + 0.78) < 1e-6
+    assert abs(value_at(traces["Leaky ReLU (negative_slope=0.13) · f′"], -6.0) - 0.13) < 1e-6
+    # No rerun happened: the server-drawn probe table still shows the old slope.
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    assert "negative_slope=0.1)" in table and "0.13" not in table
+    # The other curves stay where they were; the elu slider works too.
+    assert abs(value_at(traces["ReLU"], -6.0)) < 1e-12
+    alpha = page.locator(".st-key-elu-alpha [data-testid='stSlider'] input[type='range']")
+    alpha.focus()
+    alpha.press("ArrowLeft")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullData"
+        ".some(t => (t.name || '').includes('alpha=0.99'))",
+        timeout=5_000,
+    )
+    elu = {t["name"]: t for t in plot_traces(page) if t["name"]}["ELU (alpha=0.99)"]
+    assert abs(value_at(elu, -6.0) - 0.99 * (2.718281828459045**-6 - 1)) < 1e-6
+    assert page.console.errors() == []
