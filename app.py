@@ -12,9 +12,17 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-# One BLAS thread per computation: on a small server, concurrent sessions share the cores
-# better, and OpenBLAS's own threads made the depth experiment 5-15x slower under load.
-threadpool_limits(1, user_api="blas")
+
+
+@st.cache_resource
+def one_blas_thread() -> None:
+    """One BLAS thread per computation: on a small server, concurrent sessions share the cores
+    better, and OpenBLAS's own threads made the depth experiment 5-15x slower under load.
+    Once per process: the limit is global, and finding the libraries costs ~5 ms a rerun."""
+    threadpool_limits(1, user_api="blas")
+
+
+one_blas_thread()
 shell.ensure_entrypoint(entrypoint=True)
 urlstate.snapshot()
 shell.language_selector()
@@ -41,4 +49,5 @@ shell.forget_other_pages(page.url_path)
 custom.formula_box()
 export.image_settings()
 st.sidebar.caption(_("Every setting lives in the address bar: copy it to share this exact view."))
-page.run()
+with shell.compute_slot():
+    page.run()

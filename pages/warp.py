@@ -97,12 +97,12 @@ class Setup(NamedTuple):
         return np.reshape(self.matrix, (2, 2))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def cloud_of(kind: str, n: int, seed: int) -> Cloud:
     return make_cloud(kind, n, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def layer_of(
     setup: Setup,
     act: controls.ActivationKey,
@@ -147,7 +147,7 @@ def stack_outputs(
     return [points, first, *[y for _, _, y in rest]], affine
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def stack_of(setup: Setup, *args) -> dict:
     """The stack's outputs on a subsample, and how far it is from its single affine map."""
     outputs, affine = stack_outputs(setup, *args)

@@ -26,9 +26,14 @@ def arr(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+def is_live_chart(proto) -> bool:
+    """A ui.live_chart chart (its payload is bytes; its slider-link stores carry JSON)."""
+    return type(proto).__name__ == "BidiComponent" and bool(proto.bytes)
+
+
 def live_charts(at) -> list:
-    """The chart elements an AppTest run rendered (ui.live_chart; link stores left out)."""
-    return [e for e in at.get("bidi_component") if "spec" in json.loads(e.proto.json or "{}")]
+    """The chart elements an AppTest run rendered."""
+    return [e for e in at.get("bidi_component") if is_live_chart(e.proto)]
 
 
 def figures(at) -> list[dict]:
@@ -38,9 +43,9 @@ def figures(at) -> list[dict]:
 
 def chart_figure(proto) -> dict:
     """The figure inside one live chart's proto."""
-    return json.loads(json.loads(proto.json)["spec"])
+    return json.loads(proto.bytes)["figure"]
 
 
 def chart_config(proto) -> dict:
     """The plotly config (toolbar file name, scale) of one live chart's proto."""
-    return json.loads(proto.json)["config"]
+    return json.loads(proto.bytes)["meta"]["config"]

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
-from figtools import chart_config, chart_figure
+from figtools import chart_config, chart_figure, is_live_chart
 
 import i18n
 from charts import export
@@ -241,7 +241,7 @@ def page_texts(at) -> tuple[list[str], list[str]]:
         if proto is None:
             continue
         texts += proto_texts(proto)
-        if type(proto).__name__ == "BidiComponent" and "spec" in json.loads(proto.json or "{}"):
+        if is_live_chart(proto):
             texts += figure_texts(json.dumps(chart_figure(proto)))
             config = chart_config(proto)
             if name := config.get("toImageButtonOptions", {}).get("filename"):

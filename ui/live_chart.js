@@ -101,7 +101,10 @@ function watchSliders(div) {
 }
 
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = component.data instanceof Uint8Array
+    ? JSON.parse(new TextDecoder().decode(component.data))
+    : component.data;
   if (data.link) {
     // A link's store: its data changes rarely, so reruns resend it as a tiny cached reference.
     const store = (window.__activationLabLinks = window.__activationLabLinks || {});
@@ -117,13 +120,13 @@ export default function (component) {
     div.className = "al-live-chart";
     parentElement.appendChild(div);
   }
-  div.style.minHeight = data.height + "px";
-  div.dataset.chart = data.chart;
-  loadPlotly(data.plotly_src)
+  const { meta, figure } = data;
+  div.style.minHeight = meta.height + "px";
+  div.dataset.chart = meta.chart;
+  loadPlotly(meta.plotly_src)
     .then((Plotly) => {
-      if (div.dataset.drawn && stale(data.state)) return;
-      const figure = JSON.parse(data.spec);
-      figure.config = data.config;
+      if (div.dataset.drawn && stale(meta.state)) return;
+      figure.config = meta.config;
       Plotly.react(div, figure);
       div.dataset.drawn = "1";
       div.dataset.liveValue = "";
@@ -131,5 +134,5 @@ export default function (component) {
     .catch((error) => {
       div.textContent = String(error);
     });
-  return data.state && Object.keys(data.state).length ? watchSliders(div) : undefined;
+  return Object.keys(meta.state).length ? watchSliders(div) : undefined;
 }

@@ -12,6 +12,7 @@ move also triggers (for the URL, tables and the rest) then brings the same figur
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,18 +86,18 @@ def live_chart(
     links: Sequence[SliderLink] = (),
 ) -> None:
     """Show ``fig`` in a chart that survives reruns (keyed by ``key``)."""
-    _live_chart(
-        key=key,
-        data={
-            "chart": key,
-            "spec": pio.to_json(fig, validate=False),
-            "config": dict(config, responsive=True),
-            "height": fig.layout.height or 450,
-            "plotly_src": PLOTLY_JS_URL,
-            "state": {widget_class(link.widget_key): float(link.current) for link in links},
-        },
-        height="content",
-    )
+    meta = {
+        "chart": key,
+        "config": dict(config, responsive=True),
+        "height": fig.layout.height or 450,
+        "plotly_src": PLOTLY_JS_URL,
+        "state": {widget_class(link.widget_key): float(link.current) for link in links},
+    }
+    # Raw bytes: a figure's JSON embedded as is, not escaped again inside a JSON string (that
+    # cost ~10 % of a Warp rerun at 20 000 points, and a second parse in the browser).
+    figure = pio.to_json(fig, validate=False, engine="orjson")  # ~4x faster than json's
+    payload = f'{{"meta":{json.dumps(meta)},"figure":{figure}}}'
+    _live_chart(key=key, data=payload.encode("utf-8"), height="content")
     for link in links:
         # One element per slider: moving one leaves the others' data unchanged, and Streamlit
         # resends an unchanged element as a small reference to its cached copy.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Iterator
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -11,6 +13,23 @@ from streamlit.runtime.state import get_session_state
 import i18n
 
 LANG_KEY = "lang"
+# Page scripts computing at once in one server process. They share one interpreter, so more
+# only interleave: under load (50 sessions on Warp) the rest wait their turn instead, which cut
+# p95 latency by a third and peak memory by 40 % (docs/classroom.md).
+CONCURRENT_SCRIPTS = 2
+
+
+@st.cache_resource
+def _compute_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(CONCURRENT_SCRIPTS)
+
+
+@contextlib.contextmanager
+def compute_slot() -> Iterator[None]:
+    """Run the page holding one of ``CONCURRENT_SCRIPTS`` slots of this server process."""
+    slots = _compute_slots()
+    with slots:
+        yield
 
 
 def ensure_entrypoint(*, entrypoint: bool = False) -> None:
