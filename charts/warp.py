@@ -56,8 +56,8 @@ UNIT_SQUARE_FILL = "#ececec"
 AREA_COLORSCALE = "RdBu_r"
 AREA_LIMIT = 3.0  # colour range of log₁₀|det J|: area shrunk or grown up to 1000×
 
-ANIMATION_BUDGET = 210_000
-"""Points × frames summed over panels: 10 000 points at 4 steps per transition, 5 000 at 8.
+ANIMATION_BUDGET = 105_000
+"""Points × frames summed over panels: 5 000 points at 4 steps per transition, 2 500 at 8.
 Every frame travels as float32, and both ends handle the figure as one JSON string (Streamlit's
 frontend re-serialises it and rewrites theme colours in it), so time grows with this number."""
 MIN_STEPS, MAX_STEPS = 4, 8  # frames per stage transition: rotations turn ≤ 45° per frame
@@ -66,15 +66,20 @@ MIN_STEPS, MAX_STEPS = 4, 8  # frames per stage transition: rotations turn ≤ 4
 # --- sampling and planning ---
 
 
+@functools.lru_cache(maxsize=16)
 def subsample(n: int, limit: int) -> np.ndarray:
-    """Indices of at most ``limit`` of ``n`` points, evenly spread and in order.
+    """Indices of at most ``limit`` of ``n`` points, evenly spread and in order (read-only:
+    the result is shared; a page asks for the same few several times per rerun).
 
     Order matters: a grid's points run along its lines, so a strided subsample still draws
     every line. Clouds are i.i.d., so any fixed subset is a random sample.
     """
     if n <= limit:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
+        index = np.arange(n)
+    else:
+        index = np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
+    index.setflags(write=False)
+    return index
 
 
 def animation_plan(n_points: int, panels: int = 1) -> tuple[int, int]:

@@ -356,8 +356,9 @@ def test_animation_plan_respects_the_budget():
         assert warp_charts.MIN_STEPS <= steps <= warp_charts.MAX_STEPS
         assert m <= n
         assert m * panels * (1 + 5 * steps) <= warp_charts.ANIMATION_BUDGET
-    assert warp_charts.animation_plan(20_000) == (10_000, 4)
-    assert warp_charts.animation_plan(5_000) == (5_000, 8)
+    assert warp_charts.animation_plan(20_000) == (5_000, 4)
+    assert warp_charts.animation_plan(5_000) == (5_000, 4)
+    assert warp_charts.animation_plan(2_500) == (2_500, 8)
     assert warp_charts.animation_plan(1_000) == (1_000, 8)
 
 
