@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -41,6 +42,7 @@ __all__ = [
     "LayerSpec",
     "ThresholdXOR",
     "TrainConfig",
+    "Trainer",
     "checked_params",
     "decision_grid",
     "grid_lines",
@@ -524,6 +526,144 @@ def _accuracy(logit: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean((logit > 0) == (y > 0.5))) if len(y) else float("nan")
 
 
+class Trainer:
+    """A training run that can pause between epochs and go on later, bit for bit as one run.
+
+    ``Trainer(dataset, config)`` draws a fresh network (``dataset`` has ``x_train, y_train,
+    x_test, y_test``) and records the epoch-0 snapshot. Each :meth:`run` trains on until the last
+    epoch, a stop request, divergence or a deadline, so a caller with a time budget (a web page
+    that must answer quickly) trains a long run in slices. All state lives in the object: the
+    model, the optimiser's moments, the random generator that orders the mini-batches.
+
+    ``model`` is the network being trained (updated in place), ``done`` the number of completed
+    epochs, ``finished`` whether the run is over (all epochs done, stopped or diverged),
+    ``seconds`` the wall time spent in :meth:`run` so far.
+    """
+
+    def __init__(self, dataset: Any, config: TrainConfig) -> None:
+        self.config = config
+        x = np.asarray(dataset.x_train, dtype=np.float64)
+        self._x = x
+        self._y = np.asarray(dataset.y_train, dtype=np.float64).ravel()
+        self._x_test = np.asarray(dataset.x_test, dtype=np.float64).reshape(-1, x.shape[1])
+        self._y_test = np.asarray(dataset.y_test, dtype=np.float64).ravel()
+        self._rng = np.random.default_rng(config.seed)
+        self.model = MLP.from_config(config, n_inputs=x.shape[1], rng=self._rng)
+        n = len(self._y)
+        self._batch = n if config.batch_size is None else min(int(config.batch_size), n)
+        self._hist = History._allocate(config.epochs, self.model.n_hidden)
+        self._opt = _Optimizer(config, self.model.theta.size)
+        self._grad = np.empty_like(self.model.theta)
+        self._gw_norms = np.empty(self.model.n_hidden + 1)
+        self.done = 0
+        self.finished = False
+        self.seconds = 0.0
+        self._snapshot(0)
+        # The forward pass of the previous epoch's metrics is the next full-batch training pass.
+        self._cache = self.model._forward(x)
+
+    def _snapshot(self, epoch: int) -> None:
+        w, b = self.model.unpack(self.model.theta.copy())
+        self._hist.snapshots.append((epoch, w, b))
+
+    def _epoch(self) -> None:
+        """Train one epoch and record its row of the history (``done`` counts it)."""
+        model, x, y, grad, gw_norms = self.model, self._x, self._y, self._grad, self._gw_norms
+        n, hist, opt = len(y), self._hist, self._opt
+        if self._batch >= n:
+            model._backward(self._cache, y, grad)
+            gw_norms[:] = _layer_norms(model, grad)
+            opt.step(model.theta, grad)
+        else:
+            gw_norms[:] = 0.0
+            order = self._rng.permutation(n)
+            starts = range(0, n, self._batch)
+            for s in starts:
+                idx = order[s : s + self._batch]
+                model._backward(model._forward(x[idx]), y[idx], grad)
+                gw_norms += _layer_norms(model, grad)
+                opt.step(model.theta, grad)
+            gw_norms /= len(starts)
+        cache = self._cache = model._forward(x)
+        epoch = self.done + 1
+        i = epoch - 1
+        hist.grad_norm[i] = gw_norms
+        penalty = model._penalty()
+        hist.loss[i] = model._data_loss(cache.logit, y) + penalty
+        hist.train_acc[i] = _accuracy(cache.logit, y)
+        if len(self._y_test):
+            test_logit = model._forward(self._x_test).logit
+            hist.test_loss[i] = model._data_loss(test_logit, self._y_test) + penalty
+            hist.test_acc[i] = _accuracy(test_logit, self._y_test)
+        dead = [int(np.count_nonzero(~d.any(axis=0))) for d in cache.d]
+        hist.dead_per_layer[i] = dead
+        hist.dead_units[i] = sum(dead)
+        self.done = epoch
+        diverged = not math.isfinite(hist.loss[i])
+        if epoch % self.config.snapshot_step == 0 or epoch == self.config.epochs or diverged:
+            self._snapshot(epoch)
+        hist.diverged = diverged
+
+    def _end(self) -> None:
+        if self._hist.snapshots[-1][0] != self.done:
+            self._snapshot(self.done)
+        self.finished = True
+
+    def run(
+        self,
+        callback: Callable[[int, History], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        callback_every: int | None = None,
+        deadline: float | None = None,
+    ) -> bool:
+        """Train on until the last epoch, ``should_stop()``, divergence, or the deadline.
+
+        ``deadline`` is a ``time.perf_counter()`` value, checked between epochs; every call trains
+        at least one epoch (if any is left), so a call returns about one epoch after it.
+        ``callback(epoch, history)`` runs after every ``callback_every``-th epoch (default: about
+        50 calls per run) and once more when the run ends; ``should_stop()`` is polled before
+        every epoch, and True ends the run (``history.stopped``). A callback may raise: the epoch
+        it saw is recorded, and the next call goes on from there. Returns ``finished``.
+        """
+        if self.finished:
+            return True
+        start = time.perf_counter()
+        epochs = self.config.epochs
+        every = callback_every or max(1, math.ceil(epochs / 50))
+        try:
+            first = True
+            while self.done < epochs:
+                if not first and deadline is not None and time.perf_counter() >= deadline:
+                    return False
+                first = False
+                if should_stop is not None and should_stop():
+                    self._hist.stopped = True
+                    break
+                self._epoch()
+                if self._hist.diverged:
+                    break
+                epoch = self.done
+                if callback is not None and epoch % every == 0 and epoch != epochs:
+                    callback(epoch, self._hist._head(epoch))
+            self._end()
+            if callback is not None:
+                callback(self.done, self.history())
+            return True
+        finally:
+            self.seconds += time.perf_counter() - start
+
+    def stop(self) -> None:
+        """End the run where it is (``history.stopped``), keeping what it has learned."""
+        if not self.finished:
+            self._hist.stopped = True
+            self._end()
+
+    def history(self) -> History:
+        """The completed epochs so far, as views of the run's buffers (recorded rows never
+        change); once the run is over its last snapshot is the final model."""
+        return self._hist._head(self.done)
+
+
 def train(
     dataset: Any,
     config: TrainConfig,
@@ -531,88 +671,18 @@ def train(
     should_stop: Callable[[], bool] | None = None,
     callback_every: int | None = None,
 ) -> tuple[MLP, History]:
-    """Train a fresh network on ``dataset`` (``x_train, y_train, x_test, y_test``).
+    """Train a fresh network on ``dataset`` (``x_train, y_train, x_test, y_test``) in one go.
 
     ``callback(epoch, history)`` is called every ``callback_every`` epochs (default: about 50
     calls per run) and once more at the end, with the history so far (its arrays are views of
     the run's buffers; recorded rows never change). ``should_stop()`` is polled before every
-    epoch; when it returns True,
-    training ends and ``history.stopped`` is set. A non-finite loss also ends training
-    (``history.diverged``). Returns the trained model and the history of the completed epochs.
+    epoch; when it returns True, training ends and ``history.stopped`` is set. A non-finite loss
+    also ends training (``history.diverged``). Returns the trained model and the history of the
+    completed epochs. :class:`Trainer` does the same in slices.
     """
-    x = np.asarray(dataset.x_train, dtype=np.float64)
-    y = np.asarray(dataset.y_train, dtype=np.float64).ravel()
-    x_test = np.asarray(dataset.x_test, dtype=np.float64).reshape(-1, x.shape[1])
-    y_test = np.asarray(dataset.y_test, dtype=np.float64).ravel()
-    rng = np.random.default_rng(config.seed)
-    model = MLP.from_config(config, n_inputs=x.shape[1], rng=rng)
-    n = len(y)
-    batch = n if config.batch_size is None else min(int(config.batch_size), n)
-    full_batch = batch >= n
-    epochs = config.epochs
-    every = callback_every or max(1, math.ceil(epochs / 50))
-    snap_every = config.snapshot_step
-
-    hist = History._allocate(epochs, model.n_hidden)
-    opt = _Optimizer(config, model.theta.size)
-    grad = np.empty_like(model.theta)
-    gw_norms = np.empty(model.n_hidden + 1)
-
-    def snapshot(epoch: int) -> None:
-        w, b = model.unpack(model.theta.copy())
-        hist.snapshots.append((epoch, w, b))
-
-    snapshot(0)
-    cache = model._forward(x)
-    done = 0
-    for epoch in range(1, epochs + 1):
-        if should_stop is not None and should_stop():
-            hist.stopped = True
-            break
-        if full_batch:
-            # The forward pass of the previous epoch's metrics is this epoch's training pass.
-            model._backward(cache, y, grad)
-            gw_norms[:] = _layer_norms(model, grad)
-            opt.step(model.theta, grad)
-        else:
-            gw_norms[:] = 0.0
-            order = rng.permutation(n)
-            starts = range(0, n, batch)
-            for s in starts:
-                idx = order[s : s + batch]
-                model._backward(model._forward(x[idx]), y[idx], grad)
-                gw_norms += _layer_norms(model, grad)
-                opt.step(model.theta, grad)
-            gw_norms /= len(starts)
-        cache = model._forward(x)
-        i = epoch - 1
-        hist.grad_norm[i] = gw_norms
-        penalty = model._penalty()
-        hist.loss[i] = model._data_loss(cache.logit, y) + penalty
-        hist.train_acc[i] = _accuracy(cache.logit, y)
-        if len(y_test):
-            test_logit = model._forward(x_test).logit
-            hist.test_loss[i] = model._data_loss(test_logit, y_test) + penalty
-            hist.test_acc[i] = _accuracy(test_logit, y_test)
-        dead = [int(np.count_nonzero(~d.any(axis=0))) for d in cache.d]
-        hist.dead_per_layer[i] = dead
-        hist.dead_units[i] = sum(dead)
-        done = epoch
-        diverged = not math.isfinite(hist.loss[i])
-        if epoch % snap_every == 0 or epoch == epochs or diverged:
-            snapshot(epoch)
-        if diverged:
-            hist.diverged = True
-            break
-        if callback is not None and epoch % every == 0 and epoch != epochs:
-            callback(epoch, hist._head(done))
-
-    if hist.snapshots[-1][0] != done:
-        snapshot(done)
-    out = hist._head(done)
-    if callback is not None:
-        callback(done, out)
-    return model, out
+    trainer = Trainer(dataset, config)
+    trainer.run(callback, should_stop, callback_every)
+    return trainer.model, trainer.history()
 
 
 # --- XOR by hand ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import time
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from activations.nn import (
     History,
     LayerSpec,
     TrainConfig,
+    Trainer,
     decision_grid,
     grid_lines,
     hidden_boundary,
@@ -258,6 +260,158 @@ def test_divergence_stops_training_without_warnings():
     _, hist = train(data, config)
     assert hist.diverged and hist.n_epochs < 200
     assert not np.isfinite(hist.loss[-1])
+
+
+_HISTORY_FIELDS = (
+    "epoch",
+    "loss",
+    "test_loss",
+    "train_acc",
+    "test_acc",
+    "grad_norm",
+    "dead_units",
+    "dead_per_layer",
+)
+
+
+def _assert_same_run(a: tuple[MLP, History], b: tuple[MLP, History]) -> None:
+    """Bit for bit: weights, every recorded number, the snapshots and the end flags."""
+    (ma, ha), (mb, hb) = a, b
+    np.testing.assert_array_equal(ma.theta, mb.theta)
+    for name in _HISTORY_FIELDS:
+        np.testing.assert_array_equal(getattr(ha, name), getattr(hb, name), err_msg=name)
+    assert [s[0] for s in ha.snapshots] == [s[0] for s in hb.snapshots]
+    for (_, wa, ba), (_, wb, bb) in zip(ha.snapshots, hb.snapshots, strict=True):
+        np.testing.assert_array_equal(_flat(wa, ba), _flat(wb, bb))
+    assert (ha.stopped, ha.diverged) == (hb.stopped, hb.diverged)
+
+
+_MINIBATCH_ADAM = TrainConfig(
+    hidden=(LayerSpec(6, "tanh"), LayerSpec(4, "elu", {"alpha": 0.5}), LayerSpec(2, "relu")),
+    optimizer="adam",
+    lr=0.01,
+    batch_size=16,
+    l2=1e-3,
+    epochs=60,
+    seed=5,
+)
+
+
+@pytest.mark.parametrize("full_batch", [False, True])
+def test_trainer_in_slices_is_bit_identical_to_one_run(full_batch):
+    data = make_dataset("moons", 150, 0.1, seed=3)
+    config = _MINIBATCH_ADAM
+    if full_batch:  # the full-batch path reuses the last epoch's forward pass across calls
+        config = dataclasses.replace(config, batch_size=None, optimizer="sgd", momentum=0.9)
+    calls_one: list[tuple[int, int]] = []
+    one = train(data, config, lambda e, h: calls_one.append((e, h.n_epochs)), callback_every=7)
+
+    # Slices of one epoch (a deadline already past), then of a few, then the rest at once.
+    trainer = Trainer(data, config)
+    calls: list[tuple[int, int]] = []
+    slices = 0
+    deadlines = [0.0] * 10 + [-1.0, 0.0, 0.0] + [None]
+    for deadline in deadlines:
+        before = trainer.done
+        over = trainer.run(lambda e, h: calls.append((e, h.n_epochs)), None, 7, deadline)
+        slices += 1
+        if deadline is not None:
+            assert trainer.done == before + 1  # at least, and with a past deadline exactly, one
+        if over:
+            break
+    assert over and trainer.finished and slices == len(deadlines)
+    _assert_same_run((trainer.model, trainer.history()), one)
+    assert calls == calls_one and calls[-1] == (60, 60)
+
+
+def test_trainer_split_at_real_deadlines_and_after_a_raising_callback():
+    # A page's callback may raise (Streamlit interrupts a script at a draw): the epoch it saw is
+    # recorded, and the next call goes on from there.
+    data = make_dataset("spirals", 200, 0.1, seed=1)
+    config = dataclasses.replace(_MINIBATCH_ADAM, batch_size=8, epochs=80)
+    one = train(data, config)
+
+    class Interrupt(Exception):
+        pass
+
+    def interrupt_at_25(epoch: int, _hist: History) -> None:
+        if epoch == 25:
+            raise Interrupt
+
+    trainer = Trainer(data, config)
+    with pytest.raises(Interrupt):
+        trainer.run(interrupt_at_25, callback_every=1)
+    assert trainer.done == 25 and not trainer.finished
+    calls = 0
+    while not trainer.run(deadline=time.perf_counter() + 0.003):
+        calls += 1
+    assert calls > 1
+    _assert_same_run((trainer.model, trainer.history()), one)
+    assert trainer.run() is True and trainer.done == 80  # over: further calls train nothing
+
+
+def test_trainer_stop_keeps_the_model_and_ends_the_run():
+    data = make_dataset("xor", 80, 0.1, seed=0)
+    config = TrainConfig(epochs=500)
+    trainer = Trainer(data, config)
+    assert trainer.done == 0 and trainer.history().n_epochs == 0
+    assert [s[0] for s in trainer.history().snapshots] == [0]
+    for _ in range(3):
+        assert trainer.run(deadline=0.0) is False
+    partial = trainer.history()
+    assert partial.n_epochs == 3 and not partial.stopped
+    trainer.stop()
+    hist = trainer.history()
+    assert trainer.finished and hist.stopped and hist.n_epochs == 3
+    epoch, w, b = hist.snapshots[-1]
+    assert epoch == 3
+    np.testing.assert_array_equal(_flat(w, b), trainer.model.theta)
+    # The same as asking train() to stop before epoch 4.
+    polls = iter(range(10_000))
+    _assert_same_run(
+        (trainer.model, hist), train(data, config, should_stop=lambda: next(polls) >= 3)
+    )
+    assert trainer.run() is True and trainer.done == 3
+    # Stopping a finished run changes nothing.
+    done = Trainer(data, dataclasses.replace(config, epochs=5))
+    done.run()
+    done.stop()
+    assert not done.history().stopped and done.history().n_epochs == 5
+
+
+def test_trainer_divergence_inside_a_slice():
+    data = make_dataset("xor", 100, 0.1, seed=0)
+    config = TrainConfig(
+        hidden=(LayerSpec(16, "identity"),) * 4, init="normal", init_scale=3.0, optimizer="sgd",
+        lr=100.0, epochs=200,
+    )  # fmt: skip
+    one = train(data, config)
+    assert one[1].diverged and one[1].n_epochs >= 2
+    trainer = Trainer(data, config)
+    assert trainer.run(deadline=0.0) is False  # one epoch, still finite
+    ends: list[int] = []
+    assert trainer.run(lambda e, h: ends.append(e)) is True  # diverges within this call
+    assert ends == [one[1].n_epochs]  # the end callback, once
+    assert trainer.finished and trainer.history().diverged
+    _assert_same_run((trainer.model, trainer.history()), one)
+
+
+def test_trainer_returns_at_its_deadline():
+    data = make_dataset("circles", 1000, 0.1, seed=0)
+    config = TrainConfig(hidden=(LayerSpec(16, "relu"),) * 4, batch_size=8, epochs=5000)
+    trainer = Trainer(data, config)
+    start = time.perf_counter()
+    assert trainer.run(deadline=0.0) is False
+    one_epoch = time.perf_counter() - start
+    assert trainer.done == 1
+    budget = 0.15
+    start = time.perf_counter()
+    assert trainer.run(deadline=start + budget) is False
+    elapsed = time.perf_counter() - start
+    # It stops at the first epoch boundary after the deadline: at most about one epoch late.
+    assert budget <= elapsed <= budget + 3 * one_epoch + 0.1
+    assert 1 < trainer.done < 5000
+    assert trainer.seconds == pytest.approx(one_epoch + elapsed, abs=0.01)
 
 
 def test_xor_by_hand_truth_table_and_line_in_feature_space():
