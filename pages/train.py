@@ -5,6 +5,7 @@ import math
 import time
 from collections import OrderedDict
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from activations.nn import (
     History,
     LayerSpec,
     TrainConfig,
-    train,
+    Trainer,
     xor_by_hand,
 )
 from activations.warp import compose_linear
@@ -29,6 +30,7 @@ from charts import train as charts
 from i18n import _
 from ui import controls, custom, shell, urlstate
 from ui.export import show_chart
+from ui.live_chart import live_chart
 
 shell.ensure_entrypoint()
 
@@ -42,15 +44,21 @@ BATCH_OPTIONS = (8, 16, 32, 64, 128, 256, "full")
 ISCALE_MIN, ISCALE_MAX = 0.1, 3.0
 DEFAULTS = {"dataset": "xor", "act": "relu", "layers": 2, "width": 8, "lr": 0.03}
 AUTO_SECONDS = 1.5  # configurations estimated faster than this train by themselves
-# While training: seconds between redraws of the numbers and the loss curve, and of the
-# picture, which also shows fewer points. A browser that cannot keep up slows the server down
-# (and delays a click on Stop), so the live view stays light.
-LIVE_EVERY, LIVE_PICTURE_EVERY, LIVE_POINTS = 0.25, 1.0, 300
+# Training time per script run: a longer run goes on in the next rerun, so that no run holds
+# the server (its compute slots, a click on Stop, other settings) for more than about 2 s.
+TRAIN_SLICE_SECONDS = 1.5
+# While training: seconds between redraws of the numbers within a slice, and the points in the
+# picture. The charts are redrawn once per slice, in place (keyed components): a browser that
+# cannot keep up slows the server down (and delays a click on Stop), so the live view stays
+# light, and plain charts replaced across st.rerun() runs would pile up hidden in the page
+# (Streamlit clears replaced elements only after a run that ends without a rerun).
+LIVE_EVERY, LIVE_POINTS = 0.25, 300
 REPLAY_FRAMES = 31  # snapshots in the replay: about 30 kB each on the wire
 HIDDEN_POINTS = 600  # points mapped into the hidden space (evenly subsampled beyond this)
 MAX_RESULTS = 8  # trained runs kept per session
 RESULTS_KEY, SHOWN_KEY = "_train_results", "_train_shown"
 TRAIN_KEY, STOP_KEY, PRESET_KEY = "_train_request", "_train_stop", "_train_preset"
+ACTIVE_KEY = "_train_active"  # (run key, Trainer) of the run that is training
 LAYER_KEYS = ("act", "act2", "act3", "act4")
 
 
@@ -416,9 +424,6 @@ run_key = (
 data = dataset_of(*data_key)
 template = MLP.from_config(config)  # the initial network; snapshots give it their weights
 results = _results()
-run = results.get(run_key)
-if run is not None:
-    results.move_to_end(run_key)
 estimate = estimated_seconds(config, len(data.y_train))
 
 
@@ -537,53 +542,310 @@ def show_metrics(cells: list, values: dict[str, float] | None, before: dict | No
     )
 
 
-def train_live(ui: SimpleNamespace) -> SimpleNamespace:
-    """Train ``config`` with a live progress bar, metrics, picture and loss chart; keep each partial
-    result in the session so that an interrupted run (Stop) shows what it had learned."""
-    st.session_state[STOP_KEY] = False
-    start = time.perf_counter()
-    last_draw, last_picture = [0.0], [0.0]
+class Slots:
+    """The main column's placeholders, each made just before its first content, in page order:
+    one sent empty well ahead of its chart can hide that chart for a frame in the browser."""
 
-    def keep(hist: History, complete: bool) -> SimpleNamespace:
-        _epoch, w, b = hist.snapshots[-1]
-        kept = SimpleNamespace(
-            model=template.with_weights(w, b),
-            history=hist,
-            complete=complete,
-            seconds=time.perf_counter() - start,
-        )
-        results[run_key] = kept
-        results.move_to_end(run_key)
-        while len(results) > MAX_RESULTS:
-            results.popitem(last=False)
-        return kept
+    ORDER = ("progress", "metrics", "replay", "notes", "curves", "grads", "grads_note")
 
-    def callback(epoch: int, hist: History) -> None:
-        kept = keep(hist, complete=False)
-        now = time.perf_counter()
-        if now - last_draw[0] < LIVE_EVERY:
-            return
-        last_draw[0] = now
-        ui.progress.progress(
-            epoch / config.epochs,
-            text=_("Epoch {e} of {n}").format(e=epoch, n=config.epochs),
-        )
-        show_metrics(ui.metrics, _metric_values(hist))
-        ui.curves.plotly_chart(
-            charts.training_figure(hist, config.epochs), theme=None, config={"displaylogo": False}
-        )
-        if now - last_picture[0] >= LIVE_PICTURE_EVERY:
-            last_picture[0] = now
-            figure = live_figure(hist.snapshots[-1][0], kept.model)
-            ui.replay.plotly_chart(figure, theme=None, config={"displaylogo": False})
+    def __init__(self, status) -> None:
+        self.status = status
+        self._made: dict[str, Any] = {}
+        self._columns: list | None = None
 
-    model, hist = train(
-        data, config, callback, should_stop=lambda: bool(st.session_state.get(STOP_KEY))
+    def __getitem__(self, name: str) -> Any:
+        self.make_up_to(name)
+        return self._made[name]
+
+    def make_up_to(self, name: str) -> None:
+        """Make the placeholders up to ``name`` not made yet, in page order."""
+        for other in self.ORDER[: self.ORDER.index(name) + 1]:
+            if other not in self._made:
+                self._made[other] = self._make(other)
+
+    def _make(self, name: str) -> Any:
+        if name == "metrics":
+            return [cell.empty() for cell in st.columns(4)]
+        if name in ("curves", "grads", "grads_note"):
+            if self._columns is None:
+                self._columns = st.columns(2, gap="medium")
+            return self._columns[name != "curves"].empty()
+        return st.empty()
+
+
+def show_progress(slot, epoch: int) -> None:
+    """The progress bar of a run in progress."""
+    slot.progress(
+        epoch / config.epochs, text=_("Epoch {e} of {n}").format(e=epoch, n=config.epochs)
     )
-    kept = keep(hist, complete=not hist.stopped)
-    kept.model = model
+
+
+def keep(key: tuple, trainer: Trainer) -> SimpleNamespace:
+    """The run so far as a result (the model of its last snapshot); kept in the session once it
+    has trained an epoch, so that a stopped or abandoned run shows what it had learned."""
+    hist = trainer.history()
+    _epoch, w, b = hist.snapshots[-1]
+    kept = SimpleNamespace(
+        model=trainer.model.with_weights(w, b),
+        history=hist,
+        complete=trainer.finished and not hist.stopped,
+        seconds=trainer.seconds,
+    )
+    if not hist.n_epochs:
+        results.pop(key, None)
+        return kept
+    results[key] = kept
+    results.move_to_end(key)
+    while len(results) > MAX_RESULTS:
+        results.popitem(last=False)
     return kept
 
+
+def current_trainer(clicked: bool, stop: bool) -> Trainer | None:
+    """The run of this configuration that trains in this script run, if any.
+
+    Stop, Train and any change of configuration end the active run, keeping its result (as does
+    a run that ended in a script run interrupted before it could say so). Train, or a
+    configuration estimated under AUTO_SECONDS without a result, starts a fresh one.
+    """
+    active = st.session_state.get(ACTIVE_KEY)
+    if active is not None and (stop or clicked or active[0] != run_key or active[1].finished):
+        del st.session_state[ACTIVE_KEY]
+        active[1].stop()  # nothing to stop if it has ended
+        keep(*active)
+        active = None
+    if clicked or (active is None and run_key not in results and estimate <= AUTO_SECONDS):
+        active = (run_key, Trainer(data, config))
+        st.session_state[ACTIVE_KEY] = active
+    return None if active is None else active[1]
+
+
+def draw_live(slot, fig, name: str) -> None:
+    """A chart of a run in progress (no export menu), kept mounted from slice to slice."""
+    with slot:  # in the placeholder itself: a container would remount the chart now and then
+        live_chart(fig, key=f"live-train-{name}", config={"displaylogo": False})
+
+
+def show_status(slot, run: SimpleNamespace | None) -> None:
+    """One line on a result: not trained yet, diverged, stopped, or trained in how long."""
+    if run is None:
+        slot.info(
+            _(
+                "This setting takes about {s:.0f} s to train, so it does not start by itself: "
+                "press Train. Below: the network before training."
+            ).format(s=max(estimate, 1.0)),
+            icon=":material/hourglass_empty:",
+        )
+    elif run.history.diverged:
+        slot.warning(
+            _(
+                "Training diverged at epoch {e} (the loss is no longer a number): lower "
+                "the learning rate."
+            ).format(e=run.history.n_epochs),
+            icon=":material/warning:",
+        )
+    elif not run.complete:
+        slot.warning(
+            _(
+                "Stopped at epoch {e} of {n}; the pictures show the last snapshot. Press "
+                "Train to run it again."
+            ).format(e=run.history.n_epochs, n=config.epochs),
+            icon=":material/pause:",
+        )
+    else:
+        slot.caption(
+            _("Trained {n} epochs in {s:.2f} s.").format(n=run.history.n_epochs, s=run.seconds)
+        )
+
+
+def replay_frames_of(run: SimpleNamespace | None) -> list[charts.ReplayFrame]:
+    """The replay of a result: input plane and hidden space, one frame per kept snapshot."""
+    if run is None:
+        done, models = 0, [(0, template)]
+    else:
+        snaps = run.history.snapshots
+        done = run.history.n_epochs
+        models = [
+            (snaps[i][0], template.with_weights(snaps[i][1], snaps[i][2]))
+            for i in charts.spread_indices(len(snaps), REPLAY_FRAMES)
+        ]
+    return replay_of(run_key, done, layer, units, models, points[shown_idx])
+
+
+def show_notes(slot, run: SimpleNamespace | None) -> None:
+    """What the hidden-space picture shows; for a linear network, its single line."""
+    with slot.container():
+        last_layer = layer == len(widths) - 1
+        if all(a == "identity" for a in acts):
+            st.info(
+                _(
+                    "Every activation is the identity, so the whole stack is one affine map: "
+                    "W₃(W₂(W₁x + b₁) + b₂) + b₃ = W′x + b′. The network computes p = σ(w′·x + b′), "
+                    "whose boundary is a single straight line however many layers it has and "
+                    "however long it trains. XOR and circles need a bent boundary, so accuracy "
+                    "stays near chance. On the right, the grid stays a grid of straight parallel "
+                    "lines: linear layers only rotate, stretch and shift the plane."
+                ),
+                icon=":material/straighten:",
+            )
+            if run is not None:  # the trained network's single line
+                w_total, b_total = compose_linear(
+                    [(w.T, b) for w, b in zip(run.model.weights, run.model.biases, strict=True)]
+                )
+                st.latex(
+                    rf"w' = ({w_total[0, 0]:.4g},\ {w_total[0, 1]:.4g}),\quad b' = {b_total[0]:.4g}"
+                )
+        elif widths[layer] == 2 and last_layer:
+            st.caption(
+                _(
+                    "Right: the last hidden layer. The output unit is only p = σ(w·h + b), so its "
+                    "boundary there is the straight black line; the network's layers have bent "
+                    "the plane (the grey grid) until that line separates the classes. Mapped back "
+                    "to the input plane, the line becomes the curved boundary on the left."
+                )
+            )
+        elif widths[layer] == 2:
+            st.caption(
+                _(
+                    "Right: hidden layer {k}. The boundary here is still curved, because the "
+                    "layers after it bend the plane further; only in the last hidden layer is it "
+                    "straight."
+                ).format(k=layer + 1)
+            )
+        else:
+            st.caption(
+                _(
+                    "Layer {k} has {w} units, so its space has {w} dimensions: the picture shows "
+                    "two of them, and the output's boundary there is a flat {d}-dimensional "
+                    "surface that no 2-D view shows as a line. Turn on “2-unit last layer” to see "
+                    "it."
+                ).format(k=layer + 1, w=widths[layer], d=widths[layer] - 1)
+            )
+
+
+def show_grads(ui: Slots, hist: History, fig, live: bool) -> None:
+    """The gradient norms per layer over training, with a caption."""
+    names_by_layer = charts.layer_names(acts)
+    if live:
+        draw_live(ui["grads"], fig, "grads")
+    else:
+        with ui["grads"].container():
+            show_chart(
+                fig,
+                _("gradient norms"),
+                lambda: charts.grad_norm_table(hist, names_by_layer),
+                key="train-grads",
+            )
+    ui["grads_note"].caption(
+        _(
+            "The size of each layer's gradient ‖∂L/∂W‖ during training (log scale). A layer "
+            "whose curve sinks far below the others learns slowly (vanishing gradients); a "
+            "gap means the gradient was exactly 0."
+        )
+    )
+
+
+def figures(run: SimpleNamespace | None, live: bool) -> SimpleNamespace:
+    """The charts of a result, built before any is drawn: a placeholder emptied at the start of
+    a run and filled only after a figure is built can blink in the browser. ``live``: the one
+    picture of a run in progress (see LIVE_POINTS) instead of the replay."""
+    hist = run.history if run is not None else None
+    out = SimpleNamespace(live=live, frames=None, curves=None, grads=None)
+    if live:
+        out.replay = live_figure(hist.snapshots[-1][0], run.model)
+    else:
+        out.frames = replay_frames_of(run)
+        out.replay = charts.replay_figure(
+            out.frames,
+            plane,
+            labels[shown_idx],
+            is_test[shown_idx],
+            hidden_title=hidden_title,
+            hidden_axes=axes,
+        )
+    if hist is not None and hist.n_epochs:
+        out.curves = charts.training_figure(hist, config.epochs)
+        out.grads = charts.grad_norm_figure(hist, charts.layer_names(acts))
+    return out
+
+
+def show(ui: Slots, run: SimpleNamespace | None, figs: SimpleNamespace) -> None:
+    """Draw a result (None: no training yet) and its ``figures`` into the page's slots. A live
+    run (still training) is drawn light: no status, replay, deltas or export menus."""
+    live = figs.live
+    hist = run.history if run is not None else None
+    values = _metric_values(hist) if hist is not None and hist.n_epochs else None
+    if live:
+        ui.status.empty()
+        show_progress(ui["progress"], hist.n_epochs)
+        show_metrics(ui["metrics"], values)
+        draw_live(ui["replay"], figs.replay, "replay")
+    else:
+        ui["progress"].empty()
+        # Deltas compare with the last different configuration shown in this session.
+        shown = st.session_state.get(SHOWN_KEY)
+        before = None
+        if shown is not None and values is not None:
+            before = shown["values"] if shown["key"] != run_key else shown["before"]
+        if values is not None:
+            st.session_state[SHOWN_KEY] = {"key": run_key, "values": values, "before": before}
+        show_metrics(ui["metrics"], values, before)
+        show_status(ui.status, run)
+        with ui["replay"].container():
+            show_chart(
+                figs.replay,
+                _("train {dataset} {act}").format(dataset=dataset, act="-".join(acts)),
+                lambda: charts.replay_table(figs.frames[-1], plane, labels[shown_idx]),
+                key="train-replay",
+            )
+    show_notes(ui["notes"], run)
+    if values is None:
+        ui.make_up_to(Slots.ORDER[-1])  # the places of the charts to come
+        return
+    if live:
+        draw_live(ui["curves"], figs.curves, "curves")
+    else:
+        with ui["curves"].container():
+            show_chart(
+                figs.curves,
+                _("training curves"),
+                lambda: charts.training_table(hist),
+                key="train-curves",
+            )
+    show_grads(ui, hist, figs.grads, live)
+
+
+def train_slice(trainer: Trainer, ui: Slots) -> SimpleNamespace | None:
+    """Train the active run for TRAIN_SLICE_SECONDS, redrawing progress and metrics every
+    LIVE_EVERY seconds. Returns the result once the run is over, else None."""
+    start = time.perf_counter()
+    last_draw = start  # the page has just drawn the state at the start
+
+    def callback(epoch: int, hist: History) -> None:
+        nonlocal last_draw
+        now = time.perf_counter()
+        if now - last_draw < LIVE_EVERY:
+            return
+        last_draw = now
+        show_progress(ui["progress"], epoch)
+        show_metrics(ui["metrics"], _metric_values(hist))
+
+    trainer.run(callback, callback_every=1, deadline=start + TRAIN_SLICE_SECONDS)
+    if not trainer.finished:
+        return None
+    del st.session_state[ACTIVE_KEY]
+    return keep(run_key, trainer)
+
+
+trainer = current_trainer(
+    bool(st.session_state.pop(TRAIN_KEY, False)), bool(st.session_state.pop(STOP_KEY, False))
+)
+if trainer is not None:
+    run = keep(run_key, trainer)
+else:
+    run = results.get(run_key)
+    if run is not None:
+        results.move_to_end(run_key)
 
 with main_col:
     button_cols = st.columns([1, 1, 3], vertical_alignment="center")
@@ -596,175 +858,26 @@ with main_col:
         icon=":material/play_arrow:",
         width="stretch",
     )
-    clicked = bool(st.session_state.pop(TRAIN_KEY, False))
-    training_now = clicked or (run is None and estimate <= AUTO_SECONDS)
     button_cols[1].button(
         _("Stop"),
         key="stop",
         on_click=_request,
         args=(STOP_KEY,),
-        disabled=not training_now,
+        disabled=trainer is None,
         icon=":material/stop:",
         width="stretch",
         help=_("Stops training and keeps what the network has learned so far."),
     )
-    status = button_cols[2].empty()
-    progress = st.empty()
-    metric_cells = [c.empty() for c in st.columns(4)]
-    replay_slot = st.empty()
-    notes = st.container()
-    curves_col, grads_col = st.columns(2, gap="medium")
-    curves_slot = curves_col.empty()
+    # The page shows the result so far; an active run then trains for one slice, progress and
+    # numbers redrawn as it goes, and the next rerun shows how far it got (or, once over, the
+    # result). Drawing first keeps the whole page current while the slice runs (Streamlit fades
+    # what a run has not redrawn yet), and a run that ends here is shown at once, no rerun.
+    figs = figures(run, live=trainer is not None)
+    slots = Slots(button_cols[2].empty())
+    show(slots, run, figs)
 
-    if training_now:
-        ui = SimpleNamespace(
-            progress=progress, metrics=metric_cells, replay=replay_slot, curves=curves_slot
-        )
-        run = train_live(ui)
-    progress.empty()
-
-    # Deltas compare with the last different configuration shown in this session.
-    shown = st.session_state.get(SHOWN_KEY)
-    values = _metric_values(run.history) if run is not None and run.history.n_epochs else None
-    before = None
-    if shown is not None and values is not None:
-        before = shown["values"] if shown["key"] != run_key else shown["before"]
-    if values is not None:
-        st.session_state[SHOWN_KEY] = {"key": run_key, "values": values, "before": before}
-    show_metrics(metric_cells, values, before)
-
-    if run is None:
-        status.info(
-            _(
-                "This setting takes about {s:.0f} s to train, so it does not start by itself: "
-                "press Train. Below: the network before training."
-            ).format(s=max(estimate, 1.0)),
-            icon=":material/hourglass_empty:",
-        )
-    else:
-        hist = run.history
-        if hist.diverged:
-            status.warning(
-                _(
-                    "Training diverged at epoch {e} (the loss is no longer a number): lower "
-                    "the learning rate."
-                ).format(e=hist.n_epochs),
-                icon=":material/warning:",
-            )
-        elif not run.complete:
-            status.warning(
-                _(
-                    "Stopped at epoch {e} of {n}; the pictures show the last snapshot. Press "
-                    "Train to run it again."
-                ).format(e=hist.n_epochs, n=config.epochs),
-                icon=":material/pause:",
-            )
-        else:
-            status.caption(
-                _("Trained {n} epochs in {s:.2f} s.").format(n=hist.n_epochs, s=run.seconds)
-            )
-
-
-# --- the replay: input plane and hidden space ---
-
-if run is None:
-    done, models = 0, [(0, template)]
-else:
-    snaps = run.history.snapshots
-    done = run.history.n_epochs
-    models = [
-        (snaps[i][0], template.with_weights(snaps[i][1], snaps[i][2]))
-        for i in charts.spread_indices(len(snaps), REPLAY_FRAMES)
-    ]
-frames = replay_of(run_key, done, layer, units, models, points[shown_idx])
-
-with replay_slot.container():
-    fig = charts.replay_figure(
-        frames,
-        plane,
-        labels[shown_idx],
-        is_test[shown_idx],
-        hidden_title=hidden_title,
-        hidden_axes=axes,
-    )
-    show_chart(
-        fig,
-        _("train {dataset} {act}").format(dataset=dataset, act="-".join(acts)),
-        lambda: charts.replay_table(frames[-1], plane, labels[shown_idx]),
-        key="train-replay",
-    )
-
-linear = all(a == "identity" for a in acts)
-with notes:
-    last_layer = layer == len(widths) - 1
-    if linear:
-        st.info(
-            _(
-                "Every activation is the identity, so the whole stack is one affine map: "
-                "W₃(W₂(W₁x + b₁) + b₂) + b₃ = W′x + b′. The network computes p = σ(w′·x + b′), "
-                "whose boundary is a single straight line however many layers it has and however "
-                "long it trains. XOR and circles need a bent boundary, so accuracy stays near "
-                "chance. On the right, the grid stays a grid of straight parallel lines: linear "
-                "layers only rotate, stretch and shift the plane."
-            ),
-            icon=":material/straighten:",
-        )
-        if run is not None:  # the trained network's single line
-            w_total, b_total = compose_linear(
-                [(w.T, b) for w, b in zip(run.model.weights, run.model.biases, strict=True)]
-            )
-            st.latex(
-                rf"w' = ({w_total[0, 0]:.4g},\ {w_total[0, 1]:.4g}),\quad b' = {b_total[0]:.4g}"
-            )
-    elif widths[layer] == 2 and last_layer:
-        st.caption(
-            _(
-                "Right: the last hidden layer. The output unit is only p = σ(w·h + b), so its "
-                "boundary there is the straight black line; the network's layers have bent the "
-                "plane (the grey grid) until that line separates the classes. Mapped back to the "
-                "input plane, the line becomes the curved boundary on the left."
-            )
-        )
-    elif widths[layer] == 2:
-        st.caption(
-            _(
-                "Right: hidden layer {k}. The boundary here is still curved, because the layers "
-                "after it bend the plane further; only in the last hidden layer is it straight."
-            ).format(k=layer + 1)
-        )
-    else:
-        st.caption(
-            _(
-                "Layer {k} has {w} units, so its space has {w} dimensions: the picture shows two "
-                "of them, and the output's boundary there is a flat {d}-dimensional surface that "
-                "no 2-D view shows as a line. Turn on “2-unit last layer” to see it."
-            ).format(k=layer + 1, w=widths[layer], d=widths[layer] - 1)
-        )
-
-
-# --- training curves and gradient norms ---
-
-if run is not None and run.history.n_epochs:
-    hist = run.history
-    with curves_slot.container():
-        show_chart(
-            charts.training_figure(hist, config.epochs),
-            _("training curves"),
-            lambda: charts.training_table(hist),
-            key="train-curves",
-        )
-    names_by_layer = charts.layer_names(acts)
-    with grads_col:
-        show_chart(
-            charts.grad_norm_figure(hist, names_by_layer),
-            _("gradient norms"),
-            lambda: charts.grad_norm_table(hist, names_by_layer),
-            key="train-grads",
-        )
-        st.caption(
-            _(
-                "The size of each layer's gradient ‖∂L/∂W‖ during training (log scale). A layer "
-                "whose curve sinks far below the others learns slowly (vanishing gradients); a "
-                "gap means the gradient was exactly 0."
-            )
-        )
+if trainer is not None:
+    over = train_slice(trainer, slots)
+    if over is None:
+        st.rerun()
+    show(slots, over, figures(over, live=False))

@@ -1,13 +1,32 @@
 """AppTest: the Train page trains on load, shows metrics and pictures, keeps its results across
-reruns, applies presets, and falls back to defaults (with one warning) on bad links."""
+reruns, applies presets, and falls back to defaults (with one warning) on bad links. Long runs
+train in slices over several script runs; Stop and setting changes end them."""
 
 from __future__ import annotations
 
 import base64
+import sys
+import time
 
 import numpy as np
 import pytest
+import streamlit as st
 from figtools import figures
+
+from activations.clouds import make_dataset
+from activations.nn import LayerSpec, TrainConfig, train
+
+# The biggest configuration the page allows: 5000 epochs on 2000 points, 4 layers of 16 units,
+# mini-batches of 8 (about 2 minutes of training here).
+BIGGEST = {
+    "n": "2000",
+    "epochs": "5000",
+    "layers": "4",
+    "width": "16",
+    "neck": "false",
+    "batch": "8",
+}
+RUN_SECONDS = 2.5  # the most one script run may take while training
 
 
 def arr(value) -> np.ndarray:
@@ -28,6 +47,54 @@ def percent(text: str) -> float:
 
 def status(at) -> str:
     return " ".join(c.value for c in at.caption if "epochs in" in c.value)
+
+
+def formatted(hist, units: int) -> dict[str, str]:
+    """The metrics as the page prints them."""
+    return {
+        "train accuracy": f"{hist.train_acc[-1]:.1%}",
+        "test accuracy": f"{hist.test_acc[-1]:.1%}",
+        "loss": f"{hist.loss[-1]:.4g}",
+        "dead units": f"{hist.dead_units[-1]} / {units}",
+    }
+
+
+class Slices:
+    """Each at.run() is one script run: the Train page's own ``st.rerun()`` ends the run instead
+    (AppTest would otherwise carry out the reruns it asks for, all inside one at.run())."""
+
+    def __init__(self) -> None:
+        self.asked = False  # whether the last script run asked for another
+        self.on = True
+        self._rerun = st.rerun
+
+    def rerun(self, *args, **kwargs):
+        page = sys._getframe(1).f_code.co_filename.endswith("train.py")
+        if not (self.on and page):  # e.g. the deep-link guard in ui/shell.py
+            return self._rerun(*args, **kwargs)
+        self.asked = True
+        st.stop()
+
+    def run(self, at) -> float:
+        """One script run; returns its wall time."""
+        self.asked = False
+        start = time.perf_counter()
+        at.run()
+        assert not at.exception, at.exception
+        return time.perf_counter() - start
+
+
+@pytest.fixture
+def slices(monkeypatch) -> Slices:
+    state = Slices()
+    monkeypatch.setattr(st, "rerun", state.rerun)
+    return state
+
+
+def training(at) -> tuple[bool, str | None]:
+    """(Stop enabled, the progress bar's text or None)."""
+    bars = at.get("progress")
+    return not at.button(key="stop").disabled, bars[0].text if bars else None
 
 
 def test_default_load_trains_and_shows_everything(run_page):
@@ -184,3 +251,95 @@ def test_bad_link_values_warn_once_and_use_defaults(run_page, query):
     assert "<script>" not in at.warning[0].value
     assert at.slider(key="layers").value == 2 and at.slider(key="width").value == 8
     assert percent(metrics(at)["train accuracy"]) >= 0.95  # the default network, trained
+
+
+def test_a_long_run_trains_over_several_script_runs_like_one_run(run_page, slices):
+    at = run_page("train", {"batch": "8", "epochs": "2000"})  # 3 s of training
+    assert any("press Train" in i.value for i in at.info)
+    at.button(key="train").click()
+    assert slices.run(at) < RUN_SECONDS
+    assert slices.asked  # one slice, then a rerun for the next
+    enabled, bar = training(at)
+    assert enabled and 0 < int(bar.split()[1]) < 2000 and bar.endswith("of 2000")
+    assert not status(at)
+    # The run began in this script run: the picture of the untrained network, one frame.
+    (picture,) = figures(at)
+    assert not picture.get("frames")
+    # AppTest carries out the page's st.rerun() itself: one at.run() trains on to the end.
+    slices.on = False
+    at.run()
+    assert not at.exception
+    assert status(at).startswith("Trained 2000 epochs in")
+    config = TrainConfig(
+        hidden=(LayerSpec(8, "relu"), LayerSpec(2, "relu")), batch_size=8, epochs=2000, seed=0
+    )
+    _, hist = train(make_dataset("xor", 200, 0.05, 0), config)
+    assert metrics(at) == formatted(hist, 10)
+    replay, curves, _grads = figures(at)
+    np.testing.assert_array_equal(arr(curves["data"][0]["y"]), hist.loss)
+    assert replay["frames"][-1]["name"].endswith("2000")
+    assert training(at)[1] is None
+    # The run ended inside the last script run, after Stop was drawn: a late click changes nothing.
+    at.button(key="stop").click().run()
+    assert status(at).startswith("Trained 2000 epochs in") and training(at) == (False, None)
+    assert metrics(at)["loss"] == formatted(hist, 10)["loss"]
+
+
+def test_stop_in_the_middle_of_the_biggest_run_keeps_what_it_learned(run_page, slices):
+    at = run_page("train", BIGGEST)
+    assert at.button(key="stop").disabled
+    at.button(key="train").click()
+    seconds, progress = [], []
+    for _ in range(2):
+        seconds.append(slices.run(at))
+        assert slices.asked  # one slice each, not the run
+        enabled, bar = training(at)  # Stop and the progress bar stay, slice after slice
+        assert enabled and bar.endswith("of 5000")
+        progress.append(int(bar.split()[1]))
+    assert max(seconds) < RUN_SECONDS, seconds
+    assert 0 < progress[0] < progress[1] < 5000
+    # Live: one picture instead of the replay, and the curves as far as the slice began.
+    picture, curves, grads = figures(at)
+    assert not picture.get("frames")
+    assert progress[0] <= len(arr(curves["data"][0]["y"])) <= progress[1]
+    assert len(grads["data"]) == 5  # four hidden layers and the output
+    at.button(key="stop").click()
+    seconds.append(slices.run(at))
+    assert not slices.asked and seconds[-1] < RUN_SECONDS
+    stopped = [w.value for w in at.warning if w.value.startswith("Stopped at epoch")]
+    assert len(stopped) == 1
+    epoch = int(stopped[0].split()[3])
+    assert 1 < epoch < 5000 and "of 5000" in stopped[0]
+    assert training(at) == (False, None)
+    # What the page shows is training stopped after that epoch.
+    polls = iter(range(10_000))
+    config = TrainConfig(hidden=(LayerSpec(16, "relu"),) * 4, batch_size=8, epochs=5000, seed=0)
+    data = make_dataset("xor", 2000, 0.05, 0)
+    _, hist = train(data, config, should_stop=lambda: next(polls) >= epoch)
+    assert metrics(at) == formatted(hist, 64)
+    replay, curves, _grads = figures(at)
+    assert len(arr(curves["data"][0]["y"])) == epoch
+    assert replay["frames"][-1]["name"].endswith(str(epoch))
+    # Nothing trains on: a rerun leaves it as it is.
+    slices.run(at)
+    assert not slices.asked and metrics(at) == formatted(hist, 64)
+
+
+def test_a_setting_changed_mid_run_abandons_the_run(run_page, slices):
+    at = run_page("train", BIGGEST)
+    at.button(key="train").click()
+    slices.run(at)
+    assert slices.asked
+    shown = int(training(at)[1].split()[1])
+    at.number_input(key="seed").set_value(1.0)
+    slices.run(at)
+    assert not slices.asked  # the new setting does not train by itself
+    assert training(at) == (False, None)
+    assert any("press Train" in i.value for i in at.info)
+    assert set(metrics(at).values()) == {"—"}
+    # Back to the first setting: what the run had learned when it was left.
+    at.number_input(key="seed").set_value(0.0)
+    slices.run(at)
+    assert not slices.asked and training(at) == (False, None)
+    stopped = [w.value for w in at.warning if w.value.startswith("Stopped at epoch")]
+    assert len(stopped) == 1 and shown <= int(stopped[0].split()[3]) < 5000

@@ -1,17 +1,19 @@
 """The Train page in a real browser: Train and Stop, the metrics they update, the replay slider
-that scrubs in the browser, and a clean console."""
+that scrubs in the browser, a long run trained over several script runs, and a clean console."""
 
 from __future__ import annotations
 
 import re
+import time
 
 from browserkit import IDLE, wait_idle
 
 # Estimated just over the page's automatic-training budget (so it waits for Train), yet it
 # trains in about a second: 1500 epochs of 2-8-2-1 on 1500 points, full batch.
 SMALL = "/train?n=2000&epochs=1500"
-# Long enough to press Stop in the middle: mini-batches on a wider network.
-LONG = "/train?n=2000&epochs=5000&width=16&neck=false&batch=64"
+# Long enough to press Stop in the middle (half a minute or more: twenty or more script runs
+# with 1.5 s of training each): mini-batches on a wider network.
+LONG = "/train?n=2000&epochs=5000&width=16&neck=false&batch=16"
 METRIC = "[data-testid='stMetricValue']"
 # The replay slider's current value ("epoch 300"), drawn by Plotly above the slider.
 SLIDER_VALUE = "document.querySelector('.js-plotly-plot .slider-group > .slider-label').textContent"
@@ -71,15 +73,33 @@ def test_train_updates_the_metrics_and_the_replay_scrubs_in_the_browser(page, ap
 def test_stop_keeps_what_the_network_has_learned(page, app_url):
     open_page(page, app_url + LONG)
     page.get_by_role("button", name="Train").click()
-    page.wait_for_selector("[data-testid='stProgress']", timeout=60_000)
-    page.get_by_role("button", name="Stop").click()
-    page.wait_for_selector("text=/Stopped at epoch \\d+ of 5000/", timeout=90_000)
+    bar = page.locator("[data-testid='stMain'] [data-testid='stProgress']")
+    stop = page.get_by_role("button", name="Stop")
+    bar.wait_for(timeout=60_000)
+    # Over several script runs (slices) the progress bar stays and Stop stays enabled.
+    seen: list[tuple[int, bool, str]] = []
+    end = time.monotonic() + 4.0
+    while time.monotonic() < end:
+        texts = bar.all_inner_texts()
+        seen.append((len(texts), stop.is_enabled(), texts[0] if texts else ""))
+        page.wait_for_timeout(50)
+    assert all(count == 1 and enabled for count, enabled, _text in seen), seen
+    epochs = [int(m[1]) for *_, text in seen if (m := re.search(r"Epoch (\d+) of 5000", text))]
+    assert epochs == sorted(epochs) and epochs[-1] > epochs[0] > 0
+
+    stop.click()
+    page.wait_for_selector("text=/Stopped at epoch \\d+ of 5000/", timeout=60_000)
     wait_idle(page, timeout=60_000)
+    assert bar.count() == 0 and not stop.is_enabled()
     values = metric_texts(page)
     assert values[0].endswith("%") and values[3].endswith("/ 32")
     # The replay holds the epochs trained before the stop.
     stopped_at = int(re.search(r"Stopped at epoch (\d+)", page.inner_text("body"))[1])
-    assert 0 < stopped_at < 5000
+    # Within a slice or two of the click, far from the end of the run.
+    assert epochs[-1] <= stopped_at < min(epochs[-1] + 1500, 5000)
     label = page.evaluate(f"() => {SLIDER_VALUE}")
     assert int(label.split()[-1]) <= stopped_at
+    # Nothing trains on after the stop.
+    page.wait_for_timeout(2000)
+    assert int(re.search(r"Stopped at epoch (\d+)", page.inner_text("body"))[1]) == stopped_at
     assert page.console.errors() == []
