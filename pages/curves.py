@@ -15,6 +15,8 @@ shell.ensure_entrypoint()
 
 DEFAULT_SLOTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 X_LIMIT = 1000.0
+# More curves than colours are unreadable, and each one costs the server (252 took 7.8 s).
+MAX_CURVES = 12
 ACT_COL = "activation"
 # Property table columns that can be sorted; ids, not translated, since they travel in the URL.
 SORT_KEYS = ("order", "range", "max |f′|", "f′(0)", "cost f (ns)", "cost f′ (ns)")
@@ -32,7 +34,7 @@ options = controls.slot_options(requested)
 slots_in_url = [s for s in st.query_params.get_all("act") if s in options]
 urlstate.report(
     [
-        urlstate.choice("act", options, multi=True),
+        urlstate.choice("act", options, multi=True, max_count=MAX_CURVES),
         urlstate.number("xmin", -X_LIMIT, X_LIMIT),
         urlstate.number("xmax", -X_LIMIT, X_LIMIT),
         urlstate.number("probe", -X_LIMIT, X_LIMIT),
@@ -59,6 +61,7 @@ slots = pick_col.multiselect(
     default=DEFAULT_SLOTS,
     key="act",
     bind="query-params",
+    max_selections=MAX_CURVES,
     help=_("Type to search. Every activation in the library is here."),
 )
 with_params = sorted(

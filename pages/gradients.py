@@ -52,29 +52,11 @@ def _lr_label(value: float) -> str:
     return f"{value:g}"
 
 
-def _at_most(key: str, limit: int) -> urlstate.Rule:
-    """The URL may list at most ``limit`` values under ``key``."""
-
-    def check(values: list[str]) -> str | None:
-        if len(values) <= limit:
-            return None
-        return _("'{key}': at most {limit} values, not {n}; the first {limit} are shown").format(
-            key=key, limit=limit, n=len(values)
-        )
-
-    return urlstate.Rule(key, check)
-
-
-def _act_rule() -> urlstate.Rule:
-    known, count = urlstate.choice("act", names, multi=True), _at_most("act", MAX_ACTS)
-    return urlstate.Rule("act", lambda values: known.check(values) or count.check(values))
-
-
 url_acts = [a for a in st.query_params.get_all("act") if a in names]
 chosen_now = url_acts[:MAX_ACTS] or st.session_state.get("act", DEFAULT_ACTS)
 urlstate.report(
     [
-        _act_rule(),
+        urlstate.choice("act", names, multi=True, max_count=MAX_ACTS),
         urlstate.number("depth", 1, MAX_DEPTH, integer=True),
         urlstate.number("width", WIDTH_MIN, WIDTH_MAX, integer=True),
         urlstate.choice("init", DEPTH_INITS),

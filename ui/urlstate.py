@@ -53,9 +53,14 @@ def number(key: str, lo: float, hi: float, *, integer: bool = False) -> Rule:
     return Rule(key, check)
 
 
-def choice(key: str, options: Sequence[str], *, multi: bool = False) -> Rule:
+def choice(
+    key: str, options: Sequence[str], *, multi: bool = False, max_count: int | None = None
+) -> Rule:
     def check(values: list[str]) -> str | None:
         chosen = values if multi else values[-1:]
+        if max_count is not None and len(chosen) > max_count:
+            message = _("'{key}': at most {limit} values, not {n}; the first {limit} are shown")
+            return message.format(key=key, limit=max_count, n=len(chosen))
         unknown = [v for v in chosen if v not in options]
         if not unknown:
             return None
