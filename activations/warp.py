@@ -49,6 +49,7 @@ __all__ = [
     "random_matrix",
     "rotation",
     "stack_layers",
+    "stack_outputs",
 ]
 
 PRESET_MATRIX = np.array([[0.35166263, 0.1124966], [0.25249535, 0.65481947]])
@@ -340,6 +341,30 @@ def stack_layers(
             x = act.fn(x @ w.T + b, **params)
             layers.append((w, b, x))
     return layers
+
+
+def stack_outputs(
+    points: Any,
+    matrix: Any,
+    bias: Any,
+    activation: str | ActivationLike,
+    n_layers: int,
+    seed: int,
+    scale: float = 1.0,
+    **params: float,
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """``n_layers`` layers in turn: the first ``f(x Wᵀ + b)`` with the given W and b, the others
+    random (:func:`stack_layers` seeded with ``seed + 1``).
+
+    Returns every point after each layer (the input first) and each layer's (W, b).
+    """
+    act = resolve(activation)
+    w, b = as_matrix(matrix), as_bias(bias)
+    with np.errstate(all="ignore"):
+        first = act.fn(np.asarray(points, dtype=float) @ w.T + b, **params)
+    rest = stack_layers(first, n_layers - 1, seed + 1, act, scale, **params)
+    affine = [(w, b), *[(wi, bi) for wi, bi, _ in rest]]
+    return [np.asarray(points, dtype=float), first, *[y for _, _, y in rest]], affine
 
 
 def compose_linear(layers: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale
 
-from activations.clouds import QUADRANT_NAMES
+from activations import warp
+from activations.clouds import QUADRANT_NAMES, make_cloud
 from activations.warp import STAGE_NAMES
 from charts.theme import base_layout
 from i18n import _
@@ -585,6 +586,52 @@ def stages_table(
 
 
 # --- GIF ---
+
+
+def layer_table(
+    cloud: tuple[str, int, int],
+    matrix: np.ndarray,
+    bias: np.ndarray,
+    sides: Sequence[tuple[str, object, dict[str, float]]],
+) -> dict[str, np.ndarray]:
+    """CSV columns: every point of ``cloud`` (kind, n, seed) at every stage of the layer, the
+    activate stage once per (name, activation, params) side.
+
+    Built from small arguments when a download asks for it: a deferred download keeps its
+    arguments alive for the session, so it must not hold the page's arrays."""
+    points_cloud = make_cloud(*cloud)
+    by_side = [
+        (name, warp.layer_stages(points_cloud.points, matrix, bias, act, **params))
+        for name, act, params in sides
+    ]
+    table = stages_table(by_side[0][1], points_cloud.labels, by_side[0][0])
+    for name, stages in by_side[1:]:
+        extra = stages_table(stages, points_cloud.labels, name)
+        table.update({k: v for k, v in extra.items() if k.startswith("activate")})
+    return table
+
+
+def stack_table(
+    cloud: tuple[str, int, int],
+    matrix: np.ndarray,
+    bias: np.ndarray,
+    act: object,
+    params: dict[str, float],
+    layers: int,
+    wseed: int,
+    wscale: float,
+) -> dict[str, np.ndarray]:
+    """CSV columns: every point of ``cloud`` after each layer of the stack (see
+    :func:`activations.warp.stack_outputs`), built from small arguments like
+    :func:`layer_table`."""
+    points_cloud = make_cloud(*cloud)
+    outputs, _affine = warp.stack_outputs(
+        points_cloud.points, matrix, bias, act, layers, wseed, wscale, **params
+    )
+    columns = {"label": points_cloud.labels}
+    for k, y in enumerate(outputs):
+        columns[f"layer {k} x"], columns[f"layer {k} y"] = y[:, 0], y[:, 1]
+    return columns
 
 
 def animation_gif(

@@ -1,5 +1,6 @@
 """Warp: watch one layer f(W x + b) rotate, stretch, shift and fold a cloud of points."""
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -121,36 +122,27 @@ def layer_of(
         [(name, a[anim]) for name, a in stages], warp.decompose(setup.w), steps
     )
     return {
-        "frames": np.stack(frames),
+        "frames": np.stack(frames).astype(np.float32),  # drawn as float32 anyway
         "small": [a[small].astype(np.float32) for _, a in stages],
         "diag": warp.diagnostics(points, setup.w, setup.bias, act, eps=eps, **dict(params)),
     }
 
 
-def stack_outputs(
-    setup: Setup,
-    act: controls.ActivationKey,
-    params: tuple[tuple[str, float], ...],
-    layers: int,
-    wseed: int,
-    wscale: float,
-) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
-    """Every point after each layer (the input first), and each layer's (W, b). Layer 1 is
-    the chosen one; the others are random, drawn from ``wseed + 1``."""
-    points = cloud_of(setup.kind, setup.n, setup.seed).points
-    bias = np.asarray(setup.bias)
-    with np.errstate(all="ignore"):
-        act = controls.activation_from_key(act)
-        first = act.fn(points @ setup.w.T + bias, **dict(params))
-    rest = warp.stack_layers(first, layers - 1, wseed + 1, act, wscale, **dict(params))
-    affine = [(setup.w, bias), *[(wi, bi) for wi, bi, _ in rest]]
-    return [points, first, *[y for _, _, y in rest]], affine
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def stack_of(setup: Setup, *args) -> dict:
     """The stack's outputs on a subsample, and how far it is from its single affine map."""
-    outputs, affine = stack_outputs(setup, *args)
+    points = cloud_of(setup.kind, setup.n, setup.seed).points
+    act, params, layers, wseed, wscale = args
+    outputs, affine = warp.stack_outputs(
+        points,
+        setup.w,
+        np.asarray(setup.bias),
+        controls.activation_from_key(act),
+        layers,
+        wseed,
+        wscale,
+        **dict(params),
+    )
     w_total, b_total = warp.compose_linear(affine)
     with np.errstate(all="ignore"):
         gap = float(np.max(np.abs(outputs[-1] - (outputs[0] @ w_total.T + b_total))))
@@ -160,24 +152,6 @@ def stack_of(setup: Setup, *args) -> dict:
         "single": (w_total, b_total),
         "gap": gap,
     }
-
-
-def stack_columns(setup: Setup, *args) -> dict[str, np.ndarray]:
-    """CSV columns: every point after each layer."""
-    outputs, _affine = stack_outputs(setup, *args)
-    columns = {"label": cloud_of(setup.kind, setup.n, setup.seed).labels}
-    for k, y in enumerate(outputs):
-        columns[f"layer {k} x"], columns[f"layer {k} y"] = y[:, 0], y[:, 1]
-    return columns
-
-
-def layer_columns(stages_by_act: list[tuple[str, list]], labels: np.ndarray) -> dict:
-    """CSV columns: every point at every stage (the activate stage once per activation)."""
-    table = warp_charts.stages_table(stages_by_act[0][1], labels, stages_by_act[0][0])
-    for act_id, stages in stages_by_act[1:]:
-        extra = warp_charts.stages_table(stages, labels, act_id)
-        table.update({k: v for k, v in extra.items() if k.startswith("activate")})
-    return table
 
 
 def matrix_latex(w: np.ndarray) -> str:
@@ -379,16 +353,15 @@ def colour_values(result: dict, index: np.ndarray) -> np.ndarray:
 
 
 palette = warp_charts.area_palette() if area else warp_charts.group_palette(two_class)
+# The CSV of every point at every stage, computed only when downloaded, from small arguments.
+full_stages = functools.partial(
+    warp_charts.layer_table,
+    (cloud_kind, int(n), int(seed)),
+    w,
+    b,
+    [(s, controls.activation_from_key(a), p) for s, a, p in sides],
+)
 titles = [controls.slot_label(slot, p) for slot, _a, p in sides]
-
-
-def full_stages() -> dict:
-    """Every point at every stage, for the CSV (computed only when it is downloaded)."""
-    pts = cloud_of(cloud_kind, int(n), int(seed)).points
-    by_act = [
-        (s, warp.layer_stages(pts, w, b, controls.activation_from_key(a), **p)) for s, a, p in sides
-    ]
-    return layer_columns(by_act, labels_all)
 
 
 def one_to_one_badge(d: warp.Diagnostics) -> None:
@@ -459,7 +432,7 @@ with main_col:
             st.caption(" ".join(notes))
         st.download_button(
             _("Download the animation as GIF"),
-            data=lambda: warp_charts.animation_gif(panels, palette, labels),
+            data=functools.partial(warp_charts.animation_gif, panels, palette, labels),
             file_name=safe_filename(
                 _("warp {acts}").format(acts="-".join(s for s, _a, _p in sides))
             )
@@ -528,7 +501,16 @@ if layers > 1:
         line_ids=small_ids,
         columns=min(len(stack_titles), 5),
     )
-    show_chart(stack_fig, _("warp stack"), lambda: stack_columns(*stack_key), key="warp-stack")
+    stack_csv = functools.partial(
+        warp_charts.stack_table,
+        (cloud_kind, int(n), int(seed)),
+        w,
+        b,
+        controls.activation_from_key(stack_key[1]),
+        dict(stack_key[2]),
+        *stack_key[3:],
+    )
+    show_chart(stack_fig, _("warp stack"), stack_csv, key="warp-stack")
     if act == "identity":
         w_total, b_total = stack["single"]
         st.markdown(

@@ -514,3 +514,16 @@ def test_diagnostics_accept_activation_without_value_and_grad() -> None:
 def test_diagnostics_of_empty_cloud_are_nan() -> None:
     d = diagnostics(np.zeros((0, 2)), PRESET_MATRIX, BIAS, "relu")
     assert np.isnan(d.on_axis) and np.isnan(d.area_change) and d.jacobian_det.shape == (0,)
+
+
+def test_stack_outputs_start_with_the_given_layer_and_compose_to_one_map():
+    pts = np.random.default_rng(0).normal(size=(50, 2))
+    w, b = np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([0.1, -0.2])
+    outputs, affine = activations.warp.stack_outputs(pts, w, b, "identity", 3, 7, 1.0)
+    assert len(outputs) == 4 and len(affine) == 3
+    np.testing.assert_array_equal(outputs[0], pts)
+    np.testing.assert_allclose(outputs[1], pts @ w.T + b)
+    w_total, b_total = activations.warp.compose_linear(affine)
+    np.testing.assert_allclose(outputs[-1], pts @ w_total.T + b_total, atol=1e-9)
+    relu = activations.warp.stack_outputs(pts, w, b, "relu", 2, 7, 1.0)[0]
+    np.testing.assert_array_equal(relu[1], np.maximum(pts @ w.T + b, 0.0))

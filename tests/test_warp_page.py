@@ -473,3 +473,23 @@ def test_edge_settings_render_cleanly(run_page, query):
     if query.get("mode") == "random":
         expected = warp.random_matrix(7, 3.0)
         assert metrics(at)["det W"] == [f"{np.linalg.det(expected):.4g}"]
+
+
+def test_csv_tables_are_built_from_small_arguments():
+    """The deferred CSV downloads recompute from (kind, n, seed) and the layer: same numbers."""
+    w, b = np.array([[0.5, -1.0], [1.0, 0.25]]), np.array([0.1, -0.3])
+    table = warp_charts.layer_table(
+        ("square", 300, 4), w, b, [("relu", "relu", {}), ("tanh", "tanh", {})]
+    )
+    cloud = make_cloud("square", 300, 4)
+    z = cloud.points @ w.T + b
+    act_cols = [k for k in table if k.startswith("activate")]
+    assert len(act_cols) == 4, act_cols  # x and y for each activation
+    np.testing.assert_array_equal(
+        np.column_stack([table[k] for k in act_cols[:2]]), np.maximum(z, 0)
+    )
+    np.testing.assert_allclose(np.column_stack([table[k] for k in act_cols[2:]]), np.tanh(z))
+    np.testing.assert_array_equal(table["label"], cloud.labels)
+    stack = warp_charts.stack_table(("square", 300, 4), w, b, "tanh", {}, 3, 5, 1.0)
+    np.testing.assert_allclose(stack["layer 1 x"], np.tanh(z[:, 0]))
+    assert {"layer 3 x", "layer 3 y"} <= set(stack)
