@@ -100,6 +100,22 @@ function watchSliders(div) {
   return div.__unwatch;
 }
 
+function followWidth(div) {
+  // Plotly's "responsive" config follows window resizes only; the column also changes width
+  // when the sidebar opens or closes.
+  if (div.__widthObserver) return;
+  let pending = false;
+  div.__widthObserver = new ResizeObserver(() => {
+    if (pending || !window.Plotly || !div.dataset.drawn) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      window.Plotly.Plots.resize(div);
+    });
+  });
+  div.__widthObserver.observe(div);
+}
+
 export default function (component) {
   const { parentElement } = component;
   const data = component.data instanceof Uint8Array
@@ -122,6 +138,7 @@ export default function (component) {
   }
   const { meta, figure } = data;
   div.style.minHeight = meta.height + "px";
+  followWidth(div);
   div.dataset.chart = meta.chart;
   loadPlotly(meta.plotly_src)
     .then((Plotly) => {

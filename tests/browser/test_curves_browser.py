@@ -132,3 +132,20 @@ def test_parameter_slider_redraws_without_the_server(page, app_url):
     elu = {t["name"]: t for t in plot_traces(page) if t["name"]}["ELU (alpha=0.99)"]
     assert abs(value_at(elu, -6.0) - 0.99 * (2.718281828459045**-6 - 1)) < 1e-6
     assert page.console.errors() == []
+
+
+def test_chart_follows_the_width_of_its_column(page, app_url):
+    """The chart stays mounted across reruns, so it must follow its column's width itself
+    (the sidebar opening or closing changes it without a window resize)."""
+    page.goto(app_url + "/curves?act=relu")
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    wait_idle(page)
+    width = "() => document.querySelector('.js-plotly-plot')._fullLayout.width"
+    before = page.evaluate(width)
+    page.evaluate(
+        "() => { document.querySelector('.js-plotly-plot')"
+        ".closest('.stElementContainer').style.width = '420px'; }"
+    )
+    page.wait_for_function(f"() => ({width})() === 420", timeout=5_000)
+    assert before > 420
+    assert page.console.errors() == []
