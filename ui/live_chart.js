@@ -110,7 +110,9 @@ function followWidth(div) {
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      window.Plotly.Plots.resize(div);
+      // A chart hidden for the moment (its placeholder being replaced) has no size to follow.
+      if (!div.isConnected || div.clientWidth === 0) return;
+      Promise.resolve(window.Plotly.Plots.resize(div)).catch(() => {});
     });
   });
   div.__widthObserver.observe(div);
@@ -140,14 +142,18 @@ export default function (component) {
   div.style.minHeight = meta.height + "px";
   followWidth(div);
   div.dataset.chart = meta.chart;
-  loadPlotly(meta.plotly_src)
+  // Charts draw one after another, each painted before the next starts: a page's first chart
+  // shows its new figure without waiting for the (WebGL) work of the charts below it.
+  window.__activationLabDraws = (window.__activationLabDraws || Promise.resolve())
+    .then(() => loadPlotly(meta.plotly_src))
     .then((Plotly) => {
-      if (div.dataset.drawn && stale(meta.state)) return;
+      if (div.dataset.drawn && stale(meta.state)) return undefined;
       figure.config = meta.config;
-      Plotly.react(div, figure);
       div.dataset.drawn = "1";
       div.dataset.liveValue = "";
+      return Plotly.react(div, figure);
     })
+    .then(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
     .catch((error) => {
       div.textContent = String(error);
     });
