@@ -1,5 +1,7 @@
 """Curves: pick activations, tweak their parameters, compare f and f′ side by side."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -131,7 +133,7 @@ def interactive_view(slots: list[str]) -> None:
         show_chart(
             fig,
             _("activation curves"),
-            lambda: curve_table(curves, sample_grid(x_min, x_max)),
+            functools.partial(curve_table, curves, sample_grid(x_min, x_max)),
             key="curves",
             links=_slider_links(curves, (x_min, x_max), log_grad, probe),
         )

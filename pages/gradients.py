@@ -1,5 +1,6 @@
 """Gradients: why deep sigmoid nets stop learning, how ReLUs die, why zero-centring matters."""
 
+import functools
 import math
 
 import streamlit as st
@@ -199,7 +200,7 @@ def depth_section() -> None:
         show_chart(
             charts.depth_figure(results, labels, bound=bound),
             _("gradient norm through depth"),
-            lambda: charts.depth_table(results, bound),
+            functools.partial(charts.depth_table, results, bound),
             key="depth",
         )
         st.caption(
@@ -268,7 +269,7 @@ def dying_section() -> None:
         show_chart(
             charts.dying_figure(results),
             _("dying ReLU"),
-            lambda: charts.dying_table(results),
+            functools.partial(charts.dying_table, results),
             key="dying",
         )
         cols = st.columns(4)
@@ -327,7 +328,7 @@ def zigzag_section() -> None:
         show_chart(
             charts.zigzag_figure(results, titles, colors),
             _("zig-zag"),
-            lambda: charts.zigzag_table(results),
+            functools.partial(charts.zigzag_table, results),
             key="zigzag",
         )
         cols = st.columns(4)

@@ -1,5 +1,6 @@
 """Train: watch a small network learn a 2-D dataset, and see why it needs an activation."""
 
+import functools
 import itertools
 import math
 import time
@@ -733,7 +734,7 @@ def show_grads(ui: Slots, hist: History, fig, live: bool) -> None:
             show_chart(
                 fig,
                 _("gradient norms"),
-                lambda: charts.grad_norm_table(hist, names_by_layer),
+                functools.partial(charts.grad_norm_table, hist, names_by_layer),
                 key="train-grads",
             )
     ui["grads_note"].caption(
@@ -795,7 +796,7 @@ def show(ui: Slots, run: SimpleNamespace | None, figs: SimpleNamespace) -> None:
             show_chart(
                 figs.replay,
                 _("train {dataset} {act}").format(dataset=dataset, act="-".join(acts)),
-                lambda: charts.replay_table(figs.frames[-1], plane, labels[shown_idx]),
+                functools.partial(charts.replay_table, figs.frames[-1], plane, labels[shown_idx]),
                 key="train-replay",
             )
     show_notes(ui["notes"], run)
@@ -809,7 +810,7 @@ def show(ui: Slots, run: SimpleNamespace | None, figs: SimpleNamespace) -> None:
             show_chart(
                 figs.curves,
                 _("training curves"),
-                lambda: charts.training_table(hist),
+                functools.partial(charts.training_table, hist),
                 key="train-curves",
             )
     show_grads(ui, hist, figs.grads, live)

@@ -52,7 +52,10 @@ def show_chart(
 ) -> None:
     """Draw ``fig`` with a toolbar camera (file ``name``) and an Export menu under it.
 
-    ``data`` (or a function returning it) is the plotted data, offered as CSV. ``links`` let
+    ``data`` (or a function returning it) is the plotted data, offered as CSV. Make such a
+    function with ``functools.partial`` of a function outside the page: Streamlit keeps it for
+    the session until the next run, and a function defined in a page script holds that run's
+    whole namespace (every array of the page) alive with it. ``links`` let
     sliders redraw the chart in the browser (see ``ui.live_chart``).
     """
     image_format = st.session_state.get(FORMAT_KEY) or "png"
