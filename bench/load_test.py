@@ -43,6 +43,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from browserkit import streamlit_command  # noqa: E402  (the command the browser tests use)
+
 # Sidebar keys shared by every page: changing them measures the sidebar, not the page.
 APP_WIDE_KEYS = ("lang", "img", "scale", "fx")
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
@@ -83,28 +87,6 @@ def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None 
                 return
         time.sleep(0.3)
     raise SystemExit(f"{url} not healthy after {timeout:.0f} s")
-
-
-def streamlit_command(port: int) -> list[str]:
-    """The command that serves the app on a loopback port, as tests/browser/browserkit.py
-    starts it (deploy/run_local.sh adds the replicas' environment)."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
 
 
 @contextmanager

@@ -8,7 +8,6 @@ Scattergl trace per group, or log₁₀|det J| on a continuous colour axis.
 
 from __future__ import annotations
 
-import base64
 import copy
 import functools
 import io
@@ -22,7 +21,7 @@ from plotly.colors import hex_to_rgb, sample_colorscale
 from activations import warp
 from activations.clouds import QUADRANT_NAMES, make_cloud
 from activations.warp import STAGE_NAMES
-from charts.theme import base_layout
+from charts.theme import base_layout, panel_title, typed_array
 from i18n import _
 
 __all__ = [
@@ -196,14 +195,6 @@ def area_values(jacobian_det: np.ndarray) -> np.ndarray:
 # --- traces ---
 
 
-def _typed(a: np.ndarray) -> dict[str, str]:
-    """A Plotly typed-array spec. Passing it pre-encoded skips plotly.py's per-array validation
-    and copying, which otherwise dominates the build time of a figure with many frames."""
-    a = np.ascontiguousarray(a)
-    dtype = {np.float32: "f4", np.float64: "f8", np.int8: "i1"}[a.dtype.type]
-    return {"dtype": dtype, "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
-
-
 @dataclass(frozen=True)
 class _Group:
     """The points of one trace: indices into the panel's points, −1 where a polyline breaks."""
@@ -253,14 +244,14 @@ def _xy(points: np.ndarray, order: np.ndarray) -> tuple[dict, dict]:
     """Typed-array x and y of ``points[order]``, NaN where ``order`` is −1."""
     p = np.asarray(points, dtype=np.float32)[np.maximum(order, 0)]
     p[order < 0] = np.nan
-    return _typed(p[:, 0]), _typed(p[:, 1])
+    return typed_array(p[:, 0]), typed_array(p[:, 1])
 
 
 def _trace(points: np.ndarray, group: _Group, size: float, axis: str, legend: bool) -> dict:
     x, y = _xy(points, group.order)
     marker: dict = {"size": size}
     if group.values is not None:
-        marker.update(color=_typed(group.values), coloraxis="coloraxis")
+        marker.update(color=typed_array(group.values), coloraxis="coloraxis")
     else:
         marker["color"] = group.color
     trace = {
@@ -366,19 +357,7 @@ def _panel_layout(
             "scaleratio": 1.0,
             "constrain": "domain",
         }
-        layout["annotations"].append(
-            {
-                "text": title,
-                "x": x0 + width / 2,
-                "y": y1,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 14},
-            }
-        )
+        layout["annotations"].append(panel_title(title, x0 + width / 2, y1))
         # The dashed square lies on grid lines at ±1: draw it above them, under the points.
         for lo, line, fill, layer in (
             (0.0, {"width": 0}, UNIT_SQUARE_FILL, "below"),

@@ -1,4 +1,4 @@
-"""Helpers for tests that read Plotly figures."""
+"""Helpers for tests that read what the app rendered: AppTest trees and Plotly figures."""
 
 from __future__ import annotations
 
@@ -49,3 +49,12 @@ def chart_figure(proto) -> dict:
 def chart_config(proto) -> dict:
     """The plotly config (toolbar file name, scale) of one live chart's proto."""
     return json.loads(proto.bytes)["meta"]["config"]
+
+
+def walk(node):
+    """Every node of an AppTest element tree, depth first."""
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from walk(child)

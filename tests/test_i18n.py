@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
-from figtools import chart_config, chart_figure, is_live_chart
+from figtools import chart_config, chart_figure, is_live_chart, walk
 
 import i18n
 from charts import export
@@ -189,14 +189,6 @@ def english_patterns(lang: str) -> list[tuple[str, re.Pattern]]:
         parts = re.split(r"\{[^{}]*\}", source)
         found.append((source, re.compile(".+?".join(re.escape(p) for p in parts), re.DOTALL)))
     return found
-
-
-def walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from walk(child)
 
 
 def proto_texts(message) -> list[str]:

@@ -4,14 +4,13 @@ train in slices over several script runs; Stop and setting changes end them."""
 
 from __future__ import annotations
 
-import base64
 import sys
 import time
 
 import numpy as np
 import pytest
 import streamlit as st
-from figtools import figures
+from figtools import arr, figures
 
 from activations.clouds import make_dataset
 from activations.nn import LayerSpec, TrainConfig, train
@@ -27,14 +26,6 @@ BIGGEST = {
     "batch": "8",
 }
 RUN_SECONDS = 2.5  # the most one script run may take while training
-
-
-def arr(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
-    return np.asarray(value, dtype=float)
 
 
 def metrics(at) -> dict[str, str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from figtools import walk
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -149,14 +150,6 @@ def app_wide_keys() -> frozenset[str]:
 def is_global(key: str) -> bool:
     """An app-wide key, or one under it (``fx.a.min`` belongs to ``fx``)."""
     return key in app_wide_keys() or key.split(".")[0] in app_wide_keys()
-
-
-def walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from walk(child)
 
 
 def protos(at):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from figtools import figures
+from figtools import arr, figures
 from PIL import Image
 
 import activations
@@ -24,14 +23,6 @@ SMALL = {"n": "300"}
 def specs(at) -> list[dict]:
     """The Plotly figures the page sent, as the browser receives them."""
     return figures(at)
-
-
-def decode(array) -> np.ndarray:
-    """A Plotly data array: a typed-array spec or a plain list."""
-    if isinstance(array, dict):
-        dtype = {"f4": np.float32, "f8": np.float64, "i1": np.int8}[array["dtype"]]
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=dtype)
-    return np.asarray(array, dtype=float)
 
 
 def metrics(at) -> dict[str, list[str]]:
@@ -50,9 +41,7 @@ def panel_points(traces: list[dict], panel: int = 0) -> np.ndarray:
     """Every point drawn in one panel (its traces in order, polyline breaks dropped)."""
     axis = "x" if panel == 0 else f"x{panel + 1}"
     parts = [
-        np.column_stack([decode(t["x"]), decode(t["y"])])
-        for t in traces
-        if t.get("xaxis", "x") == axis
+        np.column_stack([arr(t["x"]), arr(t["y"])]) for t in traces if t.get("xaxis", "x") == axis
     ]
     points = np.concatenate(parts)
     return points[~np.isnan(points).any(axis=1)]
@@ -127,7 +116,7 @@ def test_every_cloud_kind(run_page, kind):
         assert {t["mode"] for t in anim["data"]} == {"lines+markers"}
         for q, trace in zip(np.unique(cloud.labels), anim["data"], strict=True):
             pieces = len(np.unique(cloud.line_ids[cloud.labels == q]))
-            assert np.isnan(decode(trace["x"])).sum() >= pieces - 1
+            assert np.isnan(arr(trace["x"])).sum() >= pieces - 1
     else:
         assert {t["mode"] for t in anim["data"]} == {"markers"}
 
@@ -226,13 +215,13 @@ def test_overlays(run_page):
     d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
     saturated = next(t for t in anim["data"] if t["name"] == "|f′| < ε")
     assert saturated["marker"]["color"] == "#111111"
-    assert len(decode(saturated["x"])) == d.saturated.sum() > 0
+    assert len(arr(saturated["x"])) == d.saturated.sum() > 0
 
     at = run_page("warp", {"act": "sigmoid", "area": "true", **SMALL})
     ok(at)
     anim = specs(at)[0]
     assert "colorbar" in anim["layout"]["coloraxis"] and legend(anim) == []
-    values = decode(anim["data"][0]["marker"]["color"])
+    values = arr(anim["data"][0]["marker"]["color"])
     cloud = make_cloud("square", 300, 0)
     d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "sigmoid")
     assert np.allclose(values, np.log10(d.jacobian_det), atol=1e-5)
@@ -347,7 +336,7 @@ def test_stages_figure_is_valid_and_draws_grid_lines():
     # Each quadrant's piece of every line is its own polyline: NaN between pieces.
     for q, trace in enumerate(first_panel):
         pieces = len(np.unique(cloud.line_ids[cloud.labels == q]))
-        assert np.isnan(decode(trace["x"])).sum() == pieces - 1
+        assert np.isnan(arr(trace["x"])).sum() == pieces - 1
 
 
 def test_animation_plan_respects_the_budget():

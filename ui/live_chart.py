@@ -11,7 +11,6 @@ move also triggers (for the URL, tables and the rest) then brings the same figur
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Sequence
@@ -24,6 +23,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
+
+from charts.theme import typed_array
 
 _PLOTLY_JS_DIR = Path(pio.__file__).resolve().parent.parent / "package_data"
 # Served by Streamlit's component file route: the same plotly.js as plotly.py's own exports.
@@ -61,9 +62,7 @@ def widget_class(key: str) -> str:
 
 def _encode(array: np.ndarray) -> dict[str, str]:
     array = np.asarray(array)
-    dtype = "f8" if array.dtype == np.float64 else "f4"
-    data = np.ascontiguousarray(array, dtype="<" + dtype)
-    return {"dtype": dtype, "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
+    return typed_array(array, "f8" if array.dtype == np.float64 else "f4")
 
 
 def _link_payload(link: SliderLink) -> dict[str, Any]:

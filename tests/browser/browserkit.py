@@ -54,28 +54,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def streamlit_command(port: int) -> list[str]:
+    """``streamlit run app.py`` on a loopback port, headless, without the file watcher."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
 def serve_app() -> Iterator[str]:
     """Start a fresh `streamlit run app.py` on a free port; yield its URL; stop it after."""
     port = _free_port()
     log = open(ROOT / f".pytest-streamlit-{port}.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        streamlit_command(port),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
