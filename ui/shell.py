@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import threading
-import time
 from collections.abc import Iterator
 
 import streamlit as st
@@ -29,38 +26,9 @@ def _compute_slots() -> threading.BoundedSemaphore:
 
 @contextlib.contextmanager
 def compute_slot() -> Iterator[None]:
-    """Run the page holding one of ``CONCURRENT_SCRIPTS`` slots of this server process, then
-    hand freed memory back to the system (at most every ``TRIM_EVERY`` seconds)."""
-    slots = _compute_slots()
-    try:
-        with slots:
-            yield
-    finally:
-        _trim_memory()
-
-
-# glibc keeps freed memory for reuse: after a burst of reruns (each builds megabytes of
-# figures) the resident set stays at its high-water mark. malloc_trim returns the free pages.
-TRIM_EVERY = 2.0
-_last_trim = [0.0]
-
-
-def _trim_memory() -> None:
-    now = time.monotonic()
-    if now - _last_trim[0] < TRIM_EVERY or _malloc_trim is None:
-        return
-    _last_trim[0] = now
-    _malloc_trim(0)
-
-
-def _find_malloc_trim():
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        return None
-
-
-_malloc_trim = _find_malloc_trim()
+    """Run the page holding one of ``CONCURRENT_SCRIPTS`` slots of this server process."""
+    with _compute_slots():
+        yield
 
 
 def ensure_entrypoint(*, entrypoint: bool = False) -> None:
