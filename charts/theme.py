@@ -110,6 +110,12 @@ def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 480) 
     return fig
 
 
+FigureSpec = dict[str, Any]
+"""A figure as Plotly's JSON dict ({"data", "layout"[, "frames"]}). The Warp page draws these
+directly: building plotly.py's objects (and their deep copies) would cost more than the rest of
+its rerun; ``go.Figure(spec)`` or :func:`fast_figure` make one when needed (exports)."""
+
+
 def fast_figure(
     data: list[dict[str, Any]], layout: dict[str, Any], frames: list[dict[str, Any]] | None = None
 ) -> go.Figure:

@@ -411,7 +411,7 @@ with main_col:
             for title, r in zip(titles, results, strict=True)
         ]
         anim_ids = None if line_ids is None else line_ids[anim_idx]
-        fig = warp_charts.animation_figure(panels, palette, labels, line_ids=anim_ids)
+        fig = warp_charts.animation_spec(panels, palette, labels, line_ids=anim_ids)
         show_chart(
             fig,
             _("warp {acts}").format(acts="-".join(s for s, _a, _p in sides)),
@@ -473,7 +473,7 @@ for (slot, _a, p), r, values in zip(sides, results, small_values, strict=True):
         (f"{_('activate')}: {label}" if len(sides) > 1 else stage_titles[5], r["small"][5], values)
     )
 small_ids = None if line_ids is None else line_ids[small_idx]
-stages_fig = warp_charts.stages_figure(
+stages_fig = warp_charts.stages_spec(
     stage_panels, palette, line_ids=small_ids, columns=3 if len(stage_panels) <= 6 else 4
 )
 show_chart(stages_fig, _("warp stages"), full_stages, key="warp-stages")
@@ -495,7 +495,7 @@ if layers > 1:
     stack = stack_of(*stack_key)
     base_values = warp_charts.group_values(labels_all[small_idx], two_class)
     stack_titles = [_("input")] + [_("after layer {k}").format(k=k) for k in range(1, layers + 1)]
-    stack_fig = warp_charts.stages_figure(
+    stack_fig = warp_charts.stages_spec(
         list(zip(stack_titles, stack["outputs"], [base_values] * len(stack_titles), strict=True)),
         warp_charts.group_palette(two_class),
         line_ids=small_ids,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 import activations
@@ -68,3 +72,31 @@ def test_file_names_are_safe():
 def test_server_side_png_export():
     png = export.to_image(curves_figure(CURVES[:1], (-1.0, 1.0)), "png", scale=1)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _plotly_json(fig) -> dict:
+    return json.loads(pio.to_json(fig, validate=False))
+
+
+def test_fast_json_matches_plotly_io():
+    """to_json_bytes reads plotly.py's internals: it must say exactly what pio.to_json says,
+    for validated figures holding numpy arrays (float, int64, bool, non-contiguous), for
+    plain-dict builders, and for animation frames."""
+    x = np.linspace(-2.0, 2.0, 7)
+    validated = curves_figure(CURVES, (-5.0, 5.0), probe=0.5)
+    validated.add_scatter(x=np.arange(5, dtype=np.int64), y=x[::2][::-1], name="strided")
+    validated.add_scatter(x=[1, 2], y=np.array([True, False]), customdata=np.float32([0.5, 1]))
+    validated.add_scatter(x=[np.float64(1.5), np.int32(2)], y=[np.nan, np.inf])
+    animated = go.Figure(
+        data=[go.Scatter(x=x, y=x**2)],
+        frames=[go.Frame(name=str(k), data=[go.Scatter(y=x**k)]) for k in range(3)],
+    )
+    for fig in (validated, animated):
+        assert json.loads(export.to_json_bytes(fig)) == _plotly_json(fig)
+    spec = animated.to_dict()
+    assert json.loads(export.to_json_bytes(spec)) == _plotly_json(animated)
+
+
+def test_fast_json_falls_back_for_what_orjson_cannot_take():
+    fig = go.Figure(go.Scatter(x=[datetime.date(2026, 11, 22)], y=[1.0]))
+    assert json.loads(export.to_json_bytes(fig)) == _plotly_json(fig)

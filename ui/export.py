@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts import export
-from charts.theme import plotly_config, safe_filename
+from charts.theme import FigureSpec, plotly_config, safe_filename
 from i18n import _
 from ui.live_chart import SliderLink, live_chart
 
@@ -41,7 +41,7 @@ def image_settings() -> None:
 
 
 def show_chart(
-    fig: go.Figure,
+    fig: go.Figure | FigureSpec,
     name: str,
     data: Mapping[str, np.ndarray | list]
     | Callable[[], Mapping[str, np.ndarray | list]]
@@ -111,5 +111,7 @@ def show_chart(
             )
 
 
-def _image_maker(fig: go.Figure, image_format: str, scale: float) -> Callable[[], bytes]:
+def _image_maker(
+    fig: go.Figure | FigureSpec, image_format: str, scale: float
+) -> Callable[[], bytes]:
     return lambda: export.to_image(fig, image_format, scale)
