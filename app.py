@@ -23,6 +23,7 @@ def one_blas_thread() -> None:
 
 
 one_blas_thread()
+shell.freeze_startup_objects()
 shell.ensure_entrypoint(entrypoint=True)
 urlstate.snapshot()
 shell.language_selector()

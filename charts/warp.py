@@ -249,6 +249,14 @@ def _xy(points: np.ndarray, order: np.ndarray) -> tuple[dict, dict]:
     return typed_array(p[:, 0]), typed_array(p[:, 1])
 
 
+def _frame_columns(frames: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Rows x₀, y₀, x₁, y₁, … of ``frames[k][order]`` (frames: (F, m, 2) float32), NaN where
+    ``order`` is −1."""
+    p = frames[:, np.maximum(order, 0)]
+    p[:, order < 0] = np.nan
+    return np.ascontiguousarray(p.transpose(0, 2, 1)).reshape(-1, len(order))
+
+
 def _trace(points: np.ndarray, group: _Group, size: float, axis: str, legend: bool) -> dict:
     x, y = _xy(points, group.order)
     marker: dict = {"size": size}
@@ -485,14 +493,25 @@ def animation_spec(
         _marker_size(m),
     )
     names = [str(k) for k in range(n_frames)]
-    frames_out = []
-    for k in range(n_frames):
-        frame_data = []
-        for (_title, frames, _values), groups in zip(panels, groups_by_panel, strict=True):
-            for group in groups:
-                x, y = _xy(frames[k], group.order)
-                frame_data.append({"type": "scattergl", "x": x, "y": y})
-        frames_out.append({"name": names[k], "data": frame_data, "traces": list(range(len(data)))})
+    # Each trace's points in every frame, gathered at once (one fancy index per trace, not
+    # one per trace and frame): columns [x of frame 0, y of frame 0, x of frame 1, ...].
+    stacks = [np.asarray(frames, dtype=np.float32) for _title, frames, _values in panels]
+    columns = [
+        _frame_columns(stack, group.order)
+        for stack, groups in zip(stacks, groups_by_panel, strict=True)
+        for group in groups
+    ]
+    frames_out = [
+        {
+            "name": names[k],
+            "data": [
+                {"type": "scattergl", "x": typed_array(xy[2 * k]), "y": typed_array(xy[2 * k + 1])}
+                for xy in columns
+            ],
+            "traces": list(range(len(data))),
+        }
+        for k in range(n_frames)
+    ]
 
     still = {
         "mode": "immediate",
@@ -551,7 +570,7 @@ def animation_spec(
             ],
         }
     ]
-    ranges = [_square_range(frames) for _, frames, _ in panels]
+    ranges = [_square_range(stack) for stack in stacks]
     _panel_layout(layout, [t for t, _, _ in panels], ranges, count, (0.06, 0.0))
     return {"data": data, "layout": layout, "frames": frames_out}
 
