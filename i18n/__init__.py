@@ -32,6 +32,7 @@ import gettext
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -47,6 +48,7 @@ LANGUAGES: dict[str, str] = {
     "tr": "Türkçe",
 }
 DEFAULT_LANGUAGE = "en"
+T = TypeVar("T")
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="en")
 # The app installs a provider that reads the language of the session being served; Streamlit may
@@ -79,6 +81,17 @@ def set_provider(provider: Callable[[], str | None] | None) -> None:
     """Install a function that returns the current language (or None to use the default)."""
     global _provider
     _provider = provider
+
+
+def translated(lang: str, build: Callable[..., T], *args: object) -> T:
+    """``build(*args)`` with ``lang`` as the current language: for work deferred past the
+    script run (a download made when clicked), where the session's language is not known."""
+
+    def call() -> T:
+        set_language(lang)
+        return build(*args)
+
+    return contextvars.copy_context().run(call)
 
 
 def current_language() -> str:

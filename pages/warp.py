@@ -2,17 +2,16 @@
 
 import functools
 import math
-from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
 
 from activations import warp
-from activations.clouds import CLOUD_KINDS, Cloud, make_cloud
+from activations.clouds import CLOUD_KINDS
 from charts import warp as warp_charts
 from charts.theme import safe_filename
 from i18n import _
-from ui import controls, shell, urlstate
+from ui import controls, shell, urlstate, warp_view
 from ui.export import show_chart
 
 shell.ensure_entrypoint()
@@ -27,7 +26,6 @@ ANGLE_LIMIT = 180
 SIGMA_LIMIT = 3.0
 SCALE_MIN, SCALE_MAX = 0.1, 3.0
 EPS_OPTIONS = (0.0001, 0.001, 0.01, 0.1)
-STAGES_MAX_POINTS = 5_000  # per small-multiple panel; dots in a 200-px panel saturate long before
 DEFAULTS = {"act": "relu", "cloud": "square"}
 
 shell.header(
@@ -79,79 +77,6 @@ urlstate.report(
         *controls.param_rules(slots_now),
     ]
 )
-
-
-# --- cached computations (small hashable keys only) ---
-
-
-class Setup(NamedTuple):
-    """The cloud and the chosen layer: everything but the activation (a small cache key)."""
-
-    kind: str
-    n: int
-    seed: int
-    matrix: tuple[float, float, float, float]
-    bias: tuple[float, float]
-
-    @property
-    def w(self) -> np.ndarray:
-        return np.reshape(self.matrix, (2, 2))
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def cloud_of(kind: str, n: int, seed: int) -> Cloud:
-    return make_cloud(kind, n, seed)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def layer_of(
-    setup: Setup,
-    act: controls.ActivationKey,
-    params: tuple[tuple[str, float], ...],
-    eps: float,
-    anim_points: int,
-    steps: int,
-) -> dict:
-    """Diagnostics on every point; the stages and animation frames of a subsample."""
-    points = cloud_of(setup.kind, setup.n, setup.seed).points
-    act = controls.activation_from_key(act)
-    stages = warp.layer_stages(points, setup.w, setup.bias, act, **dict(params))
-    anim = warp_charts.subsample(setup.n, anim_points)
-    small = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
-    frames = warp.interpolate_stages(
-        [(name, a[anim]) for name, a in stages], warp.decompose(setup.w), steps
-    )
-    return {
-        "frames": np.stack(frames).astype(np.float32),  # drawn as float32 anyway
-        "small": [a[small].astype(np.float32) for _, a in stages],
-        "diag": warp.diagnostics(points, setup.w, setup.bias, act, eps=eps, **dict(params)),
-    }
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def stack_of(setup: Setup, *args) -> dict:
-    """The stack's outputs on a subsample, and how far it is from its single affine map."""
-    points = cloud_of(setup.kind, setup.n, setup.seed).points
-    act, params, layers, wseed, wscale = args
-    outputs, affine = warp.stack_outputs(
-        points,
-        setup.w,
-        np.asarray(setup.bias),
-        controls.activation_from_key(act),
-        layers,
-        wseed,
-        wscale,
-        **dict(params),
-    )
-    w_total, b_total = warp.compose_linear(affine)
-    with np.errstate(all="ignore"):
-        gap = float(np.max(np.abs(outputs[-1] - (outputs[0] @ w_total.T + b_total))))
-    small = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
-    return {
-        "outputs": [y[small].astype(np.float32) for y in outputs],
-        "single": (w_total, b_total),
-        "gap": gap,
-    }
 
 
 def matrix_latex(w: np.ndarray) -> str:
@@ -328,40 +253,41 @@ with controls_col:
 
 # --- computation ---
 
-sides = [(act, controls.activation_key(act), params)]
-if slot2 is not None:
-    sides.append((slot2, controls.activation_key(slot2), params2))
-anim_points, steps = warp_charts.animation_plan(int(n), len(sides))
-cloud = cloud_of(cloud_kind, int(n), int(seed))
-setup = Setup(cloud_kind, int(n), int(seed), tuple(w.ravel().tolist()), (float(b[0]), float(b[1])))
-results = [
-    layer_of(setup, act_id, tuple(sorted(p.items())), float(eps), anim_points, steps)
-    for _slot, act_id, p in sides
+sides = [
+    warp_view.Side(
+        controls.slot_label(act, params),
+        controls.activation_key(act),
+        tuple(sorted(params.items())),
+    )
 ]
-labels_all = cloud.labels
-anim_idx = warp_charts.subsample(int(n), anim_points)
-small_idx = warp_charts.subsample(int(n), STAGES_MAX_POINTS)
-line_ids = cloud.line_ids
-two_class = cloud.two_class
-
-
-def colour_values(result: dict, index: np.ndarray) -> np.ndarray:
-    if area:
-        return warp_charts.area_values(result["diag"].jacobian_det[index])
-    saturated = result["diag"].saturated[index] if sat else None
-    return warp_charts.group_values(labels_all[index], two_class, saturated)
-
-
-palette = warp_charts.area_palette() if area else warp_charts.group_palette(two_class)
+if slot2 is not None:
+    sides.append(
+        warp_view.Side(
+            controls.slot_label(slot2, params2),
+            controls.activation_key(slot2),
+            tuple(sorted(params2.items())),
+        )
+    )
+sides = tuple(sides)
+slots = [act] + ([slot2] if slot2 is not None else [])
+setup = warp_view.Setup(
+    cloud_kind, int(n), int(seed), tuple(w.ravel().tolist()), (float(b[0]), float(b[1]))
+)
+colouring = warp_view.Colouring(float(eps), bool(area), bool(sat))
+results = warp_view.results(setup, sides, colouring)
+anim_points, _steps = warp_charts.animation_plan(int(n), len(sides))
 # The CSV of every point at every stage, computed only when downloaded, from small arguments.
 full_stages = functools.partial(
     warp_charts.layer_table,
     (cloud_kind, int(n), int(seed)),
     w,
     b,
-    [(s, controls.activation_from_key(a), p) for s, a, p in sides],
+    [
+        (s, controls.activation_from_key(side.act), dict(side.params))
+        for s, side in zip(slots, sides, strict=True)
+    ],
 )
-titles = [controls.slot_label(slot, p) for slot, _a, p in sides]
+file_stem = _("warp {acts}").format(acts="-".join(slots))
 
 
 def one_to_one_badge(d: warp.Diagnostics) -> None:
@@ -405,18 +331,12 @@ with main_col:
     else:
         plot_col, metric_col = st.container(), None
     with plot_col:
-        labels = warp_charts.frame_labels(steps)
-        panels = [
-            (title, list(r["frames"]), colour_values(r, anim_idx))
-            for title, r in zip(titles, results, strict=True)
-        ]
-        anim_ids = None if line_ids is None else line_ids[anim_idx]
-        fig = warp_charts.animation_spec(panels, palette, labels, line_ids=anim_ids)
         show_chart(
-            fig,
-            _("warp {acts}").format(acts="-".join(s for s, _a, _p in sides)),
+            warp_view.animation(setup, sides, colouring),
+            file_stem,
             full_stages,
             key="warp",
+            rebuild=functools.partial(warp_view.animation, setup, sides, colouring),
         )
         notes = []
         if anim_points < n:
@@ -432,11 +352,8 @@ with main_col:
             st.caption(" ".join(notes))
         st.download_button(
             _("Download the animation as GIF"),
-            data=functools.partial(warp_charts.animation_gif, panels, palette, labels),
-            file_name=safe_filename(
-                _("warp {acts}").format(acts="-".join(s for s, _a, _p in sides))
-            )
-            + ".gif",
+            data=functools.partial(warp_view.animation_gif, setup, sides, colouring),
+            file_name=safe_filename(file_stem) + ".gif",
             mime="image/gif",
             on_click="ignore",
             icon=":material/animation:",
@@ -453,7 +370,7 @@ with main_col:
             )
             diagnostic_metrics(results[0]["diag"], [st] * 5)
     else:
-        for title, r in zip(titles, results, strict=True):
+        for title, r in zip([side.title for side in sides], results, strict=True):
             badge = (
                 ":green-badge[:material/check: " + _("one-to-one") + "]"
                 if r["diag"].one_to_one
@@ -464,22 +381,21 @@ with main_col:
 
 st.subheader(_("The stages"))
 stage_titles = warp_charts.stage_titles()
-first = results[0]["small"]
-small_values = [colour_values(r, small_idx) for r in results]
-stage_panels = [(stage_titles[i], first[i], small_values[0]) for i in range(5)]
-for (slot, _a, p), r, values in zip(sides, results, small_values, strict=True):
-    label = controls.slot_label(slot, p)
-    stage_panels.append(
-        (f"{_('activate')}: {label}" if len(sides) > 1 else stage_titles[5], r["small"][5], values)
-    )
-small_ids = None if line_ids is None else line_ids[small_idx]
-stages_fig = warp_charts.stages_spec(
-    stage_panels, palette, line_ids=small_ids, columns=3 if len(stage_panels) <= 6 else 4
+if len(sides) > 1:
+    stage_titles = stage_titles[:5] + [f"{_('activate')}: {side.title}" for side in sides]
+stages_args = (setup, sides, colouring, stage_titles)
+show_chart(
+    warp_view.stages(*stages_args),
+    _("warp stages"),
+    full_stages,
+    key="warp-stages",
+    rebuild=functools.partial(warp_view.stages, *stages_args),
 )
-show_chart(stages_fig, _("warp stages"), full_stages, key="warp-stages")
-if n > STAGES_MAX_POINTS:
+if n > warp_view.STAGES_MAX_POINTS:
     st.caption(
-        _("Each panel shows {m:,} of the {n:,} points.").format(m=STAGES_MAX_POINTS, n=int(n))
+        _("Each panel shows {m:,} of the {n:,} points.").format(
+            m=warp_view.STAGES_MAX_POINTS, n=int(n)
+        )
     )
 
 if layers > 1:
@@ -492,15 +408,8 @@ if layers > 1:
         int(wseed),
         float(wscale),
     )
-    stack = stack_of(*stack_key)
-    base_values = warp_charts.group_values(labels_all[small_idx], two_class)
+    stack = warp_view.stack_of(*stack_key)
     stack_titles = [_("input")] + [_("after layer {k}").format(k=k) for k in range(1, layers + 1)]
-    stack_fig = warp_charts.stages_spec(
-        list(zip(stack_titles, stack["outputs"], [base_values] * len(stack_titles), strict=True)),
-        warp_charts.group_palette(two_class),
-        line_ids=small_ids,
-        columns=min(len(stack_titles), 5),
-    )
     stack_csv = functools.partial(
         warp_charts.stack_table,
         (cloud_kind, int(n), int(seed)),
@@ -510,7 +419,13 @@ if layers > 1:
         dict(stack_key[2]),
         *stack_key[3:],
     )
-    show_chart(stack_fig, _("warp stack"), stack_csv, key="warp-stack")
+    show_chart(
+        warp_view.stack(*stack_key, stack_titles),
+        _("warp stack"),
+        stack_csv,
+        key="warp-stack",
+        rebuild=functools.partial(warp_view.stack, *stack_key, stack_titles),
+    )
     if act == "identity":
         w_total, b_total = stack["single"]
         st.markdown(

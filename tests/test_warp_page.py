@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import numpy as np
@@ -16,6 +17,7 @@ from activations import warp
 from activations.clouds import CLOUD_KINDS, TWO_CLASS_CLOUDS, make_cloud
 from charts import export
 from charts import warp as warp_charts
+from ui import controls, warp_view
 
 SMALL = {"n": "300"}
 
@@ -482,3 +484,40 @@ def test_csv_tables_are_built_from_small_arguments():
     stack = warp_charts.stack_table(("square", 300, 4), w, b, "tanh", {}, 3, 5, 1.0)
     np.testing.assert_allclose(stack["layer 1 x"], np.tanh(z[:, 0]))
     assert {"layer 3 x", "layer 3 y"} <= set(stack)
+
+
+def test_exports_rebuild_the_drawn_figures_from_small_arguments(run_page):
+    """The HTML/image/GIF downloads hold (setup, sides, colouring), not the figures: what they
+    rebuild is exactly what the page drew."""
+    at = run_page(
+        "warp",
+        {
+            "n": "300",
+            "act": "leaky_relu",
+            "leaky_relu.negative_slope": "0.2",
+            "act2": "tanh",
+            "b1": "0.5",
+        },
+    )
+    ok(at)
+    drawn = specs(at)
+    setup = warp_view.Setup(
+        "square", 300, 0, tuple(warp.PRESET_MATRIX.ravel().tolist()), (0.5, 0.0)
+    )
+    sides = tuple(
+        warp_view.Side(
+            controls.slot_label(slot, params),
+            controls.activation_key(slot),
+            tuple(sorted(params.items())),
+        )
+        for slot, params in (("leaky_relu", {"negative_slope": 0.2}), ("tanh", {}))
+    )
+    colouring = warp_view.Colouring(0.01, False, False)
+    assert (
+        json.loads(export.to_json_bytes(warp_view.animation(setup, sides, colouring))) == (drawn[0])
+    )
+    titles = warp_charts.stage_titles()[:5] + [f"activate: {side.title}" for side in sides]
+    rebuilt = warp_view.stages(setup, sides, colouring, titles)
+    assert json.loads(export.to_json_bytes(rebuilt)) == drawn[1]
+    gif = Image.open(io.BytesIO(warp_view.animation_gif(setup, sides, colouring)))
+    assert gif.n_frames == len(drawn[0]["frames"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+import i18n
 from charts import export
 from charts.theme import FigureSpec, plotly_config, safe_filename
 from i18n import _
@@ -49,6 +51,7 @@ def show_chart(
     *,
     key: str,
     links: Sequence[SliderLink] = (),
+    rebuild: Callable[[], go.Figure | FigureSpec] | None = None,
 ) -> None:
     """Draw ``fig`` with a toolbar camera (file ``name``) and an Export menu under it.
 
@@ -56,8 +59,14 @@ def show_chart(
     function with ``functools.partial`` of a function outside the page: Streamlit keeps it for
     the session until the next run, and a function defined in a page script holds that run's
     whole namespace (every array of the page) alive with it. ``links`` let
-    sliders redraw the chart in the browser (see ``ui.live_chart``).
+    sliders redraw the chart in the browser (see ``ui.live_chart``). ``rebuild`` (made the
+    same way) makes ``fig`` again for the HTML and image files, so that the session does not
+    keep a large figure until its next run.
     """
+    if rebuild is None:
+        make = functools.partial(_same, fig)
+    else:
+        make = functools.partial(i18n.translated, i18n.current_language(), rebuild)
     image_format = st.session_state.get(FORMAT_KEY) or "png"
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
@@ -71,7 +80,7 @@ def show_chart(
         st.caption(_("Interactive HTML works offline; CSV holds the plotted data."))
         st.download_button(
             "HTML",
-            data=lambda: export.to_html(fig),
+            data=lambda: export.to_html(make()),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",
@@ -102,7 +111,7 @@ def show_chart(
                 f"{image_format_.upper()} ({scale}×)"
                 if image_format_ == "png"
                 else image_format_.upper(),
-                data=_image_maker(fig, image_format_, scale),
+                data=_image_maker(make, image_format_, scale),
                 file_name=f"{stem}.{image_format_}",
                 mime=mimes[image_format_],
                 on_click="ignore",
@@ -111,7 +120,11 @@ def show_chart(
             )
 
 
+def _same(fig: go.Figure | FigureSpec) -> go.Figure | FigureSpec:
+    return fig
+
+
 def _image_maker(
-    fig: go.Figure | FigureSpec, image_format: str, scale: float
+    make: Callable[[], go.Figure | FigureSpec], image_format: str, scale: float
 ) -> Callable[[], bytes]:
-    return lambda: export.to_image(fig, image_format, scale)
+    return lambda: export.to_image(make(), image_format, scale)
