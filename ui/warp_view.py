@@ -37,12 +37,16 @@ class Setup(NamedTuple):
         return np.reshape(self.matrix, (2, 2))
 
 
+Key = controls.ActivationKey
+Params = tuple[tuple[str, float], ...]  # an activation's parameters, sorted (name, value)
+
+
 class Side(NamedTuple):
     """One activation shown: its title, registry key and parameters (sorted items)."""
 
     title: str
-    act: controls.ActivationKey
-    params: tuple[tuple[str, float], ...]
+    act: Key
+    params: Params
 
 
 class Colouring(NamedTuple):
@@ -59,19 +63,12 @@ def cloud_of(kind: str, n: int, seed: int) -> Cloud:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def layer_of(
-    setup: Setup,
-    act: controls.ActivationKey,
-    params: tuple[tuple[str, float], ...],
-    eps: float,
-    anim_points: int,
-    steps: int,
-) -> dict:
+def layer_of(setup: Setup, act: Key, params: Params, eps: float, points: int, steps: int) -> dict:
     """Diagnostics on every point; the stages and animation frames of a subsample."""
-    points = cloud_of(setup.kind, setup.n, setup.seed).points
+    cloud = cloud_of(setup.kind, setup.n, setup.seed).points
     activation = controls.activation_from_key(act)
-    stages = warp.layer_stages(points, setup.w, setup.bias, activation, **dict(params))
-    anim = warp_charts.subsample(setup.n, anim_points)
+    stages = warp.layer_stages(cloud, setup.w, setup.bias, activation, **dict(params))
+    anim = warp_charts.subsample(setup.n, points)
     small = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
     frames = warp.interpolate_stages(
         [(name, a[anim]) for name, a in stages], warp.decompose(setup.w), steps
@@ -79,18 +76,13 @@ def layer_of(
     return {
         "frames": np.stack(frames).astype(np.float32),  # drawn as float32 anyway
         "small": [a[small].astype(np.float32) for _, a in stages],
-        "diag": warp.diagnostics(points, setup.w, setup.bias, activation, eps=eps, **dict(params)),
+        "diag": warp.diagnostics(cloud, setup.w, setup.bias, activation, eps=eps, **dict(params)),
     }
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def stack_of(
-    setup: Setup,
-    act: controls.ActivationKey,
-    params: tuple[tuple[str, float], ...],
-    layers: int,
-    wseed: int,
-    wscale: float,
+    setup: Setup, act: Key, params: Params, layers: int, wseed: int, wscale: float
 ) -> dict:
     """The stack's outputs on a subsample, and how far it is from its single affine map."""
     points = cloud_of(setup.kind, setup.n, setup.seed).points
@@ -190,8 +182,8 @@ def stages(
 
 def stack(
     setup: Setup,
-    act: controls.ActivationKey,
-    params: tuple[tuple[str, float], ...],
+    act: Key,
+    params: Params,
     layers: int,
     wseed: int,
     wscale: float,
