@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import importlib
 import threading
@@ -76,6 +78,19 @@ def compute_slot() -> Iterator[None]:
         if now - _last_collection[0] >= GC_INTERVAL:
             _last_collection[0] = now  # a race at worst runs two collections
             gc.collect()
+            if _malloc_trim is not None:
+                _malloc_trim(0)
+
+
+def _find_malloc_trim():
+    """glibc's malloc_trim, which hands free pages back to the system; None elsewhere."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+_malloc_trim = _find_malloc_trim()
 
 
 def ensure_entrypoint(*, entrypoint: bool = False) -> None:
