@@ -41,16 +41,8 @@ shell.header(
 names = controls.base_ids()  # the registry, and "custom" when a formula is defined
 
 
-def _second_slot(act: str, act2: str | None) -> str | None:
-    """The compared activation's slot: a copy when it is the same activation, so its
-    parameters get their own sliders (leaky ReLU at two slopes)."""
-    if act2 is None:
-        return None
-    return f"{act2}~2" if act2 == act else act2
-
-
 slots_now = [controls.picked("act") or DEFAULTS["act"]]
-if (slot2_now := _second_slot(slots_now[0], controls.picked("act2"))) is not None:
+if (slot2_now := warp_view.second_slot(slots_now[0], controls.picked("act2"))) is not None:
     slots_now.append(slot2_now)
 urlstate.report(
     [
@@ -79,18 +71,6 @@ urlstate.report(
 )
 
 
-def matrix_latex(w: np.ndarray) -> str:
-    return (
-        r"\begin{bmatrix}"
-        + rf"{w[0, 0]:.4g} & {w[0, 1]:.4g} \\ {w[1, 0]:.4g} & {w[1, 1]:.4g}"
-        + r"\end{bmatrix}"
-    )
-
-
-def vector_latex(b: np.ndarray) -> str:
-    return rf"\begin{{bmatrix}}{b[0]:.4g} \\ {b[1]:.4g}\end{{bmatrix}}"
-
-
 # --- controls ---
 
 controls_col, main_col = st.columns([1, 3], gap="large")
@@ -113,7 +93,7 @@ with controls_col:
         bind="query-params",
         help=_("Shows a second activation side by side, on the same cloud and layer."),
     )
-    slot2 = _second_slot(act, act2)
+    slot2 = warp_view.second_slot(act, act2)
     params2 = controls.param_sliders(slot2) if slot2 is not None else {}
 
     st.divider()
@@ -217,8 +197,8 @@ with controls_col:
         ]
     )
     svd = warp.decompose(w)
-    st.latex(rf"\small W = {matrix_latex(w)}")
-    st.latex(rf"\small b = {vector_latex(b)}")
+    st.latex(rf"\small W = {warp_view.matrix_latex(w)}")
+    st.latex(rf"\small b = {warp_view.vector_latex(b)}")
     st.caption(
         _(
             "W = R(φ)·diag(σ₁, {sign}σ₂)·R(θ) with θ = {theta:.1f}°, σ₁ = {s1:.4g}, "
@@ -290,40 +270,6 @@ full_stages = functools.partial(
 file_stem = _("warp {acts}").format(acts="-".join(slots))
 
 
-def one_to_one_badge(d: warp.Diagnostics) -> None:
-    if d.one_to_one:
-        st.badge(
-            _("one-to-one"),
-            icon=":material/check:",
-            color="green",
-            help=_("det W ≠ 0 and f strictly monotonic: no two points land on the same spot."),
-        )
-    else:
-        st.badge(
-            _("not one-to-one"),
-            icon=":material/close:",
-            color="orange",
-            help=_("det W = 0 or f is not strictly monotonic: some points merge."),
-        )
-
-
-def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
-    """The fold and squash shares and the median area change, one metric per cell."""
-    shares = (
-        (_("on an axis"), d.on_axis, _("Exactly one coordinate is 0 after f: the ReLU fold.")),
-        (_("at the origin"), d.at_origin, _("Both coordinates are 0 after f.")),
-        ("in (0, 1)²", d.in_unit_square, _("Inside the open unit square, where sigmoid lands.")),
-        ("in (−1, 1)²", d.in_centred_square, _("Inside the open square where tanh lands.")),
-    )
-    for cell, (label, share, help_text) in zip(cells, shares, strict=False):
-        cell.metric(label, f"{share:.1%}", help=help_text)
-    cells[len(shares)].metric(
-        _("median |det J|"),
-        f"{d.area_change:.3g}×",
-        help=_("How much the whole layer scales area near a point (median over the points)."),
-    )
-
-
 det_w = float(np.linalg.det(w))
 with main_col:
     if len(sides) == 1:
@@ -362,13 +308,13 @@ with main_col:
 
     if metric_col is not None:
         with metric_col:
-            one_to_one_badge(results[0]["diag"])
+            warp_view.one_to_one_badge(results[0]["diag"])
             st.metric(
                 "det W",
                 f"{det_w:.4g}",
                 help=_("The factor by which W scales area; negative when it reflects."),
             )
-            diagnostic_metrics(results[0]["diag"], [st] * 5)
+            warp_view.diagnostic_metrics(results[0]["diag"], [st] * 5)
     else:
         for title, r in zip([side.title for side in sides], results, strict=True):
             badge = (
@@ -377,7 +323,7 @@ with main_col:
                 else ":orange-badge[:material/close: " + _("not one-to-one") + "]"
             )
             st.markdown(f"**{title}** {badge} · det W = {det_w:.4g}")
-            diagnostic_metrics(r["diag"], st.columns(5, gap="small"))
+            warp_view.diagnostic_metrics(r["diag"], st.columns(5, gap="small"))
 
 st.subheader(_("The stages"))
 stage_titles = warp_charts.stage_titles()
@@ -433,7 +379,9 @@ if layers > 1:
                 "With the identity activation the {k} layers are one affine map, x ↦ W′x + b′:"
             ).format(k=layers)
         )
-        st.latex(rf"W' = {matrix_latex(w_total)},\quad b' = {vector_latex(b_total)}")
+        st.latex(
+            rf"W' = {warp_view.matrix_latex(w_total)},\quad b' = {warp_view.vector_latex(b_total)}"
+        )
         st.caption(
             _(
                 "Largest difference between the stack and W′x + b′ over all {n:,} points: "

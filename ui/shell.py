@@ -23,7 +23,7 @@ LANG_KEY = "lang"
 # p95 latency by a third and peak memory by 40 % (docs/classroom.md).
 CONCURRENT_SCRIPTS = 2
 # Seconds between full garbage collections (see compute_slot).
-GC_INTERVAL = 1.0
+GC_INTERVAL = 0.5
 _last_collection = [0.0]
 
 

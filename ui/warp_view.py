@@ -18,6 +18,7 @@ from activations import warp
 from activations.clouds import Cloud, make_cloud
 from charts import warp as warp_charts
 from charts.theme import FigureSpec
+from i18n import _
 from ui import controls
 
 STAGES_MAX_POINTS = 5_000  # per small-multiple panel; dots in a 200-px panel saturate long before
@@ -199,4 +200,65 @@ def stack(
         warp_charts.group_palette(cloud.two_class),
         line_ids=_line_ids(cloud, index),
         columns=min(len(titles), 5),
+    )
+
+
+# --- small views (here, not in the page: a function defined in a page script keeps that
+# run's whole namespace alive until a garbage collection finds the cycle) ---
+
+
+def second_slot(act: str, act2: str | None) -> str | None:
+    """The compared activation's slot: a copy when it is the same activation, so its
+    parameters get their own sliders (leaky ReLU at two slopes)."""
+    if act2 is None:
+        return None
+    return f"{act2}~2" if act2 == act else act2
+
+
+def matrix_latex(w: np.ndarray) -> str:
+    """A 2×2 matrix as LaTeX (4 significant digits)."""
+    return (
+        r"\begin{bmatrix}"
+        + rf"{w[0, 0]:.4g} & {w[0, 1]:.4g} \\ {w[1, 0]:.4g} & {w[1, 1]:.4g}"
+        + r"\end{bmatrix}"
+    )
+
+
+def vector_latex(b: np.ndarray) -> str:
+    """A 2-vector as a LaTeX column (4 significant digits)."""
+    return rf"\begin{{bmatrix}}{b[0]:.4g} \\ {b[1]:.4g}\end{{bmatrix}}"
+
+
+def one_to_one_badge(d: warp.Diagnostics) -> None:
+    """A green or orange badge: whether the layer maps distinct points to distinct points."""
+    if d.one_to_one:
+        st.badge(
+            _("one-to-one"),
+            icon=":material/check:",
+            color="green",
+            help=_("det W ≠ 0 and f strictly monotonic: no two points land on the same spot."),
+        )
+    else:
+        st.badge(
+            _("not one-to-one"),
+            icon=":material/close:",
+            color="orange",
+            help=_("det W = 0 or f is not strictly monotonic: some points merge."),
+        )
+
+
+def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
+    """The fold and squash shares and the median area change, one metric per cell."""
+    shares = (
+        (_("on an axis"), d.on_axis, _("Exactly one coordinate is 0 after f: the ReLU fold.")),
+        (_("at the origin"), d.at_origin, _("Both coordinates are 0 after f.")),
+        ("in (0, 1)²", d.in_unit_square, _("Inside the open unit square, where sigmoid lands.")),
+        ("in (−1, 1)²", d.in_centred_square, _("Inside the open square where tanh lands.")),
+    )
+    for cell, (label, share, help_text) in zip(cells, shares, strict=False):
+        cell.metric(label, f"{share:.1%}", help=help_text)
+    cells[len(shares)].metric(
+        _("median |det J|"),
+        f"{d.area_change:.3g}×",
+        help=_("How much the whole layer scales area near a point (median over the points)."),
     )
