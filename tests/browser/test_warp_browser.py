@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from browserkit import png_width, toolbar_png, wait_idle
 from PIL import Image
@@ -88,5 +90,12 @@ def test_animation_plays_pauses_scrubs_and_exports(page, app_url, tmp_path):
         page.get_by_role("button", name="Download the animation as GIF").click()
     gif = Image.open(download_info.value.path())
     assert gif.format == "GIF" and gif.n_frames > 5
+
+    # The Export menu's HTML is rebuilt from small arguments when clicked: the animation again.
+    page.get_by_role("button", name="Export").first.click()
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="HTML").first.click()
+    html = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert "Plotly.addFrames" in html and "f(Wx + b)" in html
 
     assert page.console.errors() == []
