@@ -53,7 +53,9 @@ PAGE_MODULES = (
 def freeze_startup_objects() -> None:
     """Import every page's modules, then move all objects alive now out of the cyclic GC's
     sight (``gc.freeze``), so that the collections of :func:`compute_slot` scan only what
-    sessions made since. Once per process."""
+    sessions made since. Once per process, in the first run after a start (about 1 s more for
+    that run); cycles among the objects frozen then are never collected, so this must run
+    before sessions pile up, not later."""
     for name in PAGE_MODULES:
         importlib.import_module(name)
     gc.collect()
