@@ -322,8 +322,14 @@ with main_col:
                 if r["diag"].one_to_one
                 else ":orange-badge[:material/close: " + _("not one-to-one") + "]"
             )
-            st.markdown(f"**{title}** {badge} · det W = {det_w:.4g}")
-            warp_view.diagnostic_metrics(r["diag"], st.columns(5, gap="small"))
+            # The area change ("0.00225×") goes in the title line: in a fifth column of
+            # metrics it, or "100.0%" beside it, would be cut.
+            st.markdown(
+                f"**{title}** {badge} · det W = {det_w:.4g} · "
+                + _("median |det J|")
+                + f" = {r['diag'].area_change:.3g}×"
+            )
+            warp_view.diagnostic_metrics(r["diag"], st.columns(4, gap="small"))
 
 st.subheader(_("The stages"))
 stage_titles = warp_charts.stage_titles()

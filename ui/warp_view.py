@@ -248,7 +248,8 @@ def one_to_one_badge(d: warp.Diagnostics) -> None:
 
 
 def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
-    """The fold and squash shares and the median area change, one metric per cell."""
+    """The fold and squash shares, then (given a fifth cell) the median area change, one
+    metric per cell."""
     shares = (
         (_("on an axis"), d.on_axis, _("Exactly one coordinate is 0 after f: the ReLU fold.")),
         (_("at the origin"), d.at_origin, _("Both coordinates are 0 after f.")),
@@ -257,6 +258,8 @@ def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
     )
     for cell, (label, share, help_text) in zip(cells, shares, strict=False):
         cell.metric(label, f"{share:.1%}", help=help_text)
+    if len(cells) <= len(shares):
+        return
     cells[len(shares)].metric(
         _("median |det J|"),
         f"{d.area_change:.3g}×",
