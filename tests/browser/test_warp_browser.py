@@ -88,8 +88,8 @@ def test_animation_plays_pauses_scrubs_and_exports(page, app_url, tmp_path):
     # The GIF is drawn on the server when the button is clicked.
     with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("button", name="Download the animation as GIF").click()
-    gif = Image.open(download_info.value.path())
-    assert gif.format == "GIF" and gif.n_frames > 5
+    with Image.open(download_info.value.path()) as gif:  # closes the file: no ResourceWarning
+        assert gif.format == "GIF" and gif.n_frames > 5
 
     # The Export menu's HTML is rebuilt from small arguments when clicked: the animation again.
     page.get_by_role("button", name="Export").first.click()
