@@ -24,11 +24,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
-import plotly.io as pio  # noqa: E402
 
 from activations import warp  # noqa: E402
 from activations.clouds import make_cloud  # noqa: E402
 from charts import warp as warp_charts  # noqa: E402
+from charts.export import to_json_bytes  # noqa: E402
 
 ACT = "relu"
 CLOUD = "gaussian"
@@ -58,17 +58,17 @@ def pipeline_ms(n: int) -> dict[str, float]:
     palette = warp_charts.group_palette(cloud.two_class)
     values = warp_charts.group_values(cloud.labels, cloud.two_class)
     labels = warp_charts.frame_labels(steps)
-    fig = warp_charts.animation_figure([(ACT, frames, values[anim])], palette, labels)
+    fig = warp_charts.animation_spec([(ACT, frames, values[anim])], palette, labels)
     titles = warp_charts.stage_titles()
-    small_fig = warp_charts.stages_figure(
+    small_fig = warp_charts.stages_spec(
         [(titles[i], a[small], values[small]) for i, (_, a) in enumerate(stages)],
         palette,
         columns=3,
     )
     t = lap("figures", t)
     size = 0
-    for figure in (fig, small_fig):  # exactly what ui.live_chart does
-        size += len(pio.to_json(figure, validate=False, engine="orjson"))
+    for figure in (fig, small_fig):  # exactly what the page and ui.live_chart do
+        size += len(to_json_bytes(figure))
     lap("json", t)
     times["total"] = sum(times.values())
     times["json_mb"] = size / 1e6
