@@ -36,8 +36,31 @@ live_chart(
 )
 
 st.subheader(_("Where to go"))
-st.page_link(
-    "pages/curves.py",
-    label=_("Curves: compare activations and their derivatives"),
-    icon=":material/show_chart:",
-)
+for path, icon, pitch in (
+    (
+        "pages/curves.py",
+        ":material/show_chart:",
+        _("Curves: compare activations and their derivatives"),
+    ),
+    (
+        "pages/warp.py",
+        ":material/transform:",
+        _("Warp: watch one layer rotate, stretch, shift and fold the plane"),
+    ),
+    (
+        "pages/train.py",
+        ":material/model_training:",
+        _("Train: train a small network and see why nonlinearity matters"),
+    ),
+    (
+        "pages/gradients.py",
+        ":material/trending_down:",
+        _("Gradients: vanishing gradients, dying ReLUs, zig-zag descent"),
+    ),
+    (
+        "pages/softmax.py",
+        ":material/bar_chart:",
+        _("Softmax: from logits to probabilities, and softmax as a map"),
+    ),
+):
+    st.page_link(path, label=pitch, icon=icon)
