@@ -278,7 +278,7 @@ with main_col:
         plot_col, metric_col = st.container(), None
     with plot_col:
         show_chart(
-            warp_view.animation(setup, sides, colouring),
+            warp_view.animation(setup, sides, colouring, results),
             file_stem,
             full_stages,
             key="warp",
@@ -337,7 +337,7 @@ if len(sides) > 1:
     stage_titles = stage_titles[:5] + [f"{_('activate')}: {side.title}" for side in sides]
 stages_args = (setup, sides, colouring, stage_titles)
 show_chart(
-    warp_view.stages(*stages_args),
+    warp_view.stages(*stages_args, results),
     _("warp stages"),
     full_stages,
     key="warp-stages",

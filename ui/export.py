@@ -63,10 +63,11 @@ def show_chart(
     same way) makes ``fig`` again for the HTML and image files, so that the session does not
     keep a large figure until its next run.
     """
-    if rebuild is None:
-        make = functools.partial(_same, fig)
-    else:
-        make = functools.partial(i18n.translated, i18n.current_language(), rebuild)
+    make = (
+        (lambda: fig)
+        if rebuild is None
+        else functools.partial(i18n.translated, i18n.current_language(), rebuild)
+    )
     image_format = st.session_state.get(FORMAT_KEY) or "png"
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
@@ -118,10 +119,6 @@ def show_chart(
                 key=f"{image_format_}-{key}",
                 icon=":material/image:",
             )
-
-
-def _same(fig: go.Figure | FigureSpec) -> go.Figure | FigureSpec:
-    return fig
 
 
 def _image_maker(

@@ -135,38 +135,46 @@ def _line_ids(cloud: Cloud, index: np.ndarray) -> np.ndarray | None:
 
 
 def _animation_panels(
-    setup: Setup, sides: Sequence[Side], colouring: Colouring
+    setup: Setup, sides: Sequence[Side], colouring: Colouring, found: list[dict] | None
 ) -> tuple[list[tuple[str, list[np.ndarray], np.ndarray]], list[str], np.ndarray | None]:
     cloud = cloud_of(setup.kind, setup.n, setup.seed)
     anim_points, steps = warp_charts.animation_plan(setup.n, len(sides))
     index = warp_charts.subsample(setup.n, anim_points)
     panels = [
         (side.title, list(r["frames"]), _colour_values(r, index, cloud, colouring))
-        for side, r in zip(sides, results(setup, sides, colouring), strict=True)
+        for side, r in zip(sides, found or results(setup, sides, colouring), strict=True)
     ]
     return panels, warp_charts.frame_labels(steps), _line_ids(cloud, index)
 
 
-def animation(setup: Setup, sides: Sequence[Side], colouring: Colouring) -> FigureSpec:
-    """The animated view of the layer (see :func:`charts.warp.animation_spec`)."""
-    panels, labels, line_ids = _animation_panels(setup, sides, colouring)
+def animation(
+    setup: Setup, sides: Sequence[Side], colouring: Colouring, found: list[dict] | None = None
+) -> FigureSpec:
+    """The animated view of the layer (see :func:`charts.warp.animation_spec`). ``found``:
+    :func:`results` for these arguments when the caller has them (each lookup unpickles)."""
+    panels, labels, line_ids = _animation_panels(setup, sides, colouring, found)
     return warp_charts.animation_spec(panels, palette(setup, colouring), labels, line_ids=line_ids)
 
 
 def animation_gif(setup: Setup, sides: Sequence[Side], colouring: Colouring) -> bytes:
     """The animation as a looping GIF (see :func:`charts.warp.animation_gif`)."""
-    panels, labels = _animation_panels(setup, sides, colouring)[:2]
+    panels, labels = _animation_panels(setup, sides, colouring, None)[:2]
     return warp_charts.animation_gif(panels, palette(setup, colouring), labels)
 
 
 def stages(
-    setup: Setup, sides: Sequence[Side], colouring: Colouring, titles: Sequence[str]
+    setup: Setup,
+    sides: Sequence[Side],
+    colouring: Colouring,
+    titles: Sequence[str],
+    found: list[dict] | None = None,
 ) -> FigureSpec:
     """Small multiples of the stages of the first side, then the activate stage of each side
-    (``titles``: the six stage titles, then one per extra side)."""
+    (``titles``: the six stage titles, then one per extra side; ``found`` as in
+    :func:`animation`)."""
     cloud = cloud_of(setup.kind, setup.n, setup.seed)
     index = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
-    found = results(setup, sides, colouring)
+    found = found or results(setup, sides, colouring)
     values = [_colour_values(r, index, cloud, colouring) for r in found]
     panels = [(titles[i], found[0]["small"][i], values[0]) for i in range(6)]
     panels += [
