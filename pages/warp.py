@@ -197,6 +197,7 @@ with controls_col:
         ]
     )
     svd = warp.decompose(w)
+    det_w = float(np.linalg.det(w))
     st.latex(rf"\small W = {warp_view.matrix_latex(w)}")
     st.latex(rf"\small b = {warp_view.vector_latex(b)}")
     st.caption(
@@ -209,7 +210,7 @@ with controls_col:
             s1=svd.sigma1,
             s2=svd.sigma2,
             phi=math.degrees(svd.phi),
-            det=float(np.linalg.det(w)),
+            det=det_w,
         )
     )
 
@@ -270,7 +271,6 @@ full_stages = functools.partial(
 file_stem = _("warp {acts}").format(acts="-".join(slots))
 
 
-det_w = float(np.linalg.det(w))
 with main_col:
     if len(sides) == 1:
         plot_col, metric_col = st.columns([4, 1], gap="small")
