@@ -1,10 +1,9 @@
 """Activation Lab: entry point. Page setup and navigation over the files in pages/."""
 
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
 from i18n import _
-from ui import custom, export, shell, urlstate
+from ui import custom, export, server, shell, urlstate
 
 # No page_title here: each st.Page's title names the browser tab.
 st.set_page_config(
@@ -12,19 +11,8 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-
-
-@st.cache_resource
-def one_blas_thread() -> None:
-    """One BLAS thread per computation: on a small server, concurrent sessions share the cores
-    better, and OpenBLAS's own threads made the depth experiment 5-15x slower under load.
-    Once per process: the limit is global, and finding the libraries costs ~5 ms a rerun."""
-    threadpool_limits(1, user_api="blas")
-
-
-one_blas_thread()
-shell.freeze_startup_objects()
-shell.ensure_entrypoint(entrypoint=True)
+server.set_up()
+server.ensure_entrypoint(entrypoint=True)
 urlstate.snapshot()
 shell.language_selector()
 
@@ -50,5 +38,5 @@ shell.forget_other_pages(page.url_path)
 custom.formula_box()
 export.image_settings()
 st.sidebar.caption(_("Every setting lives in the address bar: copy it to share this exact view."))
-with shell.compute_slot():
+with server.compute_slot():
     page.run()

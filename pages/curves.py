@@ -9,11 +9,11 @@ import activations
 from charts.curves import Curve, curve_table, curves_figure, param_sweep, sample_grid
 from charts.theme import activation_color, copy_dash
 from i18n import _
-from ui import controls, shell, urlstate
+from ui import controls, server, shell, urlstate
 from ui.export import show_chart
 from ui.live_chart import SliderLink
 
-shell.ensure_entrypoint()
+server.ensure_entrypoint()
 
 DEFAULT_SLOTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 X_LIMIT = 1000.0

@@ -20,10 +20,10 @@ from activations.nn import INITS
 from charts import gradients as charts
 from charts.theme import activation_color
 from i18n import _
-from ui import controls, shell, urlstate
+from ui import controls, server, shell, urlstate
 from ui.export import show_chart
 
-shell.ensure_entrypoint()
+server.ensure_entrypoint()
 
 MAX_ACTS = 4
 DEFAULT_ACTS = ["sigmoid", "tanh", "relu", "leaky_relu"]

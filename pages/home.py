@@ -6,10 +6,10 @@ import activations
 from charts.curves import Curve, curves_figure
 from charts.theme import activation_color
 from i18n import _
-from ui import shell, urlstate
+from ui import server, shell, urlstate
 from ui.live_chart import live_chart
 
-shell.ensure_entrypoint()
+server.ensure_entrypoint()
 urlstate.report([])  # Home has no controls of its own; the sidebar's keys are still checked
 
 shell.header(

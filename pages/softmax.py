@@ -18,10 +18,10 @@ from activations.softmax_maps import (
 )
 from charts import softmax as charts
 from i18n import _
-from ui import controls, shell, urlstate
+from ui import controls, server, shell, urlstate
 from ui.export import show_chart
 
-shell.ensure_entrypoint()
+server.ensure_entrypoint()
 
 DEFAULT_LOGITS = "1, 5, 2, 0, 6, 7"
 T_MIN, T_MAX = 0.1, 10.0

@@ -29,11 +29,11 @@ from activations.nn import (
 from activations.warp import compose_linear
 from charts import train as charts
 from i18n import _
-from ui import controls, custom, shell, urlstate
+from ui import controls, custom, server, shell, urlstate
 from ui.export import show_chart
 from ui.live_chart import live_chart
 
-shell.ensure_entrypoint()
+server.ensure_entrypoint()
 
 N_MIN, N_MAX, N_DEFAULT = 20, 2000, 200
 NOISE_MAX = 0.5
@@ -171,7 +171,7 @@ def _request(flag: str, value: object = True) -> None:
     """Button callback: leave a request in the session for the script to act on.
 
     Requests survive a rerun that a button's own True value would not (the deep-link guard in
-    ``shell.ensure_entrypoint`` reruns the first script run of a session, and AppTest's runs).
+    ``server.ensure_entrypoint`` reruns the first script run of a session, and AppTest's runs).
     """
     st.session_state[flag] = value
 

@@ -11,10 +11,10 @@ from activations.clouds import CLOUD_KINDS
 from charts import warp as warp_charts
 from charts.theme import safe_filename
 from i18n import _
-from ui import controls, shell, urlstate, warp_view
+from ui import controls, server, shell, urlstate, warp_view
 from ui.export import show_chart
 
-shell.ensure_entrypoint()
+server.ensure_entrypoint()
 
 N_MIN, N_MAX, N_DEFAULT = 10, 200_000, 2_000
 SEED_MAX = 2**31 - 1

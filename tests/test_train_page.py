@@ -61,7 +61,7 @@ class Slices:
 
     def rerun(self, *args, **kwargs):
         page = sys._getframe(1).f_code.co_filename.endswith("train.py")
-        if not (self.on and page):  # e.g. the deep-link guard in ui/shell.py
+        if not (self.on and page):  # e.g. the deep-link guard in ui/server.py
             return self._rerun(*args, **kwargs)
         self.asked = True
         st.stop()

@@ -1,114 +1,16 @@
-"""The app shell: entry-point guard, language, page header. Used by app.py and every page."""
+"""The app shell: language picker, page header, page switches. Used by app.py and every page.
+
+Server set-up (BLAS, garbage collection, the deep-link guard) lives in :mod:`ui.server`.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
-import gc
-import importlib
-import threading
-import time
-from collections.abc import Iterator
-
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.runtime.state import get_session_state
 
 import i18n
+from ui import server
 
 LANG_KEY = "lang"
-# Page scripts computing at once in one server process. They share one interpreter, so more
-# only interleave: under load (50 sessions on Warp) the rest wait their turn instead, which cut
-# p95 latency by a third and peak memory by 40 % (docs/classroom.md).
-CONCURRENT_SCRIPTS = 2
-# Seconds between full garbage collections (see compute_slot).
-GC_INTERVAL = 0.5
-_last_collection = [0.0]
-
-
-@st.cache_resource
-def _compute_slots() -> threading.BoundedSemaphore:
-    return threading.BoundedSemaphore(CONCURRENT_SCRIPTS)
-
-
-# Every module a page imports, loaded before the freeze below so that it is frozen too.
-PAGE_MODULES = (
-    "activations",
-    "activations.formula",
-    "charts.curves",
-    "charts.export",
-    "charts.gradients",
-    "charts.softmax",
-    "charts.train",
-    "charts.warp",
-    "ui.controls",
-    "ui.custom",
-    "ui.export",
-    "ui.live_chart",
-)
-
-
-@st.cache_resource(show_spinner=False)
-def freeze_startup_objects() -> None:
-    """Import every page's modules, then move all objects alive now out of the cyclic GC's
-    sight (``gc.freeze``), so that the collections of :func:`compute_slot` scan only what
-    sessions made since. Once per process, in the first run after a start (about 1 s more for
-    that run); cycles among the objects frozen then are never collected, so this must run
-    before sessions pile up, not later."""
-    for name in PAGE_MODULES:
-        importlib.import_module(name)
-    gc.collect()
-    gc.freeze()
-
-
-@contextlib.contextmanager
-def compute_slot() -> Iterator[None]:
-    """Run the page holding one of ``CONCURRENT_SCRIPTS`` slots of this server process; then,
-    at most every ``GC_INTERVAL`` seconds, collect garbage cycles.
-
-    Each page run leaves its namespace in a reference cycle (its functions point back at it),
-    so only a full collection frees that run's arrays and figures: left to Python's own
-    thresholds, 50 sessions on Warp held ~200 MB more. Streamlit's runner.postScriptGC
-    collects after every run, which cost 20-30 % of the server's CPU under that load.
-    """
-    try:
-        with _compute_slots():
-            yield
-    finally:
-        now = time.monotonic()
-        if now - _last_collection[0] >= GC_INTERVAL:
-            _last_collection[0] = now  # a race at worst runs two collections
-            gc.collect()
-            if _malloc_trim is not None:
-                _malloc_trim(0)
-
-
-def _find_malloc_trim():
-    """glibc's malloc_trim, which hands free pages back to the system; None elsewhere."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        return None
-
-
-_malloc_trim = _find_malloc_trim()
-
-
-def ensure_entrypoint(*, entrypoint: bool = False) -> None:
-    """Make a deep link behave exactly like a click.
-
-    Until some session has called ``st.navigation``, Streamlit (1.67) treats a ``pages/`` folder
-    next to the entry point as a legacy multipage app: the first request after a server start,
-    e.g. ``/curves``, runs ``pages/curves.py`` directly and never runs ``app.py``. app.py calls
-    this with ``entrypoint=True`` and turns the legacy mode off (its own ``st.navigation`` then
-    takes over in the same run). A page that still finds the legacy mode on was run without
-    app.py, so it reruns: the rerun goes through app.py's navigation to the same page.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if not entrypoint:
-            st.rerun()
 
 
 def _session_language() -> str | None:
@@ -147,19 +49,8 @@ def language_selector() -> str:
         bind="query-params",
     )
     if link_code not in (None, i18n.DEFAULT_LANGUAGE):
-        _keep_in_link(LANG_KEY, i18n.LANGUAGES[link_code])
+        server.keep_in_link(LANG_KEY, i18n.LANGUAGES[link_code])
     return i18n.set_language(lang)
-
-
-def _keep_in_link(key: str, shown: str) -> None:
-    """Write a bound picker's value into the address bar now, so a copied link keeps it.
-
-    Streamlit drops the link's code (not one of the picker's names) and writes a bound value
-    only after a change in the browser; this is its own URL auto-correction call. Should a
-    Streamlit version lack it, the language still applies, only the address bar omits it.
-    """
-    with contextlib.suppress(Exception), get_session_state().query_params() as params:
-        params.set_corrected_value(key, shown, "string_value")
 
 
 def header(title: str, intro: str) -> None:
