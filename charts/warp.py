@@ -771,7 +771,8 @@ def animation_gif(
     gif_palette = [c for rgb in fixed for c in rgb] + palette.rgb(levels).ravel().tolist()
     any_marked = any(_marked(panel) is not None and _marked(panel).any() for panel in panels)
     legend_names = list(palette.names) + ([MARK_NAME] if any_marked else [])
-    texts = [panel[0] for panel in panels] + list(labels) + legend_names
+    stage_prefix = _("stage") + ": "
+    texts = [panel[0] for panel in panels] + list(labels) + legend_names + [stage_prefix]
     fonts, ascii_only = _gif_fonts(ImageFont, texts, text_size)
 
     def text(value: str) -> str:
@@ -811,7 +812,6 @@ def animation_gif(
         codes_by_panel.append((_GIF_POINTS + values).astype(np.uint8))
     dot = 3 if plot >= 400 else 2
 
-    stage_prefix = _("stage") + ": "
     images, durations = [], []
     for k, label in enumerate(labels):
         canvas = base.copy()

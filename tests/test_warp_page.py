@@ -746,3 +746,71 @@ def test_out_of_range_angles_still_warn(run_page, bad):
     assert not at.exception
     assert len(at.warning) == 1 and "'theta'" in at.warning[0].value
     assert at.slider(key="theta:slider").value in (30, 46, 45)
+
+
+# --- the GIF: slide-sized, with axes, ticks, legend and the stage of every frame ---
+
+
+def gif_frames(data: bytes) -> list[np.ndarray]:
+    with Image.open(io.BytesIO(data)) as image:
+        frames = []
+        for k in range(image.n_frames):
+            image.seek(k)
+            frames.append(np.asarray(image.convert("RGB")))
+    return frames
+
+
+def test_nice_ticks():
+    assert warp_charts.nice_ticks(-1.65, 1.65).tolist() == [-1.5, -1, -0.5, 0, 0.5, 1, 1.5]
+    assert warp_charts.nice_ticks(-4.4, 4.4).tolist() == [-4, -2, 0, 2, 4]
+    assert warp_charts.nice_ticks(0.0, 0.021).tolist() == [0, 0.005, 0.01, 0.015, 0.02]
+    big = warp_charts.nice_ticks(-3e6, 3e6)
+    assert 4 <= len(big) <= 10 and 0 in big.tolist()
+    assert warp_charts.nice_ticks(1.0, 1.0).tolist() == [1.0]
+    assert warp_charts.nice_ticks(float("nan"), 1.0).size == 0
+
+
+def test_animation_gif_is_slide_sized_with_axes_legend_and_stage_titles():
+    cloud, _stages, frames = _frames(800, "relu")
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0.2, -0.1], "relu")
+    values = warp_charts.group_values(cloud.labels, False)
+    labels = warp_charts.frame_labels(4)
+    plain = warp_charts.Panel("ReLU", frames, values)
+    ringed = warp_charts.Panel("ReLU", frames, values, d.saturated)
+    palette = warp_charts.group_palette(False)
+    one = gif_frames(warp_charts.animation_gif([plain], palette, labels))
+    two = gif_frames(warp_charts.animation_gif([plain, ringed], palette, labels))
+    height, width, _ = one[0].shape
+    assert width == warp_charts.GIF_PANEL >= 720 and height >= 720
+    assert two[0].shape == (height, 2 * width, 3)
+    margin = warp_charts._GIF_MARGIN
+    top = margin["legend"] + margin["title"]
+    plot = width - margin["left"] - margin["right"]
+    dark = np.all(one[0] < 80, axis=-1)
+    # Tick labels left of and under the plot, the legend and title above, the stage below.
+    assert dark[top : top + plot, : margin["left"] - 8].sum() > 100
+    assert dark[top + plot + 6 : top + plot + margin["ticks"], :].sum() > 100
+    assert dark[: margin["legend"], :].sum() > 100 and dark[margin["legend"] : top, :].sum() > 50
+    # Grid lines at the ticks, in the plot area.
+    grid = np.all(one[0] == warp_charts._rgb(warp_charts.GRID_COLOR), axis=-1)
+    assert grid[top : top + plot, margin["left"] : margin["left"] + plot].sum() > 5 * plot
+    # Every frame names its stage under the plot: the first and last differ there.
+    stage_band = slice(height - margin["stage"], height)
+    assert not np.array_equal(one[0][stage_band], one[-1][stage_band])
+    # Black outlines only round the marked points: none in the plain panel, many in the other.
+    first_plot = (slice(top + 2, top + plot - 2), slice(margin["left"] + 2, width - 24))
+    second_plot = (first_plot[0], slice(width + margin["left"] + 2, 2 * width - 24))
+    black = np.all(two[0] == [0x11, 0x11, 0x11], axis=-1)
+    assert black[first_plot].sum() == 0
+    assert black[second_plot].sum() > 4 * d.saturated.sum()
+
+
+def test_page_gif_is_at_least_720_wide_for_both_colourings():
+    setup = warp_view.Setup("square", 300, 0, tuple(warp.PRESET_MATRIX.ravel()), (0.0, 0.0))
+    sides = (warp_view.Side("ReLU", "relu", ()),)
+    for colouring in (
+        warp_view.Colouring(0.01, False, True),
+        warp_view.Colouring(0.01, True, True),
+    ):
+        with Image.open(io.BytesIO(warp_view.animation_gif(setup, sides, colouring))) as gif:
+            assert gif.size[0] >= 720 and gif.size[1] >= 720 and gif.n_frames > 5
