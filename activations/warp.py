@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from activations.registry import ActivationLike
 
 __all__ = [
+    "FATES",
     "MAX_ENTRY",
     "MAX_LAYERS",
     "MAX_SCALE",
@@ -40,8 +41,11 @@ __all__ = [
     "as_bias",
     "as_matrix",
     "compose_linear",
+    "count_by_group",
     "decompose",
     "diagnostics",
+    "fates",
+    "flat_zone",
     "interpolate_stages",
     "is_strictly_monotonic",
     "layer_stages",
@@ -392,16 +396,28 @@ def is_strictly_monotonic(activation: str | ActivationLike, **params: float) -> 
     return bool(np.all(g > 0) or np.all(g < 0))
 
 
+FATES = ("kept", "axis", "origin")
+"""Where a point lands after f, by its count of zero coordinates: 0 kept (off the axes),
+1 onto an axis, 2 onto the origin."""
+
+# Flat-zone grid: step 0.001 on [−40, 40] (0 on it: the kink of ReLU and its kin). Beyond ±40
+# every saturating activation's |f′| is below 1e-17, far under any ε the page offers.
+_ZONE_GRID = np.linspace(-40.0, 40.0, 80_001)
+
+
 @dataclass(frozen=True)
 class Diagnostics:
     """What the layer did to the points, after the activation y = f(z), z = x Wᵀ + b.
 
     on_axis: share of points with exactly one coordinate of y equal to 0 (the ReLU fold);
-    at_origin: share with both equal to 0; in_unit_square: share inside the open (0, 1)²;
-    in_centred_square: share inside (−1, 1)²; jacobian_det: per point |det(diag(f′(z)) W)|,
-    the local area change; area_change: its median; saturated: per point, whether some
-    |f′(zᵢ)| < eps (saturated or dead); one_to_one: det W ≠ 0 and f strictly monotonic (see
-    :func:`is_strictly_monotonic`); det_w: det W. Shares of an empty cloud are NaN.
+    at_origin: share with both equal to 0; fate: per point its number of zero coordinates
+    (see :data:`FATES`); in_unit_square: share inside the open (0, 1)²; in_centred_square:
+    share inside (−1, 1)²; jacobian_det: per point |det(diag(f′(z)) W)|, the local area
+    change; area_change: its median; saturated: per point, whether some |f′(zᵢ)| < eps
+    (saturated or dead); eps: that threshold; z_range: (min, max) of the finite coordinates
+    of z; min_abs_grad: the smallest finite |f′(zᵢ)| over all points and coordinates;
+    one_to_one: det W ≠ 0 and f strictly monotonic (see :func:`is_strictly_monotonic`);
+    det_w: det W. Shares, ranges and minima of an empty cloud are NaN.
     """
 
     on_axis: float
@@ -413,10 +429,69 @@ class Diagnostics:
     saturated: np.ndarray
     one_to_one: bool
     det_w: float
+    fate: np.ndarray
+    eps: float
+    z_range: tuple[float, float]
+    min_abs_grad: float
 
 
 def _share(mask: np.ndarray) -> float:
     return float(np.count_nonzero(mask) / mask.size) if mask.size else float("nan")
+
+
+def fates(outputs: Any) -> np.ndarray:
+    """Per point of ``outputs`` (n, 2): how many coordinates are exactly 0, as int8 (the index
+    into :data:`FATES`: kept, onto an axis, onto the origin). NaN is not 0."""
+    y = _as_points(outputs)
+    return np.count_nonzero(y == 0, axis=1).astype(np.int8)
+
+
+def count_by_group(labels: Any, n_groups: int, fate: Any, marked: Any | None = None) -> np.ndarray:
+    """Counts per group (starting quadrant or class) and in all, as an int64 array of shape
+    (n_groups + 1, 5): rows are groups 0 … n_groups − 1 then all points; columns are the
+    group's size, then how many were kept, went onto an axis, onto the origin (see
+    :func:`fates`), and how many are ``marked`` (e.g. |f′| < ε; 0 without ``marked``)."""
+    n_groups = check_int(n_groups, "n_groups", 1, 1000)
+    labels = np.asarray(labels, dtype=np.int64)
+    fate = np.asarray(fate)
+    if labels.shape != fate.shape or labels.ndim != 1:
+        raise ValueError(f"labels {labels.shape} and fate {fate.shape} must be one per point")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_groups):
+        raise ValueError(f"labels must lie in [0, {n_groups - 1}]")
+    table = np.zeros((n_groups + 1, 5), dtype=np.int64)
+    table[:n_groups, 0] = np.bincount(labels, minlength=n_groups)
+    for k in range(len(FATES)):
+        table[:n_groups, 1 + k] = np.bincount(labels[fate == k], minlength=n_groups)
+    if marked is not None:
+        marked = np.asarray(marked, dtype=bool)
+        if marked.shape != labels.shape:
+            raise ValueError(f"marked {marked.shape} must be one per point")
+        table[:n_groups, 4] = np.bincount(labels[marked], minlength=n_groups)
+    table[n_groups] = table[:n_groups].sum(axis=0)
+    return table
+
+
+def flat_zone(
+    activation: str | ActivationLike, eps: float, **params: float
+) -> list[tuple[float, float]]:
+    """Where |f′(z)| < eps, as closed intervals (lo, hi) of z with ends rounded to 2 decimals;
+    −inf / inf for a zone that runs on past ±40. Decided on a grid of step 0.001 on
+    [−40, 40], so a zone narrower than that may be missed. Empty when |f′| ≥ eps everywhere."""
+    eps = check_real(eps, "eps", 0.0, np.inf)
+    with np.errstate(all="ignore"):
+        g = np.abs(np.asarray(resolve(activation).grad(_ZONE_GRID, **params), dtype=np.float64))
+    flat = np.broadcast_to(g < eps, _ZONE_GRID.shape)  # NaN compares False: not flat
+    edges = np.flatnonzero(np.diff(flat.astype(np.int8)))
+    starts = ([0] if flat[0] else []) + [int(i) + 1 for i in edges if not flat[i]]
+    ends = [int(i) for i in edges if flat[i]] + ([len(flat) - 1] if flat[-1] else [])
+    last = len(flat) - 1
+    zones = []
+    for i, j in zip(starts, ends, strict=True):
+        # An end between two grid points: the midpoint is within 0.0005 of the true edge.
+        lo = -np.inf if i == 0 else round(float(_ZONE_GRID[i] + _ZONE_GRID[i - 1]) / 2, 2)
+        hi = np.inf if j == last else round(float(_ZONE_GRID[j] + _ZONE_GRID[j + 1]) / 2, 2)
+        zones.append((lo + 0.0, hi + 0.0))  # + 0.0: no −0.0
+    return zones
 
 
 def diagnostics(
@@ -437,18 +512,27 @@ def diagnostics(
         z = x @ w.T + b
         vg = getattr(act, "value_and_grad", None)  # custom activations may only have fn, grad
         y, g = vg(z, **params) if vg is not None else (act.fn(z, **params), act.grad(z, **params))
-        zeros = np.count_nonzero(y == 0, axis=1)
+        y, g = np.broadcast_to(y, z.shape), np.broadcast_to(g, z.shape)  # a constant f′
+        fate = np.count_nonzero(y == 0, axis=1).astype(np.int8)
         jac = np.abs(g[:, 0] * g[:, 1] * det_w)
         inside = (y > 0) & (y < 1)
         centred = np.abs(y) < 1
+        finite_z = z[np.isfinite(z)]
+        abs_g = np.abs(g)
+        finite_g = abs_g[np.isfinite(abs_g)]
+    nan = float("nan")
     return Diagnostics(
-        on_axis=_share(zeros == 1),
-        at_origin=_share(zeros == 2),
+        on_axis=_share(fate == 1),
+        at_origin=_share(fate == 2),
         in_unit_square=_share(inside.all(axis=1)),
         in_centred_square=_share(centred.all(axis=1)),
         jacobian_det=jac,
-        area_change=float(np.median(jac)) if jac.size else float("nan"),
-        saturated=(np.abs(g) < eps).any(axis=1),
+        area_change=float(np.median(jac)) if jac.size else nan,
+        saturated=(abs_g < eps).any(axis=1),
         one_to_one=det_w != 0.0 and is_strictly_monotonic(act, **params),
         det_w=det_w,
+        fate=fate,
+        eps=eps,
+        z_range=(float(finite_z.min()), float(finite_z.max())) if finite_z.size else (nan, nan),
+        min_abs_grad=float(finite_g.min()) if finite_g.size else nan,
     )

@@ -2,8 +2,9 @@
 
 Small multiples of the stages, one animated view whose frames play and scrub in the browser
 (Plotly frames, no server round trip), and the same animation as a GIF. Points carry a colour
-value: a group code (starting quadrant or class, or "saturated") drawn as one constant-colour
-Scattergl trace per group, or log₁₀|det J| on a continuous colour axis.
+value: a group code (starting quadrant or class) drawn as one constant-colour Scattergl trace
+per group, or log₁₀|det J| on a continuous colour axis. Either way, points with |f′| < ε can be
+ringed in black on top (one more trace per panel), so both overlays show at once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -26,10 +28,12 @@ from i18n import _
 
 __all__ = [
     "ANIMATION_BUDGET",
+    "MARK_NAME",
     "MAX_STEPS",
     "MIN_STEPS",
     "STAGE_FORMULAS",
     "Palette",
+    "Panel",
     "animation_figure",
     "animation_gif",
     "animation_plan",
@@ -52,7 +56,8 @@ STAGE_KEYS = ("input", "rotate_v", "scale", "rotate_u", "shift", "activate")
 
 QUADRANT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")  # +x+y, −x+y, −x−y, +x−y
 CLASS_COLORS = ("#1f77b4", "#d62728")
-SATURATED_COLOR = "#111111"
+MARK_COLOR = "#111111"  # the ring around a point with |f′| < ε (GIF: an outline)
+MARK_NAME = "|f′| < ε"
 GUIDE_COLOR = "#888888"
 UNIT_SQUARE_FILL = "#ececec"
 AREA_COLORSCALE = "RdBu_r"
@@ -84,16 +89,18 @@ def subsample(n: int, limit: int) -> np.ndarray:
     return index
 
 
-def animation_plan(n_points: int, panels: int = 1) -> tuple[int, int]:
+def animation_plan(n_points: int, panels: int = 1, marked: float = 0.0) -> tuple[int, int]:
     """(points animated per panel, frames per stage transition) for a cloud of ``n_points``.
 
     As many frames per transition as fit :data:`ANIMATION_BUDGET`, between :data:`MIN_STEPS`
     and :data:`MAX_STEPS`; when even the minimum does not fit, a subsample of the points is
-    animated (the diagnostics still use every point).
+    animated (the diagnostics still use every point). ``marked``: the shares of ringed points
+    (|f′| < ε) summed over the panels; each ring is one more point to animate.
     """
     transitions = len(STAGE_NAMES) - 1
-    m = min(n_points, ANIMATION_BUDGET // (panels * (1 + transitions * MIN_STEPS)))
-    return m, min((ANIMATION_BUDGET // (m * panels) - 1) // transitions, MAX_STEPS)
+    weight = panels + min(max(float(marked), 0.0), float(panels))
+    m = min(n_points, int(ANIMATION_BUDGET / (weight * (1 + transitions * MIN_STEPS))))
+    return m, min((int(ANIMATION_BUDGET / (m * weight)) - 1) // transitions, MAX_STEPS)
 
 
 def frame_labels(steps_per_stage: int) -> list[str]:
@@ -156,26 +163,23 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return r, g, b
 
 
+def group_names(two_class: bool) -> tuple[str, ...]:
+    """The names of the groups: the two classes, or the four starting quadrants."""
+    return (_("class 0"), _("class 1")) if two_class else QUADRANT_NAMES
+
+
 def group_palette(two_class: bool) -> Palette:
-    """The four starting quadrants (or two classes), then black for "saturated": see
-    :func:`group_values`."""
-    if two_class:
-        names, colors = (_("class 0"), _("class 1")), CLASS_COLORS
-    else:
-        names, colors = QUADRANT_NAMES, QUADRANT_COLORS
-    return Palette(colors=(*colors, SATURATED_COLOR), names=(*names, "|f′| < ε"))
+    """The four starting quadrants (or two classes): see :func:`group_values`."""
+    return Palette(
+        colors=CLASS_COLORS if two_class else QUADRANT_COLORS, names=group_names(two_class)
+    )
 
 
-def group_values(
-    labels: np.ndarray, two_class: bool, saturated: np.ndarray | None = None
-) -> np.ndarray:
-    """Group codes for :func:`group_palette`: the label (quadrant or class), or the saturated
-    code where ``saturated`` is True."""
-    codes = np.asarray(labels, dtype=np.int8).copy()
-    if saturated is not None:
-        codes[np.asarray(saturated, dtype=bool)] = len(
-            CLASS_COLORS if two_class else QUADRANT_COLORS
-        )
+def group_values(labels: np.ndarray, two_class: bool) -> np.ndarray:
+    """Group codes for :func:`group_palette`: the label (quadrant or class) as int8."""
+    codes = np.asarray(labels, dtype=np.int8)
+    if codes.size and not 0 <= codes.min() <= codes.max() < (2 if two_class else 4):
+        raise ValueError("labels must be quadrants 0-3 (or classes 0-1)")
     return codes
 
 
@@ -194,6 +198,20 @@ def area_values(jacobian_det: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(logs, nan=-AREA_LIMIT), -AREA_LIMIT, AREA_LIMIT).astype(np.float32)
 
 
+class Panel(NamedTuple):
+    """One panel: its title, its points (a stage (m, 2)) or frames (a sequence of them), a
+    colour value per point and, optionally, which points to ring (|f′| < ε)."""
+
+    title: str
+    points: np.ndarray | Sequence[np.ndarray]
+    values: np.ndarray
+    marked: np.ndarray | None = None
+
+
+def _marked(panel: Sequence) -> np.ndarray | None:
+    return np.asarray(panel[3], dtype=bool) if len(panel) > 3 and panel[3] is not None else None
+
+
 # --- traces ---
 
 
@@ -207,12 +225,19 @@ class _Group:
     values: np.ndarray | None  # per-point colour values on the colour axis, or None
     lines: bool
     rank: int  # legend position: the group code
+    ring: bool = False  # a black ring over the points (|f′| < ε), not a coloured dot
 
 
-def _groups(values: np.ndarray, palette: Palette, line_ids: np.ndarray | None) -> list[_Group]:
+def _groups(
+    values: np.ndarray,
+    palette: Palette,
+    line_ids: np.ndarray | None,
+    marked: np.ndarray | None = None,
+) -> list[_Group]:
     """Split a panel's points into traces: one per group present (discrete palette), or one
-    for all (continuous). A grid's points are joined along its lines, broken wherever the line
-    or the group changes, so each group is drawn as its pieces of the grid."""
+    for all (continuous), then one of black rings over the ``marked`` points, if any. A grid's
+    points are joined along its lines, broken wherever the line or the group changes, so each
+    group is drawn as its pieces of the grid."""
     values = np.asarray(values)
     if palette.discrete:
         parts = [
@@ -239,6 +264,18 @@ def _groups(values: np.ndarray, palette: Palette, line_ids: np.ndarray | None) -
                 rank=code,
             )
         )
+    if marked is not None and marked.any():
+        groups.append(
+            _Group(
+                order=np.flatnonzero(marked),
+                name=MARK_NAME,
+                color=MARK_COLOR,
+                values=None,
+                lines=False,
+                rank=len(palette.names) + 1,
+                ring=True,
+            )
+        )
     return groups
 
 
@@ -260,7 +297,17 @@ def _frame_columns(frames: np.ndarray, order: np.ndarray) -> np.ndarray:
 def _trace(points: np.ndarray, group: _Group, size: float, axis: str, legend: bool) -> dict:
     x, y = _xy(points, group.order)
     marker: dict = {"size": size}
-    if group.values is not None:
+    if group.ring:
+        # Open circles a little larger than the dots, not quite opaque: where rings crowd,
+        # the dots' own colours still show through.
+        marker.update(
+            symbol="circle-open",
+            color=group.color,
+            size=size + 2.5,
+            line={"width": 1},
+            opacity=0.55,
+        )
+    elif group.values is not None:
         marker.update(color=typed_array(group.values), coloraxis="coloraxis")
     else:
         marker["color"] = group.color
@@ -284,15 +331,16 @@ def _trace(points: np.ndarray, group: _Group, size: float, axis: str, legend: bo
 
 
 def _panel_traces(
-    panels: Sequence[tuple[np.ndarray, np.ndarray]],
+    panels: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
     palette: Palette,
     line_ids: np.ndarray | None,
     size: float,
 ) -> tuple[list[dict], list[list[_Group]]]:
-    """One trace per group per panel (points, colour values); each legend name shown once."""
+    """One trace per group per panel (points, colour values, marked or None), then the rings;
+    each legend name shown once."""
     traces, groups_by_panel, named = [], [], set()
-    for i, (points, values) in enumerate(panels):
-        groups = _groups(values, palette, line_ids)
+    for i, (points, values, marked) in enumerate(panels):
+        groups = _groups(values, palette, line_ids, marked)
         for group in groups:
             legend = group.name is not None and group.name not in named
             named.add(group.name)
@@ -446,13 +494,14 @@ def stages_spec(
     columns: int | None = None,
     height: int | None = None,
 ) -> FigureSpec:
-    """Small multiples: one panel per (title, points (m, 2), colour values (m,)), equal aspect,
-    axes and unit squares as guides. ``line_ids`` (a grid's) draws each line as a polyline."""
+    """Small multiples: one :class:`Panel` (title, points (m, 2), colour values (m,), marked)
+    each, equal aspect, axes and unit squares as guides. ``line_ids`` (a grid's) draws each
+    line as a polyline."""
     cols = columns or len(panels)
     rows = -(-len(panels) // cols)
     m = len(panels[0][1]) if panels else 0
     data, _ = _panel_traces(
-        [(points, values) for _, points, values in panels],
+        [(panel[1], panel[2], _marked(panel)) for panel in panels],
         palette,
         line_ids,
         max(_marker_size(m) - 1.0, 1.5),
@@ -460,8 +509,8 @@ def stages_spec(
     layout = _figure_layout(
         palette, height or 70 + 300 * rows, {"t": 70, "b": 30, "l": 40, "r": 20}
     )
-    ranges = [_square_range([np.asarray(points)]) for _, points, _ in panels]
-    _panel_layout(layout, [t for t, _, _ in panels], ranges, cols, (0.03, 0.12))
+    ranges = [_square_range([np.asarray(panel[1])]) for panel in panels]
+    _panel_layout(layout, [panel[0] for panel in panels], ranges, cols, (0.03, 0.12))
     return {"data": data, "layout": layout}
 
 
@@ -474,7 +523,8 @@ def animation_spec(
     height: int | None = None,
     frame_ms: int = 90,
 ) -> FigureSpec:
-    """One large view per (title, frames, colour values), animated together by Plotly frames.
+    """One large view per :class:`Panel` (title, frames, colour values, marked), animated
+    together by Plotly frames.
 
     ``frames`` come from :func:`activations.warp.interpolate_stages`; ``labels`` (see
     :func:`frame_labels`) name the slider steps. The figure opens on the last frame (the
@@ -482,12 +532,12 @@ def animation_spec(
     """
     count = len(panels)
     n_frames = len(labels)
-    if any(len(frames) != n_frames for _, frames, _ in panels):
+    if any(len(panel[1]) != n_frames for panel in panels):
         raise ValueError("every panel needs one frame per label")
     m = len(panels[0][1][0]) if panels else 0
     last = n_frames - 1
     data, groups_by_panel = _panel_traces(
-        [(frames[last], values) for _, frames, values in panels],
+        [(panel[1][last], panel[2], _marked(panel)) for panel in panels],
         palette,
         line_ids,
         _marker_size(m),
@@ -495,7 +545,7 @@ def animation_spec(
     names = [str(k) for k in range(n_frames)]
     # Each trace's points in every frame, gathered at once (one fancy index per trace, not
     # one per trace and frame): columns [x of frame 0, y of frame 0, x of frame 1, ...].
-    stacks = [np.asarray(frames, dtype=np.float32) for _title, frames, _values in panels]
+    stacks = [np.asarray(panel[1], dtype=np.float32) for panel in panels]
     columns = [
         _frame_columns(stack, group.order)
         for stack, groups in zip(stacks, groups_by_panel, strict=True)
@@ -571,7 +621,7 @@ def animation_spec(
         }
     ]
     ranges = [_square_range(stack) for stack in stacks]
-    _panel_layout(layout, [t for t, _, _ in panels], ranges, count, (0.06, 0.0))
+    _panel_layout(layout, [panel[0] for panel in panels], ranges, count, (0.06, 0.0))
     return {"data": data, "layout": layout, "frames": frames_out}
 
 
@@ -588,7 +638,28 @@ def stages_table(
     return columns
 
 
-# --- GIF ---
+FATE_COLUMNS = ("kept", "onto an axis", "onto the origin")
+
+
+def counts_table(
+    counts: Sequence[tuple[str, np.ndarray]], group_names: Sequence[str], eps: float | None
+) -> dict[str, list]:
+    """CSV columns of :func:`activations.warp.count_by_group` tables, one (name, table) per
+    activation (or stack): a row per group and one for all points, the counts of each fate
+    (and of |f′| < ``eps`` unless ``eps`` is None), each with its share of the group."""
+    columns: dict[str, list] = {"activation": [], "group": [], "points": []}
+    kinds = [*FATE_COLUMNS] + ([f"|f'| < {eps:g}"] if eps is not None else [])
+    for kind in kinds:
+        columns[kind], columns[f"{kind} share"] = [], []
+    for name, table in counts:
+        for row, group in zip(table, [*group_names, "all"], strict=True):
+            columns["activation"].append(name)
+            columns["group"].append(group)
+            columns["points"].append(int(row[0]))
+            for j, kind in enumerate(kinds):
+                columns[kind].append(int(row[1 + j]))
+                columns[f"{kind} share"].append(row[1 + j] / row[0] if row[0] else float("nan"))
+    return columns
 
 
 def layer_table(
@@ -596,21 +667,23 @@ def layer_table(
     matrix: np.ndarray,
     bias: np.ndarray,
     sides: Sequence[tuple[str, object, dict[str, float]]],
+    eps: float = 0.01,
 ) -> dict[str, np.ndarray]:
     """CSV columns: every point of ``cloud`` (kind, n, seed) at every stage of the layer, the
-    activate stage once per (name, activation, params) side.
+    activate stage once per (name, activation, params) side, with each point's fate there
+    (kept, axis, origin) and whether some |f′| < ``eps`` (1 or 0).
 
     Built from small arguments when a download asks for it: a deferred download keeps its
     arguments alive for the session, so it must not hold the page's arrays."""
     points_cloud = make_cloud(*cloud)
-    by_side = [
-        (name, warp.layer_stages(points_cloud.points, matrix, bias, act, **params))
-        for name, act, params in sides
-    ]
-    table = stages_table(by_side[0][1], points_cloud.labels, by_side[0][0])
-    for name, stages in by_side[1:]:
-        extra = stages_table(stages, points_cloud.labels, name)
-        table.update({k: v for k, v in extra.items() if k.startswith("activate")})
+    table: dict[str, np.ndarray] = {}
+    for k, (name, act, params) in enumerate(sides):
+        stages = warp.layer_stages(points_cloud.points, matrix, bias, act, **params)
+        columns = stages_table(stages, points_cloud.labels, name)
+        table.update(columns if k == 0 else {c: v for c, v in columns.items() if "activate" in c})
+        d = warp.diagnostics(points_cloud.points, matrix, bias, act, eps=eps, **params)
+        table[f"fate {name}"] = np.asarray(warp.FATES)[d.fate]
+        table[f"|f'| < {eps:g} {name}"] = d.saturated.astype(np.int8)
     return table
 
 
@@ -634,68 +707,139 @@ def stack_table(
     columns = {"label": points_cloud.labels}
     for k, y in enumerate(outputs):
         columns[f"layer {k} x"], columns[f"layer {k} y"] = y[:, 0], y[:, 1]
+    columns[f"fate after layer {layers}"] = np.asarray(warp.FATES)[warp.fates(outputs[-1])]
     return columns
 
 
+# --- GIF ---
+
+
+GIF_PANEL = 720
+"""Width of one GIF panel in pixels (the plot, its tick labels and margins): slide size."""
+_GIF_MARGIN = {"left": 64, "right": 22, "legend": 40, "title": 40, "ticks": 30, "stage": 46}
+_GIF_TEXT_SIZE = {"title": 22, "tick": 16, "stage": 22, "legend": 18}
+# GIF palette indices: the fixed colours, then the point colours from _GIF_POINTS on.
+_GIF_WHITE, _GIF_GUIDE, _GIF_TEXT, _GIF_FILL, _GIF_GRID, _GIF_MARK = range(6)
+_GIF_POINTS = 6
+GRID_COLOR = "#e6e6e6"
+
+
+def nice_ticks(lo: float, hi: float, target: int = 8) -> np.ndarray:
+    """Round tick values inside [lo, hi], about ``target`` of them, a step of 1, 2, 2.5 or 5
+    times a power of ten (0 is a tick whenever it is inside)."""
+    span = hi - lo
+    if not np.isfinite(span) or span <= 0:
+        return np.array([lo]) if np.isfinite(lo) else np.array([])
+    raw = span / max(target, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = power * next(f for f in (1.0, 2.0, 2.5, 5.0, 10.0) if f * power >= raw * (1 - 1e-9))
+    first = np.ceil(lo / step - 1e-9) * step
+    ticks = first + step * np.arange(int(np.floor((hi - first) / step + 1e-9)) + 1)
+    return np.round(ticks, 10) + 0.0  # no −0
+
+
+def _tick_text(value: float) -> str:
+    return f"{value:g}".replace("-", "−")
+
+
 def animation_gif(
-    panels: Sequence[tuple[str, Sequence[np.ndarray], np.ndarray]],
+    panels: Sequence[Panel | tuple],
     palette: Palette,
     labels: Sequence[str],
     *,
-    size: int = 360,
+    size: int = GIF_PANEL,
     frame_ms: int = 90,
     hold_ms: int = 700,
 ) -> bytes:
-    """The animation of :func:`animation_figure` as a looping GIF: panels side by side, each
-    frame's label written under them, stage frames held for ``hold_ms``.
+    """The animation of :func:`animation_figure` as a looping GIF for slides: panels side by
+    side, each ``size`` px wide with its title, axes, grid lines and tick labels; a legend on
+    top; every frame's stage written under the panels; stage frames held for ``hold_ms``.
+    Marked points (a :class:`Panel`'s ``marked``) get a black outline.
 
-    Drawn directly with NumPy and Pillow (no browser), so it takes well under a second.
+    Drawn directly with NumPy and Pillow (no browser): 0.1–0.3 s (bench/bench_warp_gif.py).
     """
     from PIL import Image, ImageDraw, ImageFont
 
+    margin = _GIF_MARGIN
+    plot = size - margin["left"] - margin["right"]
+    if plot < 40:
+        raise ValueError(f"size must be at least {40 + margin['left'] + margin['right']} px")
+    scale_text = size / GIF_PANEL  # smaller panels (tests) get smaller text
+    text_size = {k: max(8, round(v * scale_text)) for k, v in _GIF_TEXT_SIZE.items()}
+    top = margin["legend"] + margin["title"]
+    height = top + plot + margin["ticks"] + margin["stage"]
     width = size * len(panels)
-    # GIF palette: 0 white, 1 guides, 2 text, 3 unit-square fill, then the point colours.
     if palette.discrete:
         levels = np.arange(len(palette.colors))
     else:
         levels = np.linspace(palette.cmin, palette.cmax, 33)
-    gif_palette = [255, 255, 255, *_rgb(GUIDE_COLOR), 17, 17, 17, *_rgb(UNIT_SQUARE_FILL)]
-    gif_palette += palette.rgb(levels).ravel().tolist()
-    font, ascii_only = _gif_font(ImageFont, [t for t, _f, _v in panels] + list(labels))
-    panel_codes = []
-    transforms = []
-    for _title, frames, values in panels:
-        values = np.asarray(values, dtype=np.float64)
+    fixed = [(255, 255, 255), _rgb(GUIDE_COLOR), (17, 17, 17), _rgb(UNIT_SQUARE_FILL)]
+    fixed += [_rgb(GRID_COLOR), _rgb(MARK_COLOR)]
+    gif_palette = [c for rgb in fixed for c in rgb] + palette.rgb(levels).ravel().tolist()
+    any_marked = any(_marked(panel) is not None and _marked(panel).any() for panel in panels)
+    legend_names = list(palette.names) + ([MARK_NAME] if any_marked else [])
+    stage_prefix = _("stage") + ": "
+    texts = [panel[0] for panel in panels] + list(labels) + legend_names + [stage_prefix]
+    fonts, ascii_only = _gif_fonts(ImageFont, texts, text_size)
+
+    def text(value: str) -> str:
+        return _ascii(value) if ascii_only else value
+
+    # Everything but the points and the stage line is the same in every frame: draw it once.
+    base = np.full((height, width), _GIF_WHITE, dtype=np.uint8)
+    views = []
+    for i, panel in enumerate(panels):
+        (x0, x1), (y0, y1) = _square_range(panel[1])
+        view = _GifView(i * size + margin["left"], top, plot, x0, y1, (plot - 1) / (x1 - x0))
+        base[top : top + plot, view.left : view.left + plot] = _gif_plot_area(
+            view, (x0, x1), (y0, y1)
+        )
+        views.append((view, (x0, x1), (y0, y1)))
+    background = Image.fromarray(base, mode="P")
+    draw = ImageDraw.Draw(background)
+    _gif_legend(draw, palette, levels, legend_names, fonts["legend"], text, margin["legend"])
+    for panel, (view, x_range, y_range) in zip(panels, views, strict=True):
+        _gif_ticks(draw, view, x_range, y_range, fonts["tick"])
+        draw.text(
+            (view.left + plot / 2, margin["legend"] + margin["title"] / 2),
+            text(panel[0]),
+            fill=_GIF_TEXT,
+            font=fonts["title"],
+            anchor="mm",
+        )
+    base = np.asarray(background).copy()
+    views = [view for view, _x, _y in views]
+
+    codes_by_panel = []
+    for panel in panels:
+        values = np.asarray(panel[2], dtype=np.float64)
         if not palette.discrete:
             t = np.nan_to_num((values - palette.cmin) / (palette.cmax - palette.cmin))
             values = np.round(np.clip(t, 0.0, 1.0) * (len(levels) - 1))
-        panel_codes.append((4 + values).astype(np.uint8))
-        (x0, x1), (_y0, y1) = _square_range(frames)
-        transforms.append((x0, y1, (size - 1) / (x1 - x0)))
+        codes_by_panel.append((_GIF_POINTS + values).astype(np.uint8))
+    dot = 3 if plot >= 400 else 2
 
-    images = []
-    durations = []
+    images, durations = [], []
     for k, label in enumerate(labels):
-        canvas = np.zeros((size, width), dtype=np.uint8)
-        for i, (_title, frames, _values) in enumerate(panels):
-            x0, y1, scale = transforms[i]
-            view = canvas[:, i * size : (i + 1) * size]
-            _draw_guides(view, x0, y1, scale)
-            with np.errstate(invalid="ignore"):
-                px = np.round((frames[k][:, 0] - x0) * scale)
-                py = np.round((y1 - frames[k][:, 1]) * scale)
-                inside = (px >= 0) & (px < size - 1) & (py >= 0) & (py < size - 1)
-            px, py = px[inside].astype(np.int64), py[inside].astype(np.int64)
-            codes = panel_codes[i][inside]
-            for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1)):  # 2×2 dots
-                view[py + dy, px + dx] = codes
+        canvas = base.copy()
+        for panel, view, codes in zip(panels, views, codes_by_panel, strict=True):
+            frame = np.asarray(panel[1][k], dtype=np.float64)
+            marked = _marked(panel)
+            px, py, inside = view.pixels(frame, margin=dot + 1)
+            if marked is not None:
+                ring = inside & marked
+                # A black square one pixel wider on every side, under the point's own dot.
+                _stamp(canvas, px[ring] - 1, py[ring] - 1, dot + 2, _GIF_MARK)
+            _stamp(canvas, px[inside], py[inside], dot, codes[inside])
         image = Image.fromarray(canvas, mode="P")
         image.putpalette(gif_palette)
-        draw = ImageDraw.Draw(image)
-        text = _ascii(label) if ascii_only else label
-        for i, (title, _frames, _values) in enumerate(panels):
-            draw.text((i * size + 6, 4), _ascii(title) if ascii_only else title, fill=2, font=font)
-            draw.text((i * size + 6, size - 20), text, fill=2, font=font)
+        ImageDraw.Draw(image).text(
+            (width / 2, height - margin["stage"] / 2),
+            text(stage_prefix + label),
+            fill=_GIF_TEXT,
+            font=fonts["stage"],
+            anchor="mm",
+        )
         images.append(image)
         durations.append(frame_ms if "→" in label else hold_ms)
     buffer = io.BytesIO()
@@ -705,49 +849,143 @@ def animation_gif(
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class _GifView:
+    """Where one panel's plot area sits in the GIF, and its data-to-pixel map."""
+
+    left: int
+    top: int
+    size: int
+    x0: float
+    y1: float
+    scale: float  # pixels per data unit, the same on both axes
+
+    def col(self, x: float) -> int:
+        return self.left + round(float(x - self.x0) * self.scale)
+
+    def row(self, y: float) -> int:
+        return self.top + round(float(self.y1 - y) * self.scale)
+
+    def pixels(self, points: np.ndarray, margin: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Canvas columns and rows of ``points`` (int64), and which of them fall inside the
+        plot area with ``margin`` pixels to spare."""
+        with np.errstate(invalid="ignore", over="ignore"):
+            u = np.round((points[:, 0] - self.x0) * self.scale)
+            v = np.round((self.y1 - points[:, 1]) * self.scale)
+            inside = (u >= 1) & (u < self.size - margin) & (v >= 1) & (v < self.size - margin)
+        u = np.where(inside, u, 0).astype(np.int64) + self.left
+        v = np.where(inside, v, 0).astype(np.int64) + self.top
+        return u, v, inside
+
+
+def _stamp(canvas: np.ndarray, cols: np.ndarray, rows: np.ndarray, size: int, codes) -> None:
+    """Square dots of ``size`` pixels with their top-left corners at (cols, rows)."""
+    for dy in range(size):
+        for dx in range(size):
+            canvas[rows + dy, cols + dx] = codes
+
+
+def _gif_plot_area(view: _GifView, x_range, y_range) -> np.ndarray:
+    """One plot area as palette indices: grid lines at the ticks, the shaded unit square, the
+    axes (two pixels wide) and the dashed [−1, 1]²."""
+    size = view.size
+    area = np.full((size, size), _GIF_WHITE, dtype=np.uint8)
+
+    def col(x: float) -> int:
+        return int(np.clip(view.col(x) - view.left, 0, size - 1))
+
+    def row(y: float) -> int:
+        return int(np.clip(view.row(y) - view.top, 0, size - 1))
+
+    for x in nice_ticks(*x_range):
+        area[:, col(x)] = _GIF_GRID
+    for y in nice_ticks(*y_range):
+        area[row(y), :] = _GIF_GRID
+    area[row(1.0) : row(0.0) + 1, col(0.0) : col(1.0) + 1] = _GIF_FILL
+    dash = (np.arange(size) // 6) % 2 == 0
+    cols, rows = np.arange(col(-1.0), col(1.0) + 1), np.arange(row(1.0), row(-1.0) + 1)
+    for fixed in (row(-1.0), row(1.0)):
+        area[fixed, cols[dash[cols]]] = _GIF_GUIDE
+    for fixed in (col(-1.0), col(1.0)):
+        area[rows[dash[rows]], fixed] = _GIF_GUIDE
+    # _square_range always holds [−1, 1]², so both axes are inside the view.
+    area[:, col(0.0) : col(0.0) + 2] = _GIF_GUIDE
+    area[row(0.0) : row(0.0) + 2, :] = _GIF_GUIDE
+    return area
+
+
+def _gif_ticks(draw, view: _GifView, x_range, y_range, font) -> None:
+    """A thin frame round the plot area, tick marks and tick labels on its left and bottom."""
+    left, top = view.left, view.top
+    right, bottom = left + view.size - 1, top + view.size - 1
+    draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), outline=_GIF_GUIDE)
+    for x in nice_ticks(*x_range):
+        col = view.col(x)
+        draw.line((col, bottom + 1, col, bottom + 6), fill=_GIF_GUIDE)
+        draw.text((col, bottom + 8), _tick_text(x), fill=_GIF_TEXT, font=font, anchor="mt")
+    for y in nice_ticks(*y_range):
+        row = view.row(y)
+        draw.line((left - 6, row, left - 1, row), fill=_GIF_GUIDE)
+        draw.text((left - 9, row), _tick_text(y), fill=_GIF_TEXT, font=font, anchor="rm")
+
+
+def _gif_legend(draw, palette: Palette, levels, names, font, text, band: int) -> None:
+    """A top band: each group's colour and name (or the colour scale), then the ring."""
+    x, middle = 12, band // 2
+    box = max(8, band // 3)
+    y0, y1 = middle - box // 2, middle + box // 2
+
+    def write(label: str, gap: int = 24) -> None:
+        nonlocal x
+        draw.text((x, middle), label, fill=_GIF_TEXT, font=font, anchor="lm")
+        x += int(draw.textlength(label, font=font)) + gap
+
+    if palette.discrete:
+        for code, name in enumerate(palette.names):
+            draw.rectangle((x, y0, x + box, y1), fill=_GIF_POINTS + code)
+            x += box + 8
+            write(text(name))
+    else:
+        write(text(palette.title or ""), 12)
+        write(_tick_text(palette.cmin), 6)
+        for j in range(len(levels)):
+            draw.rectangle((x, y0, x + 5, y1), fill=_GIF_POINTS + j)
+            x += 6
+        x += 6
+        write(_tick_text(palette.cmax))
+    if len(names) > len(palette.names):  # the ring of |f′| < ε
+        draw.rectangle((x - 1, y0 - 1, x + box + 1, y1 + 1), outline=_GIF_MARK, width=2)
+        x += box + 8
+        write(text(names[-1]))
+
+
 # Noto Sans CJK's collection: index 2 is Simplified Chinese, which also covers the Traditional
 # characters of our labels (Debian's fonts-noto-cjk).
 _CJK_FONT = ("NotoSansCJK-Regular.ttc", 2)
 
 
-def _gif_font(image_font, texts: list[str]):
+def _gif_font(image_font, texts: list[str], size: int = 14):
     """A font for the labels: Noto Sans CJK when they hold Chinese (its ᵀ is missing, so labels
     go ASCII), else DejaVu Sans (it has Σ, ᵀ and →), else Pillow's own font with ASCII labels."""
     if any(ord(ch) >= 0x2E80 for text in texts for ch in text):
         for path in (_CJK_FONT[0], "/usr/share/fonts/opentype/noto/" + _CJK_FONT[0]):
             try:
-                return image_font.truetype(path, 14, index=_CJK_FONT[1]), True
+                return image_font.truetype(path, size, index=_CJK_FONT[1]), True
             except OSError:
                 continue
     try:
-        return image_font.truetype("DejaVuSans.ttf", 14), False
+        return image_font.truetype("DejaVuSans.ttf", size), False
     except OSError:
-        return image_font.load_default(14), True
+        return image_font.load_default(size), True
+
+
+def _gif_fonts(image_font, texts: list[str], sizes: dict[str, int]):
+    """:func:`_gif_font` at each of ``sizes``; ASCII labels if any of them needs it."""
+    found = {key: _gif_font(image_font, texts, size) for key, size in sizes.items()}
+    return {key: font for key, (font, _a) in found.items()}, any(a for _f, a in found.values())
 
 
 def _ascii(text: str) -> str:
     for fancy, plain in (("ᵀ", "^T"), ("Σ", "S"), ("→", "->"), ("′", "'"), ("ε", "eps")):
         text = text.replace(fancy, plain)
     return text
-
-
-def _draw_guides(view: np.ndarray, x0: float, y1: float, scale: float) -> None:
-    """Shade [0, 1]², draw the axes and a dashed [−1, 1]² (palette indices 3 and 1)."""
-    size = view.shape[0]
-
-    def col(v: float) -> int:
-        return int(np.clip(round((v - x0) * scale), 0, size - 1))
-
-    def row(v: float) -> int:
-        return int(np.clip(round((y1 - v) * scale), 0, size - 1))
-
-    view[row(1.0) : row(0.0) + 1, col(0.0) : col(1.0) + 1] = 3
-    view[:, col(0.0)] = 1
-    view[row(0.0), :] = 1
-    dash = (np.arange(size) // 4) % 2 == 0
-    c = np.arange(col(-1.0), col(1.0) + 1)
-    r = np.arange(row(1.0), row(-1.0) + 1)
-    for fixed in (row(-1.0), row(1.0)):
-        view[fixed, c[dash[c]]] = 1
-    for fixed in (col(-1.0), col(1.0)):
-        view[r[dash[r]], fixed] = 1

@@ -25,7 +25,7 @@ BIAS_LIMIT = 3.0
 ANGLE_LIMIT = 180
 SIGMA_LIMIT = 3.0
 SCALE_MIN, SCALE_MAX = 0.1, 3.0
-EPS_OPTIONS = (0.0001, 0.001, 0.01, 0.1)
+EPS_OPTIONS = (0.0001, 0.001, 0.01, 0.05, 0.1)
 DEFAULTS = {"act": "relu", "cloud": "square"}
 
 shell.header(
@@ -72,6 +72,21 @@ urlstate.report(
 
 
 # --- controls ---
+
+
+def _show_example(example: warp_view.Example) -> None:
+    """Button callback: the SVD controls and ε of ``example``, in the widgets and the URL."""
+    warp_view.set_bound(
+        mode="svd",
+        theta=float(example.theta),
+        s1=example.s1,
+        s2=example.s2,
+        phi=float(example.phi),
+        reflect=example.reflect,
+        eps=example.eps,
+        sat=True,
+    )
+
 
 controls_col, main_col = st.columns([1, 3], gap="large")
 with controls_col:
@@ -152,13 +167,13 @@ with controls_col:
         if mode == "random":
             w = warp.random_matrix(int(wseed), float(wscale))
         elif mode == "svd":
-            theta = st.slider(
-                "θ (°)", -ANGLE_LIMIT, ANGLE_LIMIT, 30, key="theta", bind="query-params"
-            )
-            s_cols = st.columns(2)
-            s1 = s_cols[0].slider("σ₁", 0.0, SIGMA_LIMIT, 1.5, 0.05, key="s1", bind="query-params")
-            s2 = s_cols[1].slider("σ₂", 0.0, SIGMA_LIMIT, 0.5, 0.05, key="s2", bind="query-params")
-            phi = st.slider("φ (°)", -ANGLE_LIMIT, ANGLE_LIMIT, -20, key="phi", bind="query-params")
+            # Each with a number field beside it: type a value or step it exactly.
+            angle = {"bounds": (-ANGLE_LIMIT, ANGLE_LIMIT), "step": 1, "fine_step": 1}
+            sigma = {"bounds": (0.0, SIGMA_LIMIT), "step": 0.05, "fine_step": 0.01}
+            theta = warp_view.fine_slider(st, "θ (°)", default=30, key="theta", **angle)
+            s1 = warp_view.fine_slider(st, "σ₁", default=1.5, key="s1", **sigma)
+            s2 = warp_view.fine_slider(st, "σ₂", default=0.5, key="s2", **sigma)
+            phi = warp_view.fine_slider(st, "φ (°)", default=-20, key="phi", **angle)
             reflect = st.toggle(_("Reflect"), key="reflect", bind="query-params")
             w = warp.matrix_from_svd(math.radians(theta), s1, s2, math.radians(phi), reflect)
         elif mode == "typed":
@@ -181,17 +196,16 @@ with controls_col:
         st.warning(_("Cannot use this matrix ({error}); showing the preset.").format(error=error))
         w = warp.PRESET_MATRIX
 
-    b_cols = st.columns(2)
     b = np.array(
         [
-            b_cols[i].slider(
+            warp_view.fine_slider(
+                st,
                 f"b{i + 1}",
-                -BIAS_LIMIT,
-                BIAS_LIMIT,
+                (-BIAS_LIMIT, BIAS_LIMIT),
                 0.0,
-                0.05,
                 key=f"b{i + 1}",
-                bind="query-params",
+                step=0.05,
+                fine_step=0.01,
             )
             for i in range(2)
         ]
@@ -220,15 +234,18 @@ with controls_col:
         key="area",
         bind="query-params",
         help=_(
-            "log₁₀ of how much the whole layer stretches (red) or shrinks (blue) area near a point."
+            "Colours each point by log₁₀ of how much the whole layer stretches (red) or shrinks "
+            "(blue) area near it, instead of by its starting quadrant."
         ),
     )
     sat = st.toggle(
         _("Mark |f′| < ε"),
         key="sat",
         bind="query-params",
-        disabled=area,
-        help=_("Black where the gradient of some coordinate is below ε: learning stalls there."),
+        help=_(
+            "Rings in black the points where the derivative of some coordinate is below ε: "
+            "learning stalls there. Works with either colouring."
+        ),
     )
     eps = st.select_slider("ε", EPS_OPTIONS, value=0.01, key="eps", bind="query-params")
 
@@ -256,7 +273,7 @@ setup = warp_view.Setup(
 )
 colouring = warp_view.Colouring(float(eps), bool(area), bool(sat))
 results = warp_view.results(setup, sides, colouring)
-anim_points, _steps = warp_charts.animation_plan(int(n), len(sides))
+anim_points, _steps = warp_view.plan(setup, sides, colouring)
 # The CSV of every point at every stage, computed only when downloaded, from small arguments.
 full_stages = functools.partial(
     warp_charts.layer_table,
@@ -267,6 +284,7 @@ full_stages = functools.partial(
         (s, controls.activation_from_key(side.act), dict(side.params))
         for s, side in zip(slots, sides, strict=True)
     ],
+    float(eps),
 )
 file_stem = _("warp {acts}").format(acts="-".join(slots))
 
@@ -292,10 +310,30 @@ with main_col:
                     "use them all."
                 ).format(m=anim_points, n=int(n))
             )
-        if area and sat:
-            notes.append(_("Area colouring already shows flattened regions; the ε overlay is off."))
         if notes:
             st.caption(" ".join(notes))
+        if sat:
+            example = None
+            for side, r in zip(sides, results, strict=True):
+                zones = warp_view.zone_of(side.act, side.params, float(eps))
+                st.markdown(warp_view.mark_note(side.title, r["diag"], zones))
+                if example is None and zones and not r["diag"].saturated.any():
+                    example = warp_view.saturating_example(
+                        setup, side, EPS_OPTIONS, float(eps), SIGMA_LIMIT
+                    )
+            if example is not None:
+                st.button(
+                    _("Show me: W scaled up to σ₁ = {s1:g}, ε = {eps:g}").format(
+                        s1=example.s1, eps=example.eps
+                    ),
+                    on_click=_show_example,
+                    args=(example,),
+                    icon=":material/zoom_out_map:",
+                    help=_(
+                        "Switches W to its SVD controls with the same rotations and both "
+                        "stretches scaled up, so that W x + b reaches where f is flat."
+                    ),
+                )
         st.download_button(
             _("Download the animation as GIF"),
             data=functools.partial(warp_view.animation_gif, setup, sides, colouring),
@@ -330,6 +368,10 @@ with main_col:
                 + f" = {r['diag'].area_change:.3g}×"
             )
             warp_view.diagnostic_metrics(r["diag"], st.columns(4, gap="small"))
+
+    warp_view.show_counts(
+        setup, sides, float(eps), _("warp counts {acts}").format(acts="-".join(slots))
+    )
 
 st.subheader(_("The stages"))
 stage_titles = warp_charts.stage_titles()
@@ -378,6 +420,7 @@ if layers > 1:
         key="warp-stack",
         rebuild=functools.partial(warp_view.stack, *stack_key, stack_titles),
     )
+    warp_view.show_stack_counts(stack_key, _("warp stack counts {act}").format(act=act))
     if act == "identity":
         w_total, b_total = stack["single"]
         st.markdown(

@@ -13,13 +13,17 @@ from hypothesis import strategies as st
 import activations
 from activations.clouds import make_cloud
 from activations.warp import (
+    FATES,
     MAX_ENTRY,
     PRESET_MATRIX,
     STAGE_NAMES,
     SVD2,
     compose_linear,
+    count_by_group,
     decompose,
     diagnostics,
+    fates,
+    flat_zone,
     interpolate_stages,
     is_strictly_monotonic,
     layer_stages,
@@ -527,3 +531,119 @@ def test_stack_outputs_start_with_the_given_layer_and_compose_to_one_map():
     np.testing.assert_allclose(outputs[-1], pts @ w_total.T + b_total, atol=1e-9)
     relu = activations.warp.stack_outputs(pts, w, b, "relu", 2, 7, 1.0)[0]
     np.testing.assert_array_equal(relu[1], np.maximum(pts @ w.T + b, 0.0))
+
+
+# --- fates, counts and flat zones ---
+
+
+def test_fates_count_zero_coordinates() -> None:
+    y = np.array([[1.0, 2.0], [0.0, 2.0], [1.0, 0.0], [0.0, -0.0], [np.nan, 0.0], [np.inf, 1]])
+    np.testing.assert_array_equal(fates(y), [0, 1, 1, 2, 1, 0])
+    assert fates(y).dtype == np.int8 and FATES == ("kept", "axis", "origin")
+    d = diagnostics(POINTS, PRESET_MATRIX, BIAS, "relu")
+    z = POINTS @ PRESET_MATRIX.T + BIAS
+    np.testing.assert_array_equal(d.fate, fates(np.maximum(z, 0.0)))
+    assert d.on_axis == np.mean(d.fate == 1) and d.at_origin == np.mean(d.fate == 2)
+
+
+def test_count_by_group_equals_a_direct_count() -> None:
+    cloud = make_cloud("square", 3000, 5)
+    d = diagnostics(cloud.points, PRESET_MATRIX, [0.1, -0.2], "relu")
+    table = count_by_group(cloud.labels, 4, d.fate, d.saturated)
+    assert table.shape == (5, 5) and table.dtype == np.int64
+    for q in range(4):
+        mine = cloud.labels == q
+        assert table[q, 0] == mine.sum()
+        for k in range(3):
+            assert table[q, 1 + k] == np.sum(mine & (d.fate == k))
+        assert table[q, 4] == np.sum(mine & d.saturated)
+    np.testing.assert_array_equal(table[4], table[:4].sum(axis=0))
+    assert table[4, 0] == 3000 and table[4, 1:4].sum() == 3000
+    # ReLU: marked (some z_i ≤ 0) is exactly "not kept" here, as z = 0 exactly has measure 0.
+    assert table[4, 4] == table[4, 2] + table[4, 3]
+    # Without marks the last column is 0; two classes; an empty cloud.
+    assert count_by_group([0, 1, 1], 2, [0, 2, 1])[:, 4].tolist() == [0, 0, 0]
+    assert count_by_group([0, 1, 1], 2, [0, 2, 1]).tolist() == [
+        [1, 1, 0, 0, 0],
+        [2, 0, 1, 1, 0],
+        [3, 1, 1, 1, 0],
+    ]
+    assert count_by_group(np.zeros(0, int), 4, np.zeros(0, np.int8)).sum() == 0
+    with pytest.raises(ValueError, match="labels must lie"):
+        count_by_group([0, 4], 4, [0, 0])
+    with pytest.raises(ValueError, match="one per point"):
+        count_by_group([0, 1], 4, [0])
+
+
+@pytest.mark.parametrize(
+    ("act", "eps", "params", "expected"),
+    [
+        ("relu", 0.01, {}, [(-np.inf, 0.0)]),
+        ("relu", 1e-300, {}, [(-np.inf, 0.0)]),  # f′ is exactly 0 there
+        ("leaky_relu", 0.01, {}, []),  # slope 0.01 is not below 0.01
+        ("leaky_relu", 0.1, {}, [(-np.inf, 0.0)]),
+        ("identity", 0.5, {}, []),
+        ("step", 0.01, {}, [(-np.inf, np.inf)]),
+        ("hard_tanh", 0.01, {}, [(-np.inf, -1.0), (1.0, np.inf)]),
+        ("softshrink", 0.01, {"lambd": 0.5}, [(-0.5, 0.5)]),
+        ("sigmoid", 0.3, {}, [(-np.inf, np.inf)]),  # σ′ ≤ 0.25
+    ],
+)
+def test_flat_zone_of_piecewise_activations(act, eps, params, expected) -> None:
+    assert flat_zone(act, eps, **params) == expected
+
+
+def test_flat_zone_edges_match_the_exact_thresholds() -> None:
+    from scipy.optimize import brentq
+    from scipy.special import expit
+
+    for eps in (0.1, 0.01, 1e-4):
+        t = brentq(lambda z, e=eps: 1 - np.tanh(z) ** 2 - e, 0, 20)
+        s = brentq(lambda z, e=eps: expit(z) * expit(-z) - e, 0, 40)
+        for act, edge in (("tanh", t), ("sigmoid", s)):
+            (lo, a), (b, hi) = flat_zone(act, eps)
+            assert lo == -np.inf and hi == np.inf
+            assert a == -b and abs(b - edge) <= 0.0051, (act, eps, b, edge)
+    # GELU dips below 0 near z = −0.75: a narrow second zone there.
+    zones = flat_zone("gelu", 0.01)
+    assert zones[0][0] == -np.inf and len(zones) == 2 and zones[1][0] < -0.75 < zones[1][1]
+
+
+def test_flat_zone_ignores_nan_derivatives_and_checks_eps() -> None:
+    class Broken:
+        params = ()
+
+        def fn(self, x):
+            return np.asarray(x)
+
+        def grad(self, x):
+            return np.where(np.asarray(x) > 0, np.nan, 0.0)
+
+    assert flat_zone(Broken(), 0.01) == [(-np.inf, 0.0)]
+    with pytest.raises(ValueError, match="eps"):
+        flat_zone("relu", float("nan"))
+
+
+def test_diagnostics_report_the_range_of_z_and_the_smallest_slope() -> None:
+    d = diagnostics(POINTS, PRESET_MATRIX, BIAS, "tanh", eps=0.01)
+    z = POINTS @ PRESET_MATRIX.T + BIAS
+    assert d.z_range == (z.min(), z.max())
+    assert d.min_abs_grad == pytest.approx((1 - np.tanh(z) ** 2).min(), rel=1e-12)
+    assert d.eps == 0.01 and not d.saturated.any()
+    # Why nothing is marked at the preset: |z| stays well below where tanh′ < 0.01.
+    assert max(-d.z_range[0], d.z_range[1]) < flat_zone("tanh", 0.01)[1][0]
+    empty = diagnostics(np.zeros((0, 2)), PRESET_MATRIX, BIAS, "relu")
+    assert np.isnan(empty.z_range).all() and np.isnan(empty.min_abs_grad)
+    assert empty.fate.shape == (0,)
+
+
+def test_diagnostics_of_huge_points_stay_quiet_and_finite() -> None:
+    pts = np.array([[1e300, -1e300], [np.inf, 0.0], [np.nan, 1.0], [1.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = diagnostics(pts, PRESET_MATRIX, BIAS, "sigmoid", eps=0.01)
+    assert all(np.isfinite(d.z_range)) and np.isfinite(d.min_abs_grad)
+    assert d.saturated[:2].all() and not d.saturated[3]
+    pts32 = POINTS.astype(np.float32)
+    d32 = diagnostics(pts32, PRESET_MATRIX, BIAS, "relu")
+    np.testing.assert_array_equal(d32.fate, diagnostics(POINTS, PRESET_MATRIX, BIAS, "relu").fate)

@@ -362,18 +362,16 @@ def test_subsample_keeps_order_and_count():
 
 def test_colour_values():
     labels = np.array([0, 1, 2, 3])
-    codes = warp_charts.group_values(labels, False, np.array([False, True, False, False]))
-    assert codes.tolist() == [0, 4, 2, 3]
-    assert warp_charts.group_values(np.array([0, 1]), True, np.array([True, False])).tolist() == [
-        2,
-        1,
-    ]
+    assert warp_charts.group_values(labels, False).tolist() == [0, 1, 2, 3]
+    assert warp_charts.group_values(np.array([0, 1]), True).tolist() == [0, 1]
+    with pytest.raises(ValueError, match="quadrants"):
+        warp_charts.group_values(labels, True)
     with np.errstate(all="raise"):
         area = warp_charts.area_values(np.array([0.0, 1e-9, 1.0, 100.0, np.inf, np.nan]))
     assert area.dtype == np.float32
     assert area.tolist() == pytest.approx([-3, -3, 0, 2, 3, -3])
-    rgb = warp_charts.group_palette(False).rgb(np.array([0, 3, 4]))
-    assert rgb.tolist() == [[0x1F, 0x77, 0xB4], [0xD6, 0x27, 0x28], [0x11, 0x11, 0x11]]
+    rgb = warp_charts.group_palette(False).rgb(np.array([0, 3]))
+    assert rgb.tolist() == [[0x1F, 0x77, 0xB4], [0xD6, 0x27, 0x28]]
     area = warp_charts.area_palette()
     ends = area.rgb(np.array([-3.0, 3.0, 10.0]))
     assert ends[0, 2] > ends[0, 0] and ends[1, 0] > ends[1, 2]  # blue shrinks, red grows
@@ -396,10 +394,10 @@ def test_animation_gif_has_one_image_per_frame():
         [("sigmoid", frames, values)],
         warp_charts.group_palette(False),
         warp_charts.frame_labels(4),
-        size=120,
+        size=240,
     )
     image = Image.open(io.BytesIO(data))
-    assert image.format == "GIF" and image.size == (120, 120)
+    assert image.format == "GIF" and image.size[0] == 240
     assert image.n_frames == 21
     # The last frame shows the squashed cloud: quadrant colours inside the shaded unit square.
     image.seek(20)
@@ -424,7 +422,7 @@ def test_animation_gif_draws_chinese_labels_not_boxes():
             [("tanh", frames, values)],
             warp_charts.group_palette(False),
             [label] * len(frames),
-            size=160,
+            size=240,
         )
         image = Image.open(io.BytesIO(data))
         image.seek(image.n_frames - 1)
@@ -521,3 +519,298 @@ def test_exports_rebuild_the_drawn_figures_from_small_arguments(run_page):
     assert json.loads(export.to_json_bytes(rebuilt)) == drawn[1]
     gif = Image.open(io.BytesIO(warp_view.animation_gif(setup, sides, colouring)))
     assert gif.n_frames == len(drawn[0]["frames"])
+
+
+# --- overlays: |f′| < ε rings, with either colouring, and why nothing is marked ---
+
+
+def rings(spec: dict, panel: int = 0) -> list[dict]:
+    axis = "x" if panel == 0 else f"x{panel + 1}"
+    return [
+        t
+        for t in spec["data"]
+        if t.get("name") == warp_charts.MARK_NAME and t.get("xaxis", "x") == axis
+    ]
+
+
+def notes(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_relu_dead_zone_is_ringed_and_counted_at_the_defaults(run_page):
+    at = run_page("warp", {"sat": "true"})
+    ok(at)
+    anim, stages = specs(at)[:2]
+    cloud = make_cloud("square", 2000, 0)
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
+    k = int(d.saturated.sum())
+    assert k == 1349
+    # The rings are one more trace over the quadrant colours, which stay in the legend.
+    assert legend(anim) == ["+x +y", "−x +y", "−x −y", "+x −y", warp_charts.MARK_NAME]
+    (ring,) = rings(anim)
+    assert ring["marker"]["symbol"] == "circle-open" and ring["marker"]["color"] == "#111111"
+    assert len(arr(ring["x"])) == k
+    # The ring follows its points through every frame: on the input frame it sits where the
+    # dead points start (some coordinate of W x ≤ 0), on the output frame on the axes.
+    z = cloud.points @ warp.PRESET_MATRIX.T
+    ring_index = len(anim["data"]) - 1
+    assert all(frame["traces"][-1] == ring_index for frame in anim["frames"])
+    first = anim["frames"][0]["data"][ring_index]
+    expected = cloud.points[(z <= 0).any(axis=1)].astype(np.float32)
+    assert np.array_equal(np.column_stack([arr(first["x"]), arr(first["y"])]), expected)
+    last = np.column_stack([arr(ring["x"]), arr(ring["y"])])
+    assert np.all((last == 0).any(axis=1))
+    # Every stage panel rings them too.
+    assert all(len(rings(stages, i)) == 1 for i in range(6))
+    text = notes(at)
+    assert "|f′| < 0.01 where z < 0" in text and "1,349 of 2,000 points (67.5%)" in text
+    assert "lie on an axis or at the origin" in text
+
+
+@pytest.mark.parametrize(("act", "zone"), [("sigmoid", "|z| > 4.58"), ("tanh", "|z| > 2.99")])
+def test_nothing_marked_says_why_and_show_me_marks_points(run_page, act, zone):
+    at = run_page("warp", {"sat": "true", "act": act})
+    ok(at)
+    assert rings(specs(at)[0]) == []
+    cloud = make_cloud("square", 2000, 0)
+    z = cloud.points @ warp.PRESET_MATRIX.T
+    text = notes(at)
+    assert "none of the 2,000 points is marked" in text and f"only where {zone}" in text
+    assert f"[{z.min():.2f}, {z.max():.2f}]".replace("-", "−") in text
+    (button,) = [b for b in at.button if b.label.startswith("Show me")]
+    at = button.click().run()
+    ok(at)
+    assert at.selectbox(key="mode").value == "svd"
+    assert at.number_input(key="s1").value == 3.0
+    eps = at.select_slider(key="eps").value
+    # The same W scaled up, its SVD angles rounded to whole degrees, in the link too.
+    svd = warp.decompose(warp.PRESET_MATRIX)
+    assert at.number_input(key="theta").value == round(np.degrees(svd.theta))
+    assert at.number_input(key="s2").value == pytest.approx(round(svd.sigma2 * 3 / svd.sigma1, 2))
+    assert at.query_params["s1"] == "3"
+    assert at.query_params["theta"] == str(round(np.degrees(svd.theta)))
+    (ring,) = rings(specs(at)[0])
+    w = warp.matrix_from_svd(
+        np.radians(round(np.degrees(svd.theta))),
+        3.0,
+        round(svd.sigma2 * 3 / svd.sigma1, 2),
+        np.radians(round(np.degrees(svd.phi))),
+        False,
+    )
+    d = warp.diagnostics(cloud.points, w, [0, 0], act, eps=eps)
+    assert len(arr(ring["x"])) == d.saturated.sum() >= 0.02 * 2000
+    assert "none of the" not in notes(at)
+
+
+def test_no_flat_zone_is_said_so(run_page):
+    at = run_page("warp", {"sat": "true", "act": "leaky_relu", **SMALL})
+    ok(at)
+    assert "|f′| ≥ 0.01 everywhere (here at least 0.01)" in notes(at)
+    assert not [b for b in at.button if b.label.startswith("Show me")]
+
+
+def test_area_colouring_and_rings_show_together(run_page):
+    at = run_page("warp", {"act": "relu", "area": "true", "sat": "true", **SMALL})
+    ok(at)
+    assert not at.toggle(key="sat").proto.disabled
+    anim = specs(at)[0]
+    assert "colorbar" in anim["layout"]["coloraxis"]
+    assert anim["data"][0]["marker"]["coloraxis"] == "coloraxis"
+    cloud = make_cloud("square", 300, 0)
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
+    (ring,) = rings(anim)
+    assert len(arr(ring["x"])) == d.saturated.sum() > 0
+    assert not any("overlay is off" in c.value for c in at.caption)
+
+
+def test_rings_count_in_the_animation_budget(run_page):
+    """Rings are points too: a cloud that fills the budget animates fewer points with them."""
+    at = run_page("warp", {"n": "5000", "sat": "true"})
+    ok(at)
+    anim = specs(at)[0]
+    drawn = sum(len(arr(t["x"])) for t in anim["data"])
+    # Within 1 %: the plan uses the share of rings in the whole cloud, not in the subsample.
+    assert drawn * len(anim["frames"]) <= 1.01 * warp_charts.ANIMATION_BUDGET
+    assert len(panel_points([t for t in anim["data"] if t["name"] != "|f′| < ε"])) < 5000
+
+
+# --- counts ---
+
+
+def table_of(at, i: int = 0):
+    return at.table[i].value
+
+
+def test_counts_per_quadrant_and_fate(run_page):
+    at = run_page("warp", {"sat": "true"})
+    ok(at)
+    frame = table_of(at)
+    assert list(frame.index) == ["+x +y", "−x +y", "−x −y", "+x −y", "all points"]
+    assert list(frame.columns) == ["kept", "onto an axis", "onto the origin", "|f′| < 0.01"]
+    cloud = make_cloud("square", 2000, 0)
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
+    table = warp.count_by_group(cloud.labels, 4, d.fate, d.saturated)
+    for row, counts in zip(frame.itertuples(index=False), table, strict=True):
+        for cell, k in zip(row, counts[1:], strict=True):
+            assert cell == f"{k:,} of {counts[0]:,} ({k / counts[0]:.1%})"
+    assert frame.loc["all points", "onto the origin"] == "668 of 2,000 (33.4%)"
+    # The CSV of the counts: numbers, one row per group and activation.
+    setup = warp_view.Setup("square", 2000, 0, tuple(warp.PRESET_MATRIX.ravel()), (0.0, 0.0))
+    side = warp_view.Side("ReLU", "relu", ())
+    csv = warp_view.counts_csv(setup, [side], 0.01)
+    assert csv["group"] == ["+x +y", "−x +y", "−x −y", "+x −y", "all"]
+    assert csv["onto the origin"][-1] == 668 and csv["points"][-1] == 2000
+    assert csv["|f'| < 0.01"][-1] == 1349
+    assert csv["kept share"][-1] == pytest.approx(651 / 2000)
+
+
+def test_counts_by_class_for_two_activations_and_in_turkish(run_page):
+    at = run_page("warp", {"cloud": "xor", "act": "relu", "act2": "tanh", "lang": "tr", **SMALL})
+    ok(at)
+    assert len(at.table) == 2
+    relu, tanh = table_of(at, 0), table_of(at, 1)
+    assert len(relu.index) == 3 and len(tanh.index) == 3  # two classes and all points
+    assert list(relu.columns) == ["korundu", "bir eksene", "orijine", "|f′| < 0.01"]
+    assert relu.index.name == "sınıf" and list(relu.index) == ["sınıf 0", "sınıf 1", "tüm noktalar"]
+    # tanh never outputs an exact 0 here: every point is kept.
+    assert tanh.iloc[-1, 0] == "300 içinden 300 (100.0%)"
+    assert tanh.iloc[-1, 1] == "300 içinden 0 (0.0%)"
+
+
+def test_stack_counts_after_the_last_layer(run_page):
+    at = run_page("warp", {"act": "relu", "layers": "3", **SMALL})
+    ok(at)
+    assert len(at.table) == 2
+    frame = table_of(at, 1)
+    cloud = make_cloud("square", 300, 0)
+    outputs, _ = warp.stack_outputs(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu", 3, 0)
+    table = warp.count_by_group(cloud.labels, 4, warp.fates(outputs[-1]))
+    assert frame.iloc[-1].tolist() == [f"{k} of 300 ({k / 300:.1%})" for k in table[-1, 1:4]]
+    assert any("after layer 3" in m.value for m in at.markdown)
+
+
+def test_layer_csv_has_fates_and_marks_per_activation():
+    w, b = warp.PRESET_MATRIX, np.zeros(2)
+    table = warp_charts.layer_table(
+        ("square", 200, 1), w, b, [("relu", "relu", {}), ("tanh", "tanh", {})], 0.01
+    )
+    cloud = make_cloud("square", 200, 1)
+    d = warp.diagnostics(cloud.points, w, b, "relu")
+    assert table["fate relu"].tolist() == [warp.FATES[k] for k in d.fate]
+    assert table["|f'| < 0.01 relu"].tolist() == d.saturated.astype(int).tolist()
+    assert set(table["fate tanh"]) == {"kept"} and table["|f'| < 0.01 tanh"].sum() == 0
+
+
+# --- fine control of the SVD angles, stretches and bias ---
+
+
+def w_shown(at) -> np.ndarray:
+    tex = next(t.value for t in at.latex if r"\small W =" in t.value).split("=", 1)[1]
+    return np.array([float(v) for v in re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", tex)]).reshape(2, 2)
+
+
+def test_an_old_svd_link_opens_the_same_view(run_page):
+    at = run_page("warp", {"mode": "svd", "theta": "45", "s1": "2", "phi": "-30"})
+    ok(at)
+    expected = warp.matrix_from_svd(np.radians(45), 2.0, 0.5, np.radians(-30), False)
+    np.testing.assert_allclose(w_shown(at), expected, rtol=1e-3)
+    assert metrics(at)["det W"] == [f"{np.linalg.det(expected):.4g}"]
+    for key, value in (("theta", 45), ("s1", 2.0), ("s2", 0.5), ("phi", -30)):
+        assert at.number_input(key=key).value == value
+        assert at.slider(key=f"{key}:slider").value == value
+
+
+def test_number_fields_and_sliders_follow_each_other(run_page):
+    at = run_page("warp", {"mode": "svd", **SMALL})
+    at.number_input(key="theta").set_value(12.4).run()  # angles are whole degrees
+    ok(at)
+    assert at.number_input(key="theta").value == 12 and at.slider(key="theta:slider").value == 12
+    at.number_input(key="s1").set_value(1.23).run()  # finer than the slider's 0.05 steps
+    ok(at)
+    assert at.slider(key="s1:slider").value == pytest.approx(1.23)
+    at.slider(key="s2:slider").set_value(0.85).run()
+    ok(at)
+    assert at.number_input(key="s2").value == pytest.approx(0.85)
+    assert at.query_params["s2"] == "0.85"  # the field holds the link's key
+    at.number_input(key="b1").set_value(-0.37).run()
+    ok(at)
+    assert at.slider(key="b1:slider").value == pytest.approx(-0.37)
+    expected = warp.matrix_from_svd(np.radians(12), 1.23, 0.85, np.radians(-20), False)
+    np.testing.assert_allclose(w_shown(at), expected, rtol=1e-3)
+    assert any("-0.37" in t.value for t in at.latex if r"\small b =" in t.value)
+
+
+@pytest.mark.parametrize("bad", ["200", "45.5", "abc"])
+def test_out_of_range_angles_still_warn(run_page, bad):
+    at = run_page("warp", {"mode": "svd", "theta": bad, **SMALL})
+    assert not at.exception
+    assert len(at.warning) == 1 and "'theta'" in at.warning[0].value
+    assert at.slider(key="theta:slider").value in (30, 46, 45)
+
+
+# --- the GIF: slide-sized, with axes, ticks, legend and the stage of every frame ---
+
+
+def gif_frames(data: bytes) -> list[np.ndarray]:
+    with Image.open(io.BytesIO(data)) as image:
+        frames = []
+        for k in range(image.n_frames):
+            image.seek(k)
+            frames.append(np.asarray(image.convert("RGB")))
+    return frames
+
+
+def test_nice_ticks():
+    assert warp_charts.nice_ticks(-1.65, 1.65).tolist() == [-1.5, -1, -0.5, 0, 0.5, 1, 1.5]
+    assert warp_charts.nice_ticks(-4.4, 4.4).tolist() == [-4, -2, 0, 2, 4]
+    assert warp_charts.nice_ticks(0.0, 0.021).tolist() == [0, 0.005, 0.01, 0.015, 0.02]
+    big = warp_charts.nice_ticks(-3e6, 3e6)
+    assert 4 <= len(big) <= 10 and 0 in big.tolist()
+    assert warp_charts.nice_ticks(1.0, 1.0).tolist() == [1.0]
+    assert warp_charts.nice_ticks(float("nan"), 1.0).size == 0
+
+
+def test_animation_gif_is_slide_sized_with_axes_legend_and_stage_titles():
+    cloud, _stages, frames = _frames(800, "relu")
+    d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0.2, -0.1], "relu")
+    values = warp_charts.group_values(cloud.labels, False)
+    labels = warp_charts.frame_labels(4)
+    plain = warp_charts.Panel("ReLU", frames, values)
+    ringed = warp_charts.Panel("ReLU", frames, values, d.saturated)
+    palette = warp_charts.group_palette(False)
+    one = gif_frames(warp_charts.animation_gif([plain], palette, labels))
+    two = gif_frames(warp_charts.animation_gif([plain, ringed], palette, labels))
+    height, width, _ = one[0].shape
+    assert width == warp_charts.GIF_PANEL >= 720 and height >= 720
+    assert two[0].shape == (height, 2 * width, 3)
+    margin = warp_charts._GIF_MARGIN
+    top = margin["legend"] + margin["title"]
+    plot = width - margin["left"] - margin["right"]
+    dark = np.all(one[0] < 80, axis=-1)
+    # Tick labels left of and under the plot, the legend and title above, the stage below.
+    assert dark[top : top + plot, : margin["left"] - 8].sum() > 100
+    assert dark[top + plot + 6 : top + plot + margin["ticks"], :].sum() > 100
+    assert dark[: margin["legend"], :].sum() > 100 and dark[margin["legend"] : top, :].sum() > 50
+    # Grid lines at the ticks, in the plot area.
+    grid = np.all(one[0] == warp_charts._rgb(warp_charts.GRID_COLOR), axis=-1)
+    assert grid[top : top + plot, margin["left"] : margin["left"] + plot].sum() > 5 * plot
+    # Every frame names its stage under the plot: the first and last differ there.
+    stage_band = slice(height - margin["stage"], height)
+    assert not np.array_equal(one[0][stage_band], one[-1][stage_band])
+    # Black outlines only round the marked points: none in the plain panel, many in the other.
+    first_plot = (slice(top + 2, top + plot - 2), slice(margin["left"] + 2, width - 24))
+    second_plot = (first_plot[0], slice(width + margin["left"] + 2, 2 * width - 24))
+    black = np.all(two[0] == [0x11, 0x11, 0x11], axis=-1)
+    assert black[first_plot].sum() == 0
+    assert black[second_plot].sum() > 4 * d.saturated.sum()
+
+
+def test_page_gif_is_at_least_720_wide_for_both_colourings():
+    setup = warp_view.Setup("square", 300, 0, tuple(warp.PRESET_MATRIX.ravel()), (0.0, 0.0))
+    sides = (warp_view.Side("ReLU", "relu", ()),)
+    for colouring in (
+        warp_view.Colouring(0.01, False, True),
+        warp_view.Colouring(0.01, True, True),
+    ):
+        with Image.open(io.BytesIO(warp_view.animation_gif(setup, sides, colouring))) as gif:
+            assert gif.size[0] >= 720 and gif.size[1] >= 720 and gif.n_frames > 5

@@ -90,6 +90,7 @@ def test_animation_plays_pauses_scrubs_and_exports(page, app_url, tmp_path):
         page.get_by_role("button", name="Download the animation as GIF").click()
     with Image.open(download_info.value.path()) as gif:  # closes the file: no ResourceWarning
         assert gif.format == "GIF" and gif.n_frames > 5
+        assert gif.size[0] >= 720 and gif.size[1] >= 720  # slide-sized, with axes
 
     # The Export menu's HTML is rebuilt from small arguments when clicked: the animation again.
     page.get_by_role("button", name="Export").first.click()
@@ -98,4 +99,80 @@ def test_animation_plays_pauses_scrubs_and_exports(page, app_url, tmp_path):
     html = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert "Plotly.addFrames" in html and "f(Wx + b)" in html
 
+    assert page.console.errors() == []
+
+
+def query(page) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(page.url).query))
+
+
+def test_svd_fields_type_step_and_keep_old_links(page, app_url):
+    """θ, σ₁ … have a number field beside the slider: typing or stepping either moves the
+    other, the link keeps the same keys, and an old link opens the same view."""
+    page.goto(app_url + "/warp?mode=svd&theta=45&s1=2&phi=-30&n=300")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    wait_idle(page, 60_000)
+    theta_field = page.get_by_role("spinbutton", name="θ (°)")
+    theta_slider = page.get_by_role("slider", name="θ (°)")
+    assert theta_field.input_value() == "45" and theta_slider.input_value() == "45"
+    assert page.get_by_role("spinbutton", name="σ₁").input_value() == "2.00"
+    assert page.get_by_role("spinbutton", name="φ (°)").input_value() == "-30"
+
+    theta_field.fill("12")
+    theta_field.press("Enter")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('theta=12')", timeout=10_000)
+    assert theta_slider.input_value() == "12"
+
+    # One key press on the σ₁ slider: one 0.05 step, copied into the field and the link.
+    page.get_by_role("slider", name="σ₁").press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('s1=2.05')", timeout=10_000)
+    assert page.get_by_role("spinbutton", name="σ₁").input_value() == "2.05"
+
+    # The field's own steps are finer: 0.01.
+    s2_field = page.get_by_role("spinbutton", name="σ₂")
+    s2_field.fill("0.37")
+    s2_field.press("Enter")
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('s2=0.37')", timeout=10_000)
+    caption = page.get_by_text("σ₂ = 0.37").first
+    assert caption.is_visible()
+
+    page.reload()
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    wait_idle(page, 60_000)
+    assert page.get_by_role("spinbutton", name="θ (°)").input_value() == "12"
+    assert page.get_by_role("slider", name="σ₁").input_value() == "2.05"
+    assert {k: query(page)[k] for k in ("mode", "theta", "s1", "s2", "phi")} == {
+        "mode": "svd",
+        "theta": "12",
+        "s1": "2.05",
+        "s2": "0.37",
+        "phi": "-30",
+    }
+    assert page.console.errors() == []
+
+
+def test_show_me_puts_the_saturating_layer_in_the_link(page, app_url):
+    page.goto(app_url + "/warp?sat=true&act=tanh&n=500")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    wait_idle(page, 60_000)
+    assert page.get_by_text("none of the 500 points is marked").is_visible()
+    ring_traces = f"() => {PLOT}._fullData.filter(t => t.name === '|f′| < ε').length"
+    assert page.evaluate(ring_traces) == 0
+    page.get_by_role("button", name="Show me").click()
+    wait_idle(page, 60_000)
+    page.wait_for_function("() => location.search.includes('s1=3')", timeout=10_000)
+    link = query(page)
+    assert link["mode"] == "svd" and {"theta", "s2", "phi"} <= set(link)
+    page.wait_for_function(f"{ring_traces} === 1", timeout=10_000)
+    # The link alone opens the same view, rings included.
+    page.goto(page.url)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    wait_idle(page, 60_000)
+    page.wait_for_function(f"{ring_traces} === 1", timeout=10_000)
+    assert page.get_by_role("spinbutton", name="σ₁").input_value() == "3.00"
     assert page.console.errors() == []
