@@ -137,12 +137,13 @@ def slot_label(slot: str, params: dict[str, float]) -> str:
     """Legend text: the activation's label, with its parameters when they are not the defaults
     or when the slot is a copy."""
     act = activation_of(slot)
+    name = custom.label(act) if slot_activation(slot) == custom.CUSTOM else act.label
     changed = {k: v for k, v in params.items() if v != act.defaults().get(k)}
     shown = params if copy_index(slot) or changed else {}
     if not shown:
-        return act.label
+        return name
     inner = ", ".join(f"{k}={v:g}" for k, v in shown.items())
-    return f"{act.label} ({inner})"
+    return f"{name} ({inner})"
 
 
 def whole_number_input(
