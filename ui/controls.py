@@ -16,6 +16,9 @@ from ui import custom, urlstate
 _COPY = re.compile(r"^(?P<base>[a-z0-9_]+)~(?P<k>[2-9])$")
 MAX_COPIES = 9
 
+# Labels may hold the user's formula: escape them wherever Streamlit renders Markdown.
+escape_markdown = custom.escape_markdown
+
 
 def slot_activation(slot: str) -> str:
     """The activation id of a slot ("leaky_relu~2" -> "leaky_relu")."""
