@@ -33,13 +33,16 @@ PICKER_KEY = "act"  # every page's (first) activation picker
 MULTI_PICKERS = {"curves": 12, "gradients": 4}
 SINGLE_PICKERS = ("warp", "train")
 
-# Markdown's special characters: a formula's * and _ must not turn into emphasis.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# What Markdown (and Streamlit's :colour[...] and :icon: extensions) would act on inside a
+# line: a formula's * and _ must not turn into emphasis, nor x<0 into a tag.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|:])")
+_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>.)])")  # a heading, list or quote marker
 
 
 def escape_markdown(text: str) -> str:
     """``text`` shown literally where Streamlit renders Markdown (labels, titles, captions)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
 
 
 def label(act: formula.CustomActivation) -> str:
