@@ -145,6 +145,12 @@ def interactive_view(slots: list[str]) -> None:
         for slot in slots
     ]
     with chart_col:
+        for curve in curves:
+            if controls.slot_activation(curve.key) == custom.CUSTOM and (
+                gaps := custom.gaps_note(curve.activation, curve.params)
+            ):
+                name, where = custom.escape_markdown(curve.label), custom.escape_markdown(gaps)
+                st.caption(f":material/warning: **{name}**: {where}")
         fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad, probe=probe)
         show_chart(
             fig,
@@ -153,12 +159,6 @@ def interactive_view(slots: list[str]) -> None:
             key="curves",
             links=_slider_links(curves, (x_min, x_max), log_grad, probe),
         )
-        for curve in curves:
-            if controls.slot_activation(curve.key) == custom.CUSTOM and (
-                gaps := custom.gaps_note(curve.activation, curve.params)
-            ):
-                name, where = custom.escape_markdown(curve.label), custom.escape_markdown(gaps)
-                st.caption(f":material/warning: **{name}**: {where}")
         if probe is not None:
             # Static tables: an interactive data grid costs ~100 ms of browser time per redraw.
             st.markdown(_("**Values at x = {x:g}**").format(x=probe))
@@ -226,7 +226,15 @@ def _sort_key(column: pd.Series) -> pd.Series:
 
 def _probe_row(curve: Curve, x: float) -> dict[str, object]:
     f, df = curve.activation.value_and_grad(x, **curve.params)
-    return {ACT_COL: curve.label, "f(x)": f"{float(f):.10g}", "f′(x)": f"{float(df):.10g}"}
+    return {
+        ACT_COL: curve.label,
+        "f(x)": _probe_number(float(f)),
+        "f′(x)": _probe_number(float(df)),
+    }
+
+
+def _probe_number(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.10g}"  # NaN: f is not a number there
 
 
 def _format_number(spec: str, value: float) -> str:
