@@ -177,9 +177,13 @@ def _jumps(func: Any, xs: np.ndarray, values: np.ndarray) -> list[tuple[float, f
         fb = np.where(left, fm, fb)
         a = np.where(left, a, m)
         fa = np.where(left, fa, fm)
-    size = np.abs(fb - fa)
+    # the one-sided values just outside the final bracket: a value that differs only at one
+    # point (softshrink′(0) = 0 with λ = 0, i.e. the identity) is a convention, not a jump
+    mids = 0.5 * (a + b)
+    width = np.maximum(b - a, np.spacing(np.abs(mids)))
+    size = np.abs(func(b + width) - func(a - width))
     keep = size > _JUMP_MIN
-    mids = 0.5 * (a[keep] + b[keep])
+    mids = mids[keep]
     return [(float(m), float(s)) for m, s in zip(mids, size[keep], strict=True)]
 
 

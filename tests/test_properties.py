@@ -199,6 +199,17 @@ def test_sides_of_saturation_and_bounds():
     assert properties("hard_tanh", min_val=-5.0, max_val=5.0).saturates == "both"
 
 
+def test_a_convention_at_one_point_is_not_a_kink():
+    """softshrink and hardshrink with λ = 0 are the identity; f′(0) = 0 is only the
+    library's convention at a single point, not a jump: smooth, no kinks."""
+    for name in ("softshrink", "hardshrink"):
+        p = properties(name, lambd=0.0)
+        assert p.smooth and p.continuous and p.kinks == (), name
+    assert properties("leaky_relu", negative_slope=1.0).smooth
+    assert properties("prelu", negative_slope=1.0).kinks == ()
+    assert not properties("relu").smooth and properties("relu").kinks == (0.0,)
+
+
 def test_monotonic_in_either_direction():
     from activations.formula import parse_formula
 
