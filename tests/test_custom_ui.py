@@ -174,3 +174,19 @@ def test_property_table_speaks_words_not_booleans(run_page):
     assert not any(isinstance(v, bool) for v in values) and not values & {"True", "False"}
     assert {"evet", "hayır", "sol", "iki yanda"} <= values
     assert "N(0,1) altında ortalama/RMS" in table.columns
+
+
+def test_the_box_says_whether_this_page_shows_the_formula(run_page):
+    def caption(at) -> str:
+        return " ".join(c.value for c in at.sidebar.caption)
+
+    at = run_page("warp", {"fx": "x*tanh(x)", "act": "relu", "act2": "custom", "n": "300"})
+    assert "Shown on this page" in caption(at)
+    at = run_page("warp", {"fx": "x*tanh(x)", "act": "relu", "n": "300"})
+    assert "Pick “custom” in this page's activation list" in caption(at)
+    at = run_page("softmax", {"fx": "x*tanh(x)"})
+    assert "Curves, Warp, Train or Gradients" in caption(at)
+    at = run_page("gradients", {"act": ["relu", "tanh", "sigmoid", "elu"]})
+    at.text_input(key="fx").input("x*tanh(x)").run()
+    assert at.multiselect(key="act").value == ["relu", "tanh", "sigmoid", "custom"]
+    assert "Shown on this page" in caption(at)

@@ -166,9 +166,13 @@ def shown_on_this_page() -> bool | None:
     page = st.session_state.get("_page")
     if page not in MULTI_PICKERS and page not in SINGLE_PICKERS:
         return None
-    chosen = st.session_state.get(PICKER_KEY, st.query_params.get_all(PICKER_KEY))
-    chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
-    return CUSTOM in chosen
+    # "act" and the pages' other pickers: Warp's "act2" (compare), Train's "act2".."act4"
+    for key in (PICKER_KEY, *(f"{PICKER_KEY}{k}" for k in range(2, 5))):
+        chosen = st.session_state.get(key, st.query_params.get_all(key))
+        chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        if CUSTOM in chosen:
+            return True
+    return False
 
 
 def formula_box() -> None:
