@@ -7,7 +7,7 @@ Pure NumPy/SciPy (no Streamlit, no Plotly). Element-wise activations live in a r
     y, dy = act.value_and_grad([-1.0, 0.0, 1.0])
 """
 
-from activations.properties import Properties, format_range, properties
+from activations.properties import ZERO_CENTRED_MAX, Properties, format_range, properties
 from activations.registry import Activation, Param, as_float_array, get, names, resolve
 from activations.softmax import (
     log_softmax,
@@ -32,6 +32,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ZERO_CENTRED_MAX",
     "Activation",
     "Param",
     "Properties",

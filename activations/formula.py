@@ -109,6 +109,7 @@ __all__ = [
     "function_names",
     "parse_formula",
     "registry_ids_in_formulas",
+    "short_text",
     "to_url",
 ]
 
@@ -129,17 +130,46 @@ _BIG_BITS = 1100  # exact integers beyond ~1e330 become floats (i.e. ±inf), lik
 _EXACT_LIMIT = 1e6  # constant function arguments larger than this are folded to float64
 
 
-class FormulaError(ValueError):
-    """A formula that cannot be used: ``str(err)`` is one line for the user, e.g.
-    ``unknown function 'foo' at column 7``. ``column`` is 1-based, or None."""
+def N_(template: str) -> str:
+    """Mark an English message template for the app's translation catalogue (Babel extracts
+    ``N_`` calls from this file; i18n/babel.cfg) and return it unchanged: the library itself
+    never translates."""
+    return template
 
-    def __init__(self, what: str, column: int | None = None, hint: str | None = None) -> None:
-        message = what if column is None else f"{what} at column {column}"
-        if hint:
-            message = f"{message}; {hint}"
-        super().__init__(message)
-        self.message = message
+
+class FormulaError(ValueError):
+    """A formula that cannot be used: ``str(err)`` is one English line, e.g.
+    ``unknown function 'foo' at column 7``. ``column`` is 1-based, or None.
+
+    For translation the parts stay apart: ``what`` and ``hint`` are stable templates (each
+    marked with :func:`N_`) filled from ``values``; ``render(translate)`` builds the line
+    with any gettext function, e.g. ``err.render(_)`` in the app.
+    """
+
+    def __init__(
+        self, what: str, column: int | None = None, hint: str | None = None, **values: Any
+    ) -> None:
+        self.what = what
+        self.hint = hint
+        self.values = values
         self.column = column
+        self.message = self.render()
+        super().__init__(self.message)
+
+    def render(self, translate: Callable[[str], str] = str) -> str:
+        """The one-line message, each template passed through ``translate`` first."""
+        message = translate(self.what).format(**self.values)
+        if self.column is not None:
+            template = translate(N_("{what} at column {column}"))
+            message = template.format(what=message, column=self.column)
+        if self.hint:
+            hint = translate(self.hint).format(**self.values)
+            message = translate(N_("{message}; {hint}")).format(message=message, hint=hint)
+        return message
+
+    def parts(self) -> tuple[str, int | None, str | None, tuple[tuple[str, Any], ...]]:
+        """(what, column, hint, values): what the parse cache keeps to raise it afresh."""
+        return self.what, self.column, self.hint, tuple(self.values.items())
 
 
 class _Timeout(BaseException):
@@ -576,16 +606,16 @@ _ALLOWED_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .,()+-*/<>=^"
 )
 _CHAR_HINTS = {
-    "[": "use ( ) for grouping",
-    "]": "use ( ) for grouping",
-    "{": "use ( ) for grouping",
-    "}": "use ( ) for grouping",
-    "'": "strings are not allowed",
-    '"': "strings are not allowed",
-    "%": "there is no remainder operator",
-    "!": "use <, <=, > or >= in comparisons",
-    "&": "use 'and' inside where()",
-    "|": "use 'or' inside where(), or abs(u) for |u|",
+    "[": N_("use ( ) for grouping"),
+    "]": N_("use ( ) for grouping"),
+    "{": N_("use ( ) for grouping"),
+    "}": N_("use ( ) for grouping"),
+    "'": N_("strings are not allowed"),
+    '"': N_("strings are not allowed"),
+    "%": N_("there is no remainder operator"),
+    "!": N_("use <, <=, > or >= in comparisons"),
+    "&": N_("use 'and' inside where()"),
+    "|": N_("use 'or' inside where(), or abs(u) for |u|"),
 }
 _UNICODE_HINTS = {
     "\u2212": "-",  # minus sign
@@ -618,16 +648,24 @@ def _check_characters(text: str) -> None:
         if ch in _ALLOWED_CHARS:
             continue
         if ch.isascii():
-            what = f"character {ch!r} is not allowed"
-            raise FormulaError(what, i, _CHAR_HINTS.get(ch))
+            raise FormulaError(
+                N_("character {char} is not allowed"), i, _CHAR_HINTS.get(ch), char=repr(ch)
+            )
         name = unicodedata.name(ch, f"U+{ord(ch):04X}")
         suggestion = _UNICODE_HINTS.get(ch)
         if suggestion is None:
             folded = unicodedata.normalize("NFKC", ch)
             if folded.isascii() and folded.isprintable() and folded.strip():
                 suggestion = folded
-        hint = f"did you mean {suggestion!r}?" if suggestion else "formulas use plain ASCII"
-        raise FormulaError(f"non-ASCII character {ch!r} ({name})", i, hint)
+        hint = N_("did you mean {suggestion}?") if suggestion else N_("formulas use plain ASCII")
+        raise FormulaError(
+            N_("non-ASCII character {char} ({name})"),
+            i,
+            hint,
+            char=repr(ch),
+            name=name,
+            suggestion=repr(suggestion),
+        )
 
 
 def _check_brackets(text: str) -> None:
@@ -636,13 +674,13 @@ def _check_brackets(text: str) -> None:
         if ch == "(":
             opened.append(i)
             if len(opened) > MAX_DEPTH:
-                raise FormulaError(f"brackets nested more than {MAX_DEPTH} deep", i)
+                raise FormulaError(N_("brackets nested more than {limit} deep"), i, limit=MAX_DEPTH)
         elif ch == ")":
             if not opened:
-                raise FormulaError("unmatched ')'", i)
+                raise FormulaError(N_("unmatched ')'"), i)
             opened.pop()
     if opened:
-        raise FormulaError("'(' is never closed", opened[-1])
+        raise FormulaError(N_("'(' is never closed"), opened[-1])
 
 
 def _check_number_then_name(body: str, lead: int) -> None:
@@ -659,7 +697,7 @@ def _check_number_then_name(body: str, lead: int) -> None:
             and first.end == second.start
         ):
             raise FormulaError(
-                "a number runs into a name", first.start[1] + 1 + lead, "write 2*x, not 2x"
+                N_("a number runs into a name"), first.start[1] + 1 + lead, N_("write 2*x, not 2x")
             )
 
 
@@ -668,7 +706,9 @@ def _parse_text(text: str) -> tuple[ast.Expression, int]:
     spaces (which ast columns do not include). Type and length are checked by the caller."""
     text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
     if not text.strip():
-        raise FormulaError("empty formula", None, "type an expression in x such as x * sigmoid(x)")
+        raise FormulaError(
+            N_("empty formula"), None, N_("type an expression in x such as x * sigmoid(x)")
+        )
     _check_characters(text)
     _check_brackets(text)
     body = text.lstrip(" ")
@@ -677,16 +717,17 @@ def _parse_text(text: str) -> tuple[ast.Expression, int]:
     try:
         tree = ast.parse(body, mode="eval")
     except SyntaxError as exc:
-        msg = (exc.msg or "invalid syntax").split(". Perhaps")[0]
+        detail = (exc.msg or "invalid syntax").split(". Perhaps")[0]
         column = exc.offset + lead if exc.offset and exc.offset <= len(body) else len(text) + 1
-        hint = None
-        if msg == "invalid decimal literal":
-            msg, hint = "a number runs into a name", "write 2*x, not 2x"
+        # Python's own wording is kept as a value (translated only when it is the usual one)
+        msg, hint = (N_("invalid syntax") if detail == "invalid syntax" else "{detail}"), None
+        if detail == "invalid decimal literal":
+            msg, hint = N_("a number runs into a name"), N_("write 2*x, not 2x")
         elif column > len(text):
-            msg = "the formula ends too early"
-        raise FormulaError(msg, column, hint) from None
+            msg = N_("the formula ends too early")
+        raise FormulaError(msg, column, hint, detail=detail) from None
     except (RecursionError, MemoryError, ValueError):
-        raise FormulaError("formula too complex to parse") from None
+        raise FormulaError(N_("formula too complex to parse")) from None
     return tree, lead
 
 
@@ -718,49 +759,49 @@ _OK_NODES = (
     *_CMPOPS,
 )
 _NODE_NAMES: dict[type, tuple[str, str | None]] = {
-    ast.Attribute: ("attribute access ('.') is not allowed", None),
-    ast.Subscript: ("indexing is not allowed", None),
-    ast.Lambda: ("lambda is not allowed", None),
-    ast.IfExp: ("'if ... else' is not allowed", "use where(condition, u, v)"),
-    ast.ListComp: ("comprehensions are not allowed", None),
-    ast.SetComp: ("comprehensions are not allowed", None),
-    ast.DictComp: ("comprehensions are not allowed", None),
-    ast.GeneratorExp: ("comprehensions are not allowed", None),
-    ast.Tuple: ("a comma outside a function call is not allowed", None),
-    ast.List: ("lists are not allowed", None),
-    ast.Set: ("sets are not allowed", None),
-    ast.Dict: ("dicts are not allowed", None),
-    ast.Starred: ("starred arguments are not allowed", None),
+    ast.Attribute: (N_("attribute access ('.') is not allowed"), None),
+    ast.Subscript: (N_("indexing is not allowed"), None),
+    ast.Lambda: (N_("lambda is not allowed"), None),
+    ast.IfExp: (N_("'if ... else' is not allowed"), N_("use where(condition, u, v)")),
+    ast.ListComp: (N_("comprehensions are not allowed"), None),
+    ast.SetComp: (N_("comprehensions are not allowed"), None),
+    ast.DictComp: (N_("comprehensions are not allowed"), None),
+    ast.GeneratorExp: (N_("comprehensions are not allowed"), None),
+    ast.Tuple: (N_("a comma outside a function call is not allowed"), None),
+    ast.List: (N_("lists are not allowed"), None),
+    ast.Set: (N_("sets are not allowed"), None),
+    ast.Dict: (N_("dicts are not allowed"), None),
+    ast.Starred: (N_("starred arguments are not allowed"), None),
     ast.keyword: (
-        "keyword arguments are not allowed",
-        "pass parameters by position, e.g. softplus(x, 2)",
+        N_("keyword arguments are not allowed"),
+        N_("pass parameters by position, e.g. softplus(x, 2)"),
     ),
-    ast.NamedExpr: ("assignment is not allowed", None),
-    ast.JoinedStr: ("strings are not allowed", None),
-    ast.Await: ("await is not allowed", None),
-    ast.Yield: ("yield is not allowed", None),
-    ast.YieldFrom: ("yield is not allowed", None),
-    ast.BitXor: ("'^' is not allowed", "use ** for powers"),
-    ast.Mod: ("'%' is not allowed", None),
-    ast.FloorDiv: ("'//' is not allowed", "use /"),
-    ast.MatMult: ("'@' is not allowed", None),
-    ast.BitAnd: ("'&' is not allowed", "use 'and' inside where()"),
-    ast.BitOr: ("'|' is not allowed", "use 'or' inside where(), or abs(u) for |u|"),
-    ast.LShift: ("'<<' is not allowed", None),
-    ast.RShift: ("'>>' is not allowed", None),
-    ast.Invert: ("'~' is not allowed", None),
-    ast.Eq: ("'==' is not allowed", "use <, <=, > or >="),
-    ast.NotEq: ("'!=' is not allowed", "use <, <=, > or >="),
-    ast.Is: ("'is' is not allowed", None),
-    ast.IsNot: ("'is not' is not allowed", None),
-    ast.In: ("'in' is not allowed", None),
-    ast.NotIn: ("'not in' is not allowed", None),
+    ast.NamedExpr: (N_("assignment is not allowed"), None),
+    ast.JoinedStr: (N_("strings are not allowed"), None),
+    ast.Await: (N_("await is not allowed"), None),
+    ast.Yield: (N_("yield is not allowed"), None),
+    ast.YieldFrom: (N_("yield is not allowed"), None),
+    ast.BitXor: (N_("'^' is not allowed"), N_("use ** for powers")),
+    ast.Mod: (N_("'%' is not allowed"), None),
+    ast.FloorDiv: (N_("'//' is not allowed"), N_("use /")),
+    ast.MatMult: (N_("'@' is not allowed"), None),
+    ast.BitAnd: (N_("'&' is not allowed"), N_("use 'and' inside where()")),
+    ast.BitOr: (N_("'|' is not allowed"), N_("use 'or' inside where(), or abs(u) for |u|")),
+    ast.LShift: (N_("'<<' is not allowed"), None),
+    ast.RShift: (N_("'>>' is not allowed"), None),
+    ast.Invert: (N_("'~' is not allowed"), None),
+    ast.Eq: (N_("'==' is not allowed"), N_("use <, <=, > or >=")),
+    ast.NotEq: (N_("'!=' is not allowed"), N_("use <, <=, > or >=")),
+    ast.Is: (N_("'is' is not allowed"), None),
+    ast.IsNot: (N_("'is not' is not allowed"), None),
+    ast.In: (N_("'in' is not allowed"), None),
+    ast.NotIn: (N_("'not in' is not allowed"), None),
 }
 _CONSTANT_NAMES = {
-    str: "strings are not allowed",
-    bytes: "strings are not allowed",
-    bool: "True and False are not allowed",
-    complex: "complex numbers are not allowed",
+    str: N_("strings are not allowed"),
+    bytes: N_("strings are not allowed"),
+    bool: N_("True and False are not allowed"),
+    complex: N_("complex numbers are not allowed"),
 }
 
 
@@ -800,22 +841,20 @@ def _check_tree(tree: ast.Expression, text: str, lead: int) -> None:
         col = _column(node, lead) or col  # operators have no position: use their parent's
         bad = _bad_operator(node)
         if bad is not None:
-            what, hint = _NODE_NAMES.get(type(bad[0]), ("this operator is not allowed", None))
+            what, hint = _NODE_NAMES.get(type(bad[0]), (N_("this operator is not allowed"), None))
             raise FormulaError(what, _op_column(text, lead, bad[1]), hint)
         if not isinstance(node, _OK_NODES):
-            what, hint = _NODE_NAMES.get(
-                type(node), (f"'{type(node).__name__}' is not allowed", None)
-            )
+            what, hint = _NODE_NAMES.get(type(node), (N_("'{node}' is not allowed"), None))
             if isinstance(node, ast.Attribute):  # point at the dot
                 col = _op_column(text, lead, node.value)
-            raise FormulaError(what, col, hint)
+            raise FormulaError(what, col, hint, node=type(node).__name__)
         if isinstance(node, ast.Constant) and type(node.value) not in (int, float):
             # exact type: bool is a subclass of int
-            what = _CONSTANT_NAMES.get(type(node.value), "this constant is not allowed")
+            what = _CONSTANT_NAMES.get(type(node.value), N_("this constant is not allowed"))
             raise FormulaError(what, col)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
-                raise FormulaError("only plain calls such as exp(x) are allowed", col)
+                raise FormulaError(N_("only plain calls such as exp(x) are allowed"), col)
             if node.keywords:
                 kw = node.keywords[0]
                 what, hint = _NODE_NAMES[ast.keyword]
@@ -823,9 +862,9 @@ def _check_tree(tree: ast.Expression, text: str, lead: int) -> None:
         if isinstance(node, ast.expr):
             count += 1
         if count > MAX_NODES:
-            raise FormulaError(f"formula too large (more than {MAX_NODES} parts)")
+            raise FormulaError(N_("formula too large (more than {limit} parts)"), limit=MAX_NODES)
         if depth > MAX_DEPTH:
-            raise FormulaError(f"formula nested more than {MAX_DEPTH} deep", col)
+            raise FormulaError(N_("formula nested more than {limit} deep"), col, limit=MAX_DEPTH)
         for child in ast.iter_child_nodes(node):
             stack.append((child, depth + 1, col))
 
@@ -932,7 +971,9 @@ class _Builder:
     def condition(self, node: ast.AST, where: str) -> Any:
         expr, _, is_cond = self.build(node)
         if not is_cond:
-            raise FormulaError(f"{where} needs a condition such as x > 0", self.col(node))
+            raise FormulaError(
+                N_("{where} needs a condition such as x > 0"), self.col(node), where=where
+            )
         return expr
 
     def build(self, node: ast.AST) -> tuple[Any, Any, bool]:
@@ -942,20 +983,25 @@ class _Builder:
         except (FormulaError, _Timeout):
             raise
         except (ArithmeticError, TypeError, ValueError, NotImplementedError, AttributeError):
-            raise FormulaError("cannot evaluate this part of the formula", self.col(node)) from None
+            raise FormulaError(
+                N_("cannot evaluate this part of the formula"), self.col(node)
+            ) from None
         # Functions such as gelu(u) = u·Φ(u) repeat their argument: nesting them grows the
         # tree exponentially (SymPy shares the subtrees, but traversals do not), so stop early.
         if _size_exceeds(expr, MAX_SIZE):
             raise FormulaError(
-                f"formula too large once expanded (more than {MAX_SIZE} terms)",
+                N_("formula too large once expanded (more than {limit} terms)"),
                 self.col(node),
-                "nest fewer functions",
+                N_("nest fewer functions"),
+                limit=MAX_SIZE,
             )
         if is_cond:
             return expr, None, True
         if _size_exceeds(deriv, MAX_GRAD_SIZE):
             raise FormulaError(
-                f"the derivative is too large (more than {MAX_GRAD_SIZE} terms)", self.col(node)
+                N_("the derivative is too large (more than {limit} terms)"),
+                self.col(node),
+                limit=MAX_GRAD_SIZE,
             )
         expr = _tame(expr)
         deriv = sp.S.NaN if expr is sp.S.NaN else _tame(deriv)
@@ -967,7 +1013,11 @@ class _Builder:
     def build_Constant(self, node: ast.Constant) -> tuple[Any, Any, bool]:
         value = node.value
         if not abs(value) <= MAX_LITERAL:  # exact for ints; False for inf and NaN
-            raise FormulaError(f"number too large (the limit is {MAX_LITERAL:g})", self.col(node))
+            raise FormulaError(
+                N_("number too large (the limit is {limit})"),
+                self.col(node),
+                limit=f"{MAX_LITERAL:g}",
+            )
         expr = sp.Integer(value) if isinstance(value, int) else sp.Float(value)
         return expr, sp.S.Zero, False
 
@@ -981,11 +1031,14 @@ class _Builder:
         if name in ("pi", "e"):
             return (sp.pi if name == "pi" else sp.E), sp.S.Zero, False
         if name in _MATH or name in _CONDITIONAL or name in _REGISTRY_FORMS:
-            raise FormulaError(f"'{name}' is a function", self.col(node), f"write {name}(x)")
+            raise FormulaError(
+                N_("'{name}' is a function"), self.col(node), N_("write {name}(x)"), name=name
+            )
         raise FormulaError(
-            f"unknown name '{name}'",
+            N_("unknown name '{name}'"),
             self.col(node),
-            "expressions may use x, a, b, c and the constants pi and e",
+            N_("expressions may use x, a, b, c and the constants pi and e"),
+            name=name,
         )
 
     def build_UnaryOp(self, node: ast.UnaryOp) -> tuple[Any, Any, bool]:
@@ -1009,10 +1062,12 @@ class _Builder:
         if _is_constant(v) and v is not sp.S.NaN:
             size = abs(_float_value(v))
             if not size <= MAX_EXPONENT:
-                shown = sp.sstr(v) if len(sp.sstr(v)) < 30 else "this exponent"
+                shown = sp.sstr(v) if len(sp.sstr(v)) < 30 else "…"
                 raise FormulaError(
-                    f"exponent {shown} is too large (the limit is {MAX_EXPONENT})",
+                    N_("exponent {exponent} is too large (the limit is {limit})"),
                     _op_column(self.text, self.lead, node.left),
+                    exponent=shown,
+                    limit=MAX_EXPONENT,
                 )
         power = u**v
         deriv = sp.S.Zero
@@ -1048,7 +1103,7 @@ class _Builder:
             for arg, (value, _) in zip(args[1:], built[1:], strict=True):
                 if value.has(X):
                     raise FormulaError(
-                        f"parameters of {name}() must not depend on x", self.col(arg)
+                        N_("parameters of {name}() must not depend on x"), self.col(arg), name=name
                     )
             defaults = [_exact(p.default) for p in _registry_get(name).params]
             built += [(d, sp.S.Zero) for d in defaults[len(built) - 1 :]]
@@ -1058,8 +1113,14 @@ class _Builder:
             built = [self.number(a) for a in args]
         else:
             close = difflib.get_close_matches(name, function_names(), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else None
-            raise FormulaError(f"unknown function '{name}'", col, hint)
+            hint = N_("did you mean '{close}'?") if close else None
+            raise FormulaError(
+                N_("unknown function '{name}'"),
+                col,
+                hint,
+                name=name,
+                close=close[0] if close else "",
+            )
         values = _fold_arguments([v for v, _ in built])
         if sp.S.NaN in values:
             return sp.S.NaN, sp.S.NaN, False
@@ -1076,23 +1137,26 @@ class _Builder:
         if lo <= n and (hi is None or n <= hi):
             return
         if hi is None:
-            expected = f"at least {lo} arguments"
+            what = N_("{name}() takes at least {lo} arguments, got {n}")
+        elif lo == hi == 1:
+            what = N_("{name}() takes 1 argument, got {n}")
         elif lo == hi:
-            expected = f"{lo} argument{'s' if lo > 1 else ''}"
+            what = N_("{name}() takes {lo} arguments, got {n}")
         else:
-            expected = f"{lo} to {hi} arguments"
-        hint = f"{name}({', '.join(sig)})" if sig else None
-        raise FormulaError(f"{name}() takes {expected}, got {n}", col, hint)
+            what = N_("{name}() takes {lo} to {hi} arguments, got {n}")
+        hint = "{signature}" if sig else None  # code, not words: never translated
+        signature = f"{name}({', '.join(sig)})" if sig else ""
+        raise FormulaError(what, col, hint, name=name, lo=lo, hi=hi, n=n, signature=signature)
 
     def conditional(self, name: str, col: int | None, args: list[ast.expr]) -> tuple[Any, Any]:
         if name == "where":
             self.arity(name, col, len(args), 3, 3, ("condition", "u", "v"))
         elif len(args) < 3 or len(args) % 2 == 0:
             raise FormulaError(
-                f"piecewise() takes condition, value pairs and a last value, got {len(args)} "
-                "arguments",
+                N_("piecewise() takes condition, value pairs and a last value, got {n} arguments"),
                 col,
-                "e.g. piecewise(x < 0, -x, x < 1, x**2, 1)",
+                N_("e.g. piecewise(x < 0, -x, x < 1, x**2, 1)"),
+                n=len(args),
             )
         values, slopes = [], []
         for cond_node, value_node in zip(args[:-1:2], args[1:-1:2], strict=True):
@@ -1332,7 +1396,8 @@ def _nice_step(lo: float, hi: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
-def _shorten(text: str, limit: int = 40) -> str:
+def short_text(text: str, limit: int = 40) -> str:
+    """The formula on one line, cut to ``limit`` characters (for legends and labels)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -1370,7 +1435,7 @@ def _compile(text: str, ranges: tuple[tuple[str, float, float, float], ...]) -> 
     f_kernel, g_kernel, vg_kernel = _kernels(_lambdify(f_num), _lambdify(g_num))
     return CustomActivation(
         name="custom",
-        label=f"Custom: {_shorten(text)}",
+        label=f"Custom: {short_text(text)}",
         params=tuple(params),
         formula=_latex_or_note(expr, "f(x)"),
         grad_formula=_latex_or_note(grad, "f'(x)"),
@@ -1394,21 +1459,28 @@ def _compile(text: str, ranges: tuple[tuple[str, float, float, float], ...]) -> 
 @functools.lru_cache(maxsize=256)
 def _compile_cached(
     text: str, ranges: tuple[tuple[str, float, float, float], ...]
-) -> CustomActivation | tuple[str, int | None]:
-    """Parse under the time budget; errors are cached too (as (message, column))."""
+) -> CustomActivation | tuple[str, int | None, str | None, tuple[tuple[str, Any], ...]]:
+    """Parse under the time budget; errors are cached too (as FormulaError.parts())."""
     try:
         with _time_budget(TIME_BUDGET):
             return _compile(text, ranges)
     except FormulaError as exc:
-        return exc.message, exc.column
+        return exc.parts()
     except _Timeout as exc:
         if not exc.args[0]:  # wall-clock cap on a busy machine: raise, so it is not cached
-            raise FormulaError("the server is busy and timed out analysing the formula") from None
-        return f"formula too slow to analyse (over {TIME_BUDGET:g} s)", None
+            raise FormulaError(
+                N_("the server is busy and timed out analysing the formula")
+            ) from None
+        error = FormulaError(
+            N_("formula too slow to analyse (over {limit} s)"), limit=f"{TIME_BUDGET:g}"
+        )
     except RecursionError:
-        return "formula too complex to analyse", None
+        error = FormulaError(N_("formula too complex to analyse"))
     except Exception as exc:  # a SymPy corner case must not take the page down
-        return f"cannot analyse this formula (internal error: {type(exc).__name__})", None
+        error = FormulaError(
+            N_("cannot analyse this formula (internal error: {error})"), error=type(exc).__name__
+        )
+    return error.parts()
 
 
 def _range_key(
@@ -1418,23 +1490,38 @@ def _range_key(
     if params is None:
         return ()
     if not isinstance(params, Mapping):
-        raise FormulaError("parameter ranges must be a mapping name -> (default, min, max)")
+        raise FormulaError(N_("parameter ranges must be a mapping name -> (default, min, max)"))
     out = []
     for name in sorted(params, key=str):
         if name not in PARAM_NAMES:
-            raise FormulaError(f"unknown parameter {name!r}; formulas use a, b and c")
+            raise FormulaError(
+                N_("unknown parameter {name}; formulas use a, b and c"), name=repr(name)
+            )
         try:
             d, lo, hi = (float(v) for v in params[name])
         except (TypeError, ValueError):
             raise FormulaError(
-                f"parameter {name}: give (default, min, max) as three numbers"
+                N_("parameter {name}: give (default, min, max) as three numbers"), name=name
             ) from None
         if not all(math.isfinite(v) for v in (d, lo, hi)):
-            raise FormulaError(f"parameter {name}: default, min and max must be finite")
+            raise FormulaError(
+                N_("parameter {name}: default, min and max must be finite"), name=name
+            )
         if not lo < hi:
-            raise FormulaError(f"parameter {name}: min ({lo:g}) must be below max ({hi:g})")
+            raise FormulaError(
+                N_("parameter {name}: min ({lo}) must be below max ({hi})"),
+                name=name,
+                lo=f"{lo:g}",
+                hi=f"{hi:g}",
+            )
         if not lo <= d <= hi:
-            raise FormulaError(f"parameter {name}: default {d:g} is outside [{lo:g}, {hi:g}]")
+            raise FormulaError(
+                N_("parameter {name}: default {default} is outside [{lo}, {hi}]"),
+                name=name,
+                default=f"{d:g}",
+                lo=f"{lo:g}",
+                hi=f"{hi:g}",
+            )
         out.append((name, d, lo, hi))
     return tuple(out)
 
@@ -1451,15 +1538,17 @@ def parse_formula(
     Results are cached on ``(text, params)``.
     """
     if isinstance(text, str) and len(text) > MAX_LENGTH:  # before caching a huge key
-        raise FormulaError(f"formula too long ({len(text)} characters; the limit is {MAX_LENGTH})")
+        raise FormulaError(
+            N_("formula too long ({length} characters; the limit is {limit})"),
+            length=len(text),
+            limit=MAX_LENGTH,
+        )
     if not isinstance(text, str):
-        raise FormulaError(f"a formula must be text, not {type(text).__name__}")
+        raise FormulaError(N_("a formula must be text, not {type}"), type=type(text).__name__)
     result = _compile_cached(text, _range_key(params))
     if isinstance(result, tuple):
-        message, column = result
-        err = FormulaError(message)
-        err.column = column
-        raise err
+        what, column, hint, values = result
+        raise FormulaError(what, column, hint, **dict(values))
     return result
 
 
@@ -1481,18 +1570,20 @@ def from_url(s: str) -> tuple[str, dict[str, tuple[float, float, float]]]:
     """Unpack :func:`to_url`'s string into ``(text, {name: (default, min, max)})``, validated
     (the text itself is checked by :func:`parse_formula`). Raises :class:`FormulaError`."""
     if not isinstance(s, str) or len(s) > MAX_LENGTH + 3 * 80:
-        raise FormulaError("shared formula too long or malformed")
+        raise FormulaError(N_("shared formula too long or malformed"))
     text, *specs = s.split(";")
     ranges: dict[str, tuple[float, float, float]] = {}
     for spec in specs:
         name, sep, rest = spec.partition("=")
         numbers = rest.split(":")
         if not sep or name not in PARAM_NAMES or name in ranges or len(numbers) != 3:
-            raise FormulaError(f"malformed parameter {spec[:20]!r} in the shared formula")
+            raise FormulaError(
+                N_("malformed parameter {spec} in the shared formula"), spec=repr(spec[:20])
+            )
         try:
             d, lo, hi = (float(v) for v in numbers if len(v) <= 30)
         except ValueError:
-            raise FormulaError(f"malformed number in parameter {name}") from None
+            raise FormulaError(N_("malformed number in parameter {name}"), name=name) from None
         ranges[name] = (d, lo, hi)
     _range_key(ranges)  # same validation as parse_formula
     return text, ranges

@@ -329,7 +329,9 @@ _SPECS: tuple[tuple[Any, ...], ...] = (
         r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
         r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
         "Exponential linear unit (Clevert et al., 2015): smooth negative side saturating at "
-        "−α pushes mean activations towards zero.",
+        "−α pushes mean activations towards zero, but only part of the way: for "
+        "standard-normal input its mean is 0.16 (0.2 of its RMS) at α = 1, so it is not "
+        "zero-centred.",
         lambda alpha: (0.0,),
     ),
     (
@@ -341,7 +343,9 @@ _SPECS: tuple[tuple[Any, ...], ...] = (
         rf"\end{{cases}},\ \alpha \approx {_SELU_A},\ \lambda \approx {_SELU_L}",
         r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
         "Scaled ELU (Klambauer et al., 2017) whose constants make activations of a deep "
-        "fully connected net converge to zero mean and unit variance (self-normalising).",
+        "fully connected net converge to zero mean and unit variance (self-normalising): α "
+        "and λ solve E[f(Z)] = 0 and E[f(Z)²] = 1 for standard-normal Z, so it is "
+        "zero-centred by construction.",
         lambda: (0.0,),
     ),
     (

@@ -35,28 +35,49 @@ def _check_temperature(temperature: float) -> float:
 
 
 def _shifted(x: Any, axis: int, temperature: float) -> np.ndarray:
-    """z = x/T − max(x/T) along axis, with +∞ entries mapped to 0 and the rest to −∞ in
-    slices that contain a +∞ (the limit of softmax there)."""
+    """z = (x − max x)/T along axis, with +∞ entries mapped to 0 and the rest to −∞ in
+    slices that contain a +∞ (the limit of softmax there).
+
+    The maximum is subtracted before dividing by T: dividing first lets different logits
+    overflow to the same ±∞ (x/T with T = 1e−308) and tie falsely. A difference that itself
+    overflows (1.5e308 − (−1.5e308)) is recomputed from halves, exact at that size, so a
+    large T still sees it. float32 stays float32; a T beyond float32's range is applied in
+    float64 (as a float32 it would round to 0 or ∞).
+    """
     t = _check_temperature(temperature)
     z = as_float_array(x)
     if z.ndim == 0:  # a single number: a softmax over one element
         z = z.reshape(1)
+    if z.size == 0:
+        return z.copy()
+    m = np.max(z, axis=axis, keepdims=True)
+    d = z - m  # +∞ − +∞ = NaN, fixed below
+    over = np.isinf(d) & np.isfinite(z) & np.isfinite(m)
     if t != 1.0:
-        z = z / t
-    m = np.max(z, axis=axis, keepdims=True) if z.size else z
-    z = z - m  # +∞ − +∞ = NaN, fixed below
+        info = np.finfo(z.dtype)
+        if info.tiny <= t <= info.max:
+            if over.any():
+                half = 0.5 * z - 0.5 * m  # |each half| < max: no overflow, exact
+                d = np.where(over, (half / t) * 2.0, d / t)
+            else:
+                d /= t
+        else:  # only float32 gets here: T as a float32 would be 0 or ∞
+            d64 = d.astype(np.float64) / t
+            if over.any():
+                d64 = np.where(over, (0.5 * z.astype(np.float64) - 0.5 * m) / t * 2.0, d64)
+            d = d64.astype(z.dtype)
     pinf = np.isposinf(m)
     if pinf.any():
-        has = np.broadcast_to(pinf, z.shape)
-        z = np.where(has, np.where(np.isnan(z), 0.0, -np.inf).astype(z.dtype), z)
-    return z
+        has = np.broadcast_to(pinf, d.shape)
+        d = np.where(has, np.where(np.isnan(d), 0.0, -np.inf).astype(d.dtype), d)
+    return d
 
 
 def softmax(x: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     """Softmax along ``axis``: ``s_i = exp(x_i/T) / Σ_j exp(x_j/T)``.
 
-    Computed as ``exp(z − max z)`` normalised, so it never overflows; the result sums to 1
-    along ``axis`` and is invariant to adding a constant to ``x``.
+    Computed as ``exp((x − max x)/T)`` normalised, so it never overflows; the result sums to
+    1 along ``axis`` and is invariant to adding a constant to ``x``.
     """
     with np.errstate(all="ignore"):
         z = _shifted(x, axis, temperature)
@@ -66,15 +87,21 @@ def softmax(x: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 
 
 def log_softmax(x: Any, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
-    """Log of the softmax along ``axis``: ``z_i − log Σ_j exp(z_j)`` with ``z = x/T − max``.
+    """Log of the softmax along ``axis``: ``z_i − log Σ_j exp(z_j)`` with ``z = (x − max)/T``.
 
-    Stable for huge inputs (±1e300): no overflow, and the largest entry gets exactly
-    ``−log(number of maxima)`` (0 when unique) instead of rounding errors from exp/log.
+    Stable for huge inputs (±1e300): no overflow. One maximum per slice has ``z = 0``, so
+    ``log Σ exp(z) = log1p(Σ of the other terms)``: the largest entry gets ``−log1p(rest)``,
+    accurate even when the rest is 1e−37 (``log(1 + rest)`` would round it to 0), and exactly
+    ``−log(number of maxima)`` at ties.
     """
     with np.errstate(all="ignore"):
         z = _shifted(x, axis, temperature)
-        lse = np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
-        z -= lse
+        if z.size == 0:
+            return z.reshape(np.shape(x))
+        e = np.exp(z)
+        top = np.expand_dims(np.argmax(z, axis=axis), axis)  # a NaN slice keeps its NaN
+        np.put_along_axis(e, top, 0.0, axis=axis)
+        z -= np.log1p(np.sum(e, axis=axis, keepdims=True))
     return z.reshape(np.shape(x))
 
 

@@ -1,6 +1,7 @@
 """Curves: pick activations, tweak their parameters, compare f and f′ side by side."""
 
 import functools
+import math
 
 import pandas as pd
 import streamlit as st
@@ -9,7 +10,7 @@ import activations
 from charts.curves import Curve, curve_table, curves_figure, param_sweep, sample_grid
 from charts.theme import activation_color, copy_dash
 from i18n import _
-from ui import controls, server, shell, urlstate
+from ui import controls, custom, server, shell, urlstate
 from ui.export import show_chart
 from ui.live_chart import SliderLink
 
@@ -21,7 +22,22 @@ X_LIMIT = 1000.0
 MAX_CURVES = 12
 ACT_COL = "activation"
 # Property table columns that can be sorted; ids, not translated, since they travel in the URL.
-SORT_KEYS = ("order", "range", "max |f′|", "f′(0)", "cost f (ns)", "cost f′ (ns)")
+SORT_KEYS = (
+    "order",
+    "range",
+    "mean/RMS",
+    "max |f′|",
+    "f′(0)",
+    "cost f (ns)",
+    "cost f′ (ns)",
+)
+NUMBER_FORMATS = {
+    "mean/RMS": "{:.2f}",
+    "max |f′|": "{:.12g}",
+    "f′(0)": "{:.12g}",
+    "cost f (ns)": "{:.1f}",
+    "cost f′ (ns)": "{:.1f}",
+}
 
 shell.header(
     _("Curves"),
@@ -129,6 +145,12 @@ def interactive_view(slots: list[str]) -> None:
         for slot in slots
     ]
     with chart_col:
+        for curve in curves:
+            if controls.slot_activation(curve.key) == custom.CUSTOM and (
+                gaps := custom.gaps_note(curve.activation, curve.params)
+            ):
+                name, where = custom.escape_markdown(curve.label), custom.escape_markdown(gaps)
+                st.caption(f":material/warning: **{name}**: {where}")
         fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad, probe=probe)
         show_chart(
             fig,
@@ -147,18 +169,20 @@ def interactive_view(slots: list[str]) -> None:
             )
 
     st.subheader(_("Properties"))
-    st.caption(
-        _(
-            "Computed from the functions themselves at the chosen parameters. Cost: "
-            "nanoseconds per element, measured on this server."
-        )
-    )
+    st.caption(_property_caption())
     table = pd.DataFrame([_property_row(c) for c in curves])
     sort_by = st.selectbox(_("Sort by"), SORT_KEYS, key="sort", bind="query-params")
     if sort_by != "order":
-        table = table.sort_values(sort_by, kind="stable", key=_sort_key)
+        table = table.sort_values(sort_by, kind="stable", key=_sort_key, na_position="last")
+    shown = table.set_index(ACT_COL).rename(columns=_property_labels()).rename_axis(_("activation"))
+    labels = _property_labels()
     st.table(
-        table.set_index(ACT_COL).rename(columns=_property_labels()).rename_axis(_("activation"))
+        shown.style.format(
+            {
+                labels.get(k, k): functools.partial(_format_number, spec)
+                for k, spec in NUMBER_FORMATS.items()
+            }
+        )
     )
 
 
@@ -202,7 +226,39 @@ def _sort_key(column: pd.Series) -> pd.Series:
 
 def _probe_row(curve: Curve, x: float) -> dict[str, object]:
     f, df = curve.activation.value_and_grad(x, **curve.params)
-    return {ACT_COL: curve.label, "f(x)": f"{float(f):.10g}", "f′(x)": f"{float(df):.10g}"}
+    return {
+        ACT_COL: curve.label,
+        "f(x)": _probe_number(float(f)),
+        "f′(x)": _probe_number(float(df)),
+    }
+
+
+def _probe_number(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.10g}"  # NaN: f is not a number there
+
+
+def _format_number(spec: str, value: float) -> str:
+    """A table number: "—" where there is none (a formula undefined everywhere), ∞, and a
+    typographic minus."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float) and math.isinf(value):
+        return "−∞" if value < 0 else "∞"
+    text = spec.format(value)
+    return "0.00" if text == "-0.00" else text.replace("-", "−")
+
+
+def _property_caption() -> str:
+    return _(
+        "Computed from the functions themselves at the chosen parameters. **mean/RMS**: the "
+        "mean output for standard-normal input divided by its root mean square, "
+        "E[f(Z)] / √E[f(Z)²]; **zero-centred** when its size is at most {limit} (the ReLU "
+        "family sits at 0.2–0.56, SELU at 0 by construction). **monotonic**: f never "
+        "decreases, or never increases. **bounded**: on which side the output range is "
+        "finite. **smooth (C¹)**: no jump in f or f′. **saturating**: on which side f′ → 0 "
+        "(left: x → −∞, right: x → +∞); ReLU does not saturate for x > 0. **Cost**: "
+        "nanoseconds per element, measured on this server."
+    ).format(limit=activations.ZERO_CENTRED_MAX)
 
 
 def _property_labels() -> dict[str, str]:
@@ -210,6 +266,7 @@ def _property_labels() -> dict[str, str]:
         "range": _("range"),
         "bounded": _("bounded"),
         "monotonic": _("monotonic"),
+        "mean/RMS": _("mean/RMS under N(0,1)"),
         "zero-centred": _("zero-centred"),
         "smooth": _("smooth (C¹)"),
         "saturating": _("saturating"),
@@ -218,16 +275,37 @@ def _property_labels() -> dict[str, str]:
     }
 
 
+def _word(value: bool | str | None) -> str:
+    """yes/no and the side words of the property table, in the user's language."""
+    words = {
+        True: _("yes"),
+        False: _("no"),
+        "no": _("no"),
+        "both": _("both"),
+        "left": _("left"),
+        "right": _("right"),
+        "below": _("below"),
+        "above": _("above"),
+    }
+    return "—" if value is None else words[value]
+
+
 def _property_row(curve: Curve) -> dict[str, object]:
     props = activations.properties(curve.activation, **curve.params)
+    known = props.defined_anywhere  # x/0 has no range, no shape, no moments
+
+    def word(value: bool | str | None) -> str:
+        return _word(value if known else None)
+
     return {
         ACT_COL: curve.label,
         "range": props.range_str,
-        "bounded": props.bounded,
-        "monotonic": props.monotonic,
-        "zero-centred": props.zero_centred,
-        "smooth": props.smooth,
-        "saturating": props.saturating,
+        "bounded": word(props.bounded_sides),
+        "monotonic": word(props.monotonic),
+        "mean/RMS": props.centring,
+        "zero-centred": word(props.zero_centred),
+        "smooth": word(props.smooth),
+        "saturating": word(props.saturates),
         "max |f′|": float(f"{props.max_abs_grad:.12g}"),
         "f′(0)": float(f"{props.grad_at_0:.12g}"),
         "cost f (ns)": round(props.cost_ns_f, 1),
@@ -244,8 +322,10 @@ st.subheader(_("Formulas"))
 formula_cols = st.columns(2)
 for i, name in enumerate(dict.fromkeys(controls.slot_activation(s) for s in slots)):
     act = controls.activation_of(name)
+    is_custom = name == custom.CUSTOM
     with formula_cols[i % 2].container(border=True):
-        st.markdown(f"**{act.label}** · `{act.name}`")
+        title = custom.label(act) if is_custom else act.label
+        st.markdown(f"**{custom.escape_markdown(title)}** · `{act.name}`")
         st.latex(act.formula)
         st.latex(act.grad_formula)
-        st.caption(_(act.note))
+        st.caption(custom.note(act) if is_custom else _(act.note))

@@ -215,7 +215,7 @@ def depth_section() -> None:
             top, bottom = r.grad_norm[-1], r.grad_norm[0]
             ratio = top / bottom if bottom > 0 else math.inf
             col.metric(
-                labels[r.activation],
+                controls.escape_markdown(labels[r.activation]),  # metric labels are Markdown
                 _number(bottom),
                 help=_(
                     "Gradient norm at layer 1 (the top layer gets {top:.2e}): it shrank "

@@ -354,7 +354,9 @@ with main_col:
             )
             warp_view.diagnostic_metrics(results[0]["diag"], [st] * 5)
     else:
-        for title, r in zip([side.title for side in sides], results, strict=True):
+        for title, r in zip(
+            [controls.escape_markdown(s.title) for s in sides], results, strict=True
+        ):
             badge = (
                 ":green-badge[:material/check: " + _("one-to-one") + "]"
                 if r["diag"].one_to_one

@@ -21,6 +21,7 @@ INF = math.inf
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
 
 # id: (range_str, bounded, monotonic, zero_centred, smooth, saturating, grad_at_0)
+# zero-centred: |E f(Z)| ≤ 0.1·RMS f(Z) under N(0, 1); the ReLU family's mean is 0.2–0.56 RMS
 EXPECTED = {
     "identity": ("(−∞, ∞)", False, True, True, True, False, 1.0),
     "step": ("[0, 1]", True, True, False, False, True, 0.0),
@@ -29,19 +30,19 @@ EXPECTED = {
     "tanh": ("(−1, 1)", True, True, True, True, True, 1.0),
     "hard_tanh": ("[−1, 1]", True, True, True, False, True, 1.0),
     "relu": ("[0, ∞)", False, True, False, False, True, 0.0),
-    "leaky_relu": ("(−∞, ∞)", False, True, True, False, False, 0.01),
-    "prelu": ("(−∞, ∞)", False, True, True, False, False, 0.25),
+    "leaky_relu": ("(−∞, ∞)", False, True, False, False, False, 0.01),
+    "prelu": ("(−∞, ∞)", False, True, False, False, False, 0.25),
     "relu6": ("[0, 6]", True, True, False, False, True, 0.0),
-    "leaky_relu6": ("(−∞, 6]", False, True, True, False, True, 0.01),
-    "elu": ("(−1, ∞)", False, True, True, True, True, 1.0),
+    "leaky_relu6": ("(−∞, 6]", False, True, False, False, True, 0.01),
+    "elu": ("(−1, ∞)", False, True, False, True, True, 1.0),
     "selu": ("(−1.758, ∞)", False, True, True, False, True, SELU_SCALE * SELU_ALPHA),
-    "celu": ("(−1, ∞)", False, True, True, True, True, 1.0),
-    "gelu": ("[−0.17, ∞)", False, False, True, True, True, 0.5),
-    "gelu_tanh": ("[−0.17, ∞)", False, False, True, True, True, 0.5),
-    "silu": ("[−0.2785, ∞)", False, False, True, True, True, 0.5),
-    "swish": ("[−0.2785, ∞)", False, False, True, True, True, 0.5),
-    "hard_swish": ("[−0.375, ∞)", False, False, True, False, True, 0.5),
-    "mish": ("[−0.3088, ∞)", False, False, True, True, True, 0.6),
+    "celu": ("(−1, ∞)", False, True, False, True, True, 1.0),
+    "gelu": ("[−0.17, ∞)", False, False, False, True, True, 0.5),
+    "gelu_tanh": ("[−0.17, ∞)", False, False, False, True, True, 0.5),
+    "silu": ("[−0.2785, ∞)", False, False, False, True, True, 0.5),
+    "swish": ("[−0.2785, ∞)", False, False, False, True, True, 0.5),
+    "hard_swish": ("[−0.375, ∞)", False, False, False, False, True, 0.5),
+    "mish": ("[−0.3088, ∞)", False, False, False, True, True, 0.6),
     "softplus": ("(0, ∞)", False, True, False, True, True, 0.5),
     "softsign": ("(−1, 1)", True, True, True, True, True, 1.0),
     "log_sigmoid": ("(−∞, 0)", False, True, False, True, True, 0.5),
@@ -94,7 +95,7 @@ def test_properties_consistent_with_dense_sampling(name):
     assert np.abs(g).max() <= p.max_abs_grad * (1 + 1e-12)
     assert np.abs(g).max() == pytest.approx(p.max_abs_grad, rel=1e-3)
     if p.monotonic:
-        assert (g >= 0).all()
+        assert (g >= 0).all() if p.increasing else (g <= 0).all()
     else:
         assert (np.diff(f) < 0).any()
     far = act.grad(np.array([-1e8, 1e8]))
@@ -138,11 +139,119 @@ def test_kinks_found_and_filtered():
 
 
 def test_means_for_standard_normal_input():
-    assert properties("relu").mean_normal == pytest.approx(1 / math.sqrt(2 * math.pi), rel=1e-6)
-    assert properties("sigmoid").mean_normal == pytest.approx(0.5, abs=1e-9)
-    assert properties("tanh").mean_normal == pytest.approx(0.0, abs=1e-12)
-    assert properties("selu").mean_normal == pytest.approx(0.0, abs=1e-6)  # self-normalising
-    assert properties("gaussian").mean_normal == pytest.approx(1 / math.sqrt(3), rel=1e-6)
+    """Closed forms: relu mean 1/√(2π), RMS 1/√2; leaky relu (1 − a)/√(2π), √((1 + a²)/2);
+    sigmoid mean ½; the Gaussian bump 1/√3 and RMS (1/√5)^½; SELU mean 0, RMS 1 (its α and
+    λ are chosen for exactly that fixed point)."""
+    relu = properties("relu")
+    assert relu.mean_normal == pytest.approx(1 / math.sqrt(2 * math.pi), rel=1e-12)
+    assert relu.rms_normal == pytest.approx(1 / math.sqrt(2), rel=1e-12)
+    assert relu.centring == pytest.approx(math.sqrt(1 / math.pi), rel=1e-12)
+    leaky = properties("leaky_relu", negative_slope=0.2)
+    assert leaky.mean_normal == pytest.approx(0.8 / math.sqrt(2 * math.pi), rel=1e-12)
+    assert leaky.rms_normal == pytest.approx(math.sqrt(1.04 / 2), rel=1e-12)
+    assert properties("sigmoid").mean_normal == pytest.approx(0.5, abs=1e-13)
+    assert properties("tanh").mean_normal == pytest.approx(0.0, abs=1e-13)
+    selu = properties("selu")
+    assert selu.mean_normal == pytest.approx(0.0, abs=1e-8)  # self-normalising
+    assert selu.rms_normal == pytest.approx(1.0, abs=1e-8)
+    gauss = properties("gaussian")
+    assert gauss.mean_normal == pytest.approx(1 / math.sqrt(3), rel=1e-12)
+    assert gauss.rms_normal == pytest.approx(5**-0.25, rel=1e-12)
+
+
+ZERO_CENTRED = ["tanh", "softsign", "identity", "hard_tanh", "selu", "tanhshrink", "sine"]
+NOT_ZERO_CENTRED = ["relu", "leaky_relu", "gelu", "silu", "mish", "softplus", "sigmoid",
+                    "elu", "celu", "relu6", "prelu", "hard_swish", "gaussian"]  # fmt: skip
+
+
+def test_zero_centred_is_the_mean_over_the_rms_under_standard_normal_input():
+    assert activations.ZERO_CENTRED_MAX == 0.1
+    for name in ZERO_CENTRED:
+        p = properties(name)
+        assert p.zero_centred and abs(p.centring) <= 1e-8, name
+    for name in NOT_ZERO_CENTRED:
+        p = properties(name)
+        assert p.zero_centred is False and p.centring >= 0.19, (name, p.centring)
+    # the ReLU family sits at 0.2–0.56 RMS, relu6 and gelu within it
+    assert properties("elu").centring == pytest.approx(0.1999, abs=1e-4)
+    assert properties("gelu").centring == pytest.approx(0.4326, abs=1e-4)
+    # extreme parameters: the shape decides
+    assert properties("leaky_relu", negative_slope=1.0).zero_centred  # the identity
+    assert not properties("leaky_relu", negative_slope=0.0).zero_centred  # ReLU
+    assert properties("swish", beta=0.1).zero_centred  # ≈ x/2 near the bulk of N(0, 1)
+    assert not properties("swish", beta=10.0).zero_centred  # ≈ ReLU
+    assert not properties("hard_tanh", min_val=0.0, max_val=1.0).zero_centred
+    assert properties("celu", alpha=5.0).zero_centred  # mean/RMS 0.048
+    assert properties("elu", alpha=5.0).centring < -0.3  # now its negative side dominates
+
+
+def test_sides_of_saturation_and_bounds():
+    sides = {n: (properties(n).saturates, properties(n).bounded_sides) for n in activations.names()}
+    assert sides["relu"] == ("left", "below")  # ReLU does not saturate for x > 0
+    assert sides["sigmoid"] == sides["tanh"] == ("both", "both")
+    assert sides["elu"] == ("left", "below") and sides["softplus"] == ("left", "below")
+    assert sides["log_sigmoid"] == ("right", "above")
+    assert sides["leaky_relu"] == ("no", "no") and sides["sine"] == ("no", "both")
+    assert properties("leaky_relu", negative_slope=0.0).saturates == "left"
+    assert properties("leaky_relu6", negative_slope=0.0).saturates == "both"
+    assert properties("softplus", beta=10.0).saturates == "left"
+    assert properties("swish", beta=0.1).saturates == "left"
+    assert properties("hard_tanh", min_val=-5.0, max_val=5.0).saturates == "both"
+
+
+def test_a_convention_at_one_point_is_not_a_kink():
+    """softshrink and hardshrink with λ = 0 are the identity; f′(0) = 0 is only the
+    library's convention at a single point, not a jump: smooth, no kinks."""
+    for name in ("softshrink", "hardshrink"):
+        p = properties(name, lambd=0.0)
+        assert p.smooth and p.continuous and p.kinks == (), name
+    assert properties("leaky_relu", negative_slope=1.0).smooth
+    assert properties("prelu", negative_slope=1.0).kinks == ()
+    assert not properties("relu").smooth and properties("relu").kinks == (0.0,)
+
+
+def test_monotonic_in_either_direction():
+    from activations.formula import parse_formula
+
+    down = properties(parse_formula("-x"))
+    assert down.monotonic and not down.increasing
+    assert properties("relu").increasing and properties("relu").monotonic
+    assert not properties("gaussian").monotonic
+    # the dip of x·σ(βx) is found at both extremes of β
+    assert not properties("swish", beta=0.1).monotonic
+    assert not properties("swish", beta=10.0).monotonic
+    assert properties("softplus", beta=10.0).monotonic
+
+
+@pytest.mark.parametrize(
+    ("text", "range_str", "defined"),
+    [
+        ("x/0", "—", False),
+        ("1/x", "(−∞, ∞)", False),
+        ("x**-1", "(−∞, ∞)", False),
+        ("log(x)", "(−∞, ∞)", False),
+        ("sqrt(x)", "[0, ∞)", False),
+        ("0*x", "[0, 0]", True),
+        ("exp(x)", "(0, ∞)", False),  # overflows beyond x = 709.8
+        ("exp(x**2)", "[1, ∞)", False),
+    ],
+)
+def test_formulas_undefined_or_infinite_somewhere(text, range_str, defined):
+    """Root cause of the Curves page's TypeError on x/0: sup |f′| was max(a, *[]) when f′ has
+    no finite value and no limit. Every such formula now has properties, with NaN where a
+    number does not exist."""
+    from activations.formula import parse_formula
+
+    p = properties(parse_formula(text))
+    assert p.range_str == range_str and p.defined == defined
+    assert p.defined_anywhere == (text != "x/0")
+    if text == "x/0":
+        assert math.isnan(p.max_abs_grad) and p.zero_centred is None
+    if text in ("log(x)", "sqrt(x)", "1/x", "exp(x**2)"):
+        assert math.isnan(p.centring) and p.zero_centred is None
+    if text == "exp(x)":  # E[e^Z] = e^½, E[e^2Z] = e²
+        assert p.mean_normal == pytest.approx(math.exp(0.5), rel=1e-10)
+        assert p.rms_normal == pytest.approx(math.e, rel=1e-10)
 
 
 def test_limits():

@@ -94,6 +94,86 @@ def test_log_softmax_stable_at_huge_inputs():
     assert f32.dtype == np.float32 and f32[0] == 0
 
 
+def _mp_softmax_t(x: list[float], t: float) -> tuple[np.ndarray, np.ndarray]:
+    """softmax and log_softmax of x/T at 60 digits (x and T taken exactly)."""
+    mp.mp.dps = 60
+    z = [mp.mpf(v) / mp.mpf(t) for v in x]
+    top = max(z)
+    lse = top + mp.log(mp.fsum(mp.exp(v - top) for v in z))
+    return np.array([float(mp.exp(v - lse)) for v in z]), np.array([float(v - lse) for v in z])
+
+
+@pytest.mark.parametrize(
+    ("x", "t"),
+    [
+        ([2.0, 3.0], 1e-308),  # x/T overflows both logits to ∞: a false tie before the fix
+        ([1e308, 1.5e308], 0.5),
+        ([-1e308, -1.5e308, 1e308], 1e-300),
+        ([1.5e308, -1.5e308], 1e308),  # x − max overflows, yet (x − max)/T = −3 is finite
+        ([1.5e308, -1.5e308, 0.0], 1e300),
+        ([-36.3, -27.09], 0.108),  # log_softmax of the dominant entry is −9.2e−38, not 0
+        ([1e-300, 0.0, -1e-300], 1e-300),
+        ([5e-324, 0.0], 1e-308),  # subnormal logits keep their difference
+        ([0.1, 0.2, 0.3], 1e300),
+    ],
+)
+def test_extreme_logits_and_temperatures_match_mpmath(x, t):
+    want_s, want_ls = _mp_softmax_t(x, t)
+    s, ls = softmax(x, temperature=t), log_softmax(x, temperature=t)
+    np.testing.assert_allclose(s, want_s, rtol=1e-14, atol=1e-300)
+    finite = np.isfinite(want_ls)
+    np.testing.assert_allclose(ls[finite], want_ls[finite], rtol=1e-14, atol=1e-300)
+    assert (ls[~finite] == -np.inf).all()
+    np.testing.assert_allclose(np.sum(s), 1.0, rtol=1e-15)
+
+
+def test_log_softmax_dominant_entry_keeps_tiny_rest():
+    out = log_softmax([-36.3, -27.09], temperature=0.108)
+    assert out[1] != 0.0
+    np.testing.assert_allclose(out[1], -9.2115281185202452771793406e-38, rtol=1e-14)
+    # ties still give exactly −log(k)
+    assert log_softmax([4.0, 4.0, 4.0, 4.0])[0] == -np.log(4.0)
+    assert log_softmax([np.inf, 1.0, np.inf])[0] == -np.log(2.0)
+
+
+def test_float32_extreme_temperatures_stay_float32():
+    x = np.array([2.0, 3.0], np.float32)
+    for t in (1e-308, 1e-50, 1e-40):  # below float32's range: 0 as a float32
+        s, ls = softmax(x, temperature=t), log_softmax(x, temperature=t)
+        assert s.dtype == ls.dtype == np.float32
+        np.testing.assert_array_equal(s, [0.0, 1.0])
+        np.testing.assert_array_equal(ls, [-np.inf, 0.0])
+    for t in (1e300, 1e50):  # beyond float32's range: ∞ as a float32
+        s = softmax(x, temperature=t)
+        assert s.dtype == np.float32
+        np.testing.assert_allclose(s, [0.5, 0.5], rtol=1e-6)
+        assert s[1] >= s[0]
+    big = np.array([3e38, -3e38], np.float32)  # the difference overflows float32
+    s = softmax(big, temperature=1e38)
+    assert s.dtype == np.float32
+    np.testing.assert_allclose(s, _mp_softmax_t([3e38, -3e38], 1e38)[0], rtol=1e-6)
+
+
+# Published cases: SciPy's scipy/special/tests (test_log_softmax.py, test_softmax.py); the
+# expected values there were computed with mpmath at 200 digits.
+SCIPY_ARANGE4 = [-3.4401896985611953, -2.4401896985611953, -1.4401896985611953,
+                 -0.44018969856119533]  # fmt: skip
+
+
+def test_scipy_published_cases():
+    np.testing.assert_allclose(log_softmax(np.arange(4)), SCIPY_ARANGE4, rtol=1e-13)
+    np.testing.assert_allclose(log_softmax(np.arange(4) + 100), SCIPY_ARANGE4, rtol=1e-13)
+    np.testing.assert_allclose(log_softmax([1000, 1]), [0, -999], rtol=1e-13)
+    x = [[1000.0, 1.0], [1000.0, 1.0]]
+    np.testing.assert_allclose(log_softmax(x, axis=0), np.log(0.5) * np.ones((2, 2)), rtol=1e-13)
+    np.testing.assert_allclose(log_softmax(x, axis=1), [[0, -999], [0, -999]], rtol=1e-13)
+    np.testing.assert_allclose(softmax([1000, 0, 0, 0]), [1, 0, 0, 0], atol=1e-300)
+    np.testing.assert_allclose(softmax([1, 1]), [0.5, 0.5], rtol=1e-15)
+    np.testing.assert_allclose(softmax([[1000, 0], [1000, 0]], axis=0), 0.5, rtol=1e-15)
+    np.testing.assert_allclose(softmax([[1000, 0], [1000, 0]], axis=1), [[1, 0], [1, 0]])
+    np.testing.assert_allclose(np.exp(SCIPY_ARANGE4), softmax(np.arange(4)), rtol=1e-15)
+
+
 def test_jacobian_matches_finite_differences():
     x = np.array([0.3, -1.2, 2.0, 0.0, 0.7])
     for t in (1.0, 0.5, 3.0):

@@ -16,6 +16,9 @@ from ui import custom, urlstate
 _COPY = re.compile(r"^(?P<base>[a-z0-9_]+)~(?P<k>[2-9])$")
 MAX_COPIES = 9
 
+# Labels may hold the user's formula: escape them wherever Streamlit renders Markdown.
+escape_markdown = custom.escape_markdown
+
 
 def slot_activation(slot: str) -> str:
     """The activation id of a slot ("leaky_relu~2" -> "leaky_relu")."""
@@ -137,12 +140,13 @@ def slot_label(slot: str, params: dict[str, float]) -> str:
     """Legend text: the activation's label, with its parameters when they are not the defaults
     or when the slot is a copy."""
     act = activation_of(slot)
+    name = custom.label(act) if slot_activation(slot) == custom.CUSTOM else act.label
     changed = {k: v for k, v in params.items() if v != act.defaults().get(k)}
     shown = params if copy_index(slot) or changed else {}
     if not shown:
-        return act.label
+        return name
     inner = ", ".join(f"{k}={v:g}" for k, v in shown.items())
-    return f"{act.label} ({inner})"
+    return f"{name} ({inner})"
 
 
 def whole_number_input(

@@ -3,13 +3,20 @@
 The formula travels in the URL as ``fx``, each parameter's slider range as ``fx.<p>.min`` and
 ``fx.<p>.max``; the parameter values themselves are ordinary per-page sliders (slot "custom",
 keys ``custom.<p>``), exactly as for a registry activation.
+
+Typing a new formula shows it at once: the box's change callback adds "custom" to the
+current page's activation picker (Curves and Gradients append it; Warp and Train, which show
+one activation, switch to it). The picker is bound to the URL, so the link reproduces the view.
 """
 
 from __future__ import annotations
 
+import math
+import re
+
 import streamlit as st
 
-from activations import formula
+from activations import domain, formula
 from i18n import _
 
 CUSTOM = "custom"
@@ -21,10 +28,40 @@ EXAMPLES = (
     "x * tanh(softplus(x))",
     "where(x > 0, x, a*(exp(x)-1))",
 )
+PICKER_KEY = "act"  # every page's (first) activation picker
+# Pages whose picker holds several activations, and how many; the others hold one.
+MULTI_PICKERS = {"curves": 12, "gradients": 4}
+SINGLE_PICKERS = ("warp", "train")
+
+# What Markdown (and Streamlit's :colour[...] and :icon: extensions) would act on inside a
+# line: a formula's * and _ must not turn into emphasis, nor x<0 into a tag.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|:])")
+_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>.)])")  # a heading, list or quote marker
 
 
-def _range_key(param: str, end: str) -> str:
-    return f"{FORMULA_KEY}.{param}.{end}"
+def escape_markdown(text: str) -> str:
+    """``text`` shown literally where Streamlit renders Markdown (labels, titles, captions)."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
+
+
+def label(act: formula.CustomActivation) -> str:
+    """The legend text of the user's formula, in the user's language."""
+    return _("Custom: {formula}").format(formula=formula.short_text(act.text))
+
+
+def note(act: formula.CustomActivation) -> str:
+    """What the formulas section says about the user's formula (Markdown-safe)."""
+    return _(
+        "Your formula f(x) = {formula}. The derivative is exact (SymPy); at kinks it takes the "
+        "slope of the branch whose condition holds (max/min: the first argument on ties; clip: "
+        "0 at the ends)."
+    ).format(formula=escape_markdown(" ".join(act.text.split())))
+
+
+def error_text(error: formula.FormulaError) -> str:
+    """The parser's one-line message in the user's language."""
+    return error.render(_)
 
 
 def _ranges() -> dict[str, tuple[float, float, float]]:
@@ -42,6 +79,10 @@ def _ranges() -> dict[str, tuple[float, float, float]]:
     return ranges
 
 
+def _range_key(param: str, end: str) -> str:
+    return f"{FORMULA_KEY}.{param}.{end}"
+
+
 def current() -> formula.CustomActivation | None:
     """The parsed formula of this session, or None when there is none or it does not parse."""
     text = (st.session_state.get(FORMULA_KEY) or "").strip()
@@ -51,6 +92,87 @@ def current() -> formula.CustomActivation | None:
         return formula.parse_formula(text, _ranges())
     except formula.FormulaError:
         return None
+
+
+# ----------------------------------------------------------------------------- gaps
+
+
+def _number(x: float) -> str:
+    return f"{x:.6g}".replace("-", "−")
+
+
+def _where(gap: domain.Gap) -> str:
+    """The gap as an inequality in x, e.g. "x < 0", "x ≥ 709.783", "−1 < x ≤ 1"."""
+    left = f"{_number(gap.lo)} {'≤' if gap.lo_closed else '<'} " if gap.lo > -math.inf else ""
+    right = f" {'≤' if gap.hi_closed else '<'} {_number(gap.hi)}" if gap.hi < math.inf else ""
+    if left and not right:  # "x > a" reads better than "a < x"
+        return f"x {'≥' if gap.lo_closed else '>'} {_number(gap.lo)}"
+    return f"{left}x{right}"
+
+
+def describe_gaps(gaps: tuple[domain.Gap, ...]) -> str:
+    """One short phrase per gap, e.g. "undefined for x < 0; infinite at x = 0"."""
+    phrases = []
+    for gap in gaps:
+        undefined = gap.kind == "undefined"
+        if gap.everywhere:
+            phrases.append(_("undefined everywhere") if undefined else _("infinite everywhere"))
+        elif gap.is_point:
+            template = _("undefined at x = {x}") if undefined else _("infinite at x = {x}")
+            phrases.append(template.format(x=_number(gap.lo)))
+        elif undefined:
+            phrases.append(_("undefined for {where}").format(where=_where(gap)))
+        else:  # ±∞ over an interval: past float64's largest number (exp(x) beyond 709.8)
+            phrases.append(_("beyond floating point (±∞) for {where}").format(where=_where(gap)))
+    return "; ".join(phrases)
+
+
+def gaps_note(act: formula.CustomActivation, params: dict[str, float] | None = None) -> str | None:
+    """Where f and f′ are not numbers, as one line for a caption ("f: …  ·  f′: …"), or None
+    when both are finite everywhere."""
+    params = act.check_params(**(params or {}))
+    f_gaps = domain.gaps(act, "f", **params)
+    g_gaps = domain.gaps(act, "grad", **params)
+    parts = []
+    if f_gaps:
+        parts.append(f"f: {describe_gaps(f_gaps)}")
+    if g_gaps and g_gaps != f_gaps:
+        parts.append(f"f′: {describe_gaps(g_gaps)}")
+    return "  ·  ".join(parts) if parts else None
+
+
+# ----------------------------------------------------------------------------- type and see
+
+
+def _show_on_this_page() -> None:
+    """The box's change callback: a new, valid formula joins the page's activation picker."""
+    act = current()
+    page = st.session_state.get("_page")
+    if act is None or page is None:
+        return
+    chosen = st.session_state.get(PICKER_KEY)
+    if page in MULTI_PICKERS:
+        chosen = list(chosen) if isinstance(chosen, list | tuple) else []
+        if CUSTOM in chosen:
+            return
+        limit = MULTI_PICKERS[page]
+        st.session_state[PICKER_KEY] = [*chosen[: limit - 1], CUSTOM]
+    elif page in SINGLE_PICKERS:
+        st.session_state[PICKER_KEY] = CUSTOM
+
+
+def shown_on_this_page() -> bool | None:
+    """Whether this page's picker shows the formula; None on a page without one."""
+    page = st.session_state.get("_page")
+    if page not in MULTI_PICKERS and page not in SINGLE_PICKERS:
+        return None
+    # "act" and the pages' other pickers: Warp's "act2" (compare), Train's "act2".."act4"
+    for key in (PICKER_KEY, *(f"{PICKER_KEY}{k}" for k in range(2, 5))):
+        chosen = st.session_state.get(key, st.query_params.get_all(key))
+        chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        if CUSTOM in chosen:
+            return True
+    return False
 
 
 def formula_box() -> None:
@@ -65,6 +187,7 @@ def formula_box() -> None:
             bind="query-params",
             max_chars=formula.MAX_LENGTH,
             placeholder=EXAMPLES[0],
+            on_change=_show_on_this_page,
             help=_(
                 "An expression in x with up to three parameters a, b, c. Functions: {names}; "
                 "every activation by its id, e.g. relu(x); constants pi and e."
@@ -78,7 +201,7 @@ def formula_box() -> None:
         try:
             act = formula.parse_formula(text, _ranges())
         except formula.FormulaError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(error_text(error), icon=":material/error:")
             return
         for name, _default, lo, hi in act.ranges:
             cols = st.columns(2)
@@ -98,6 +221,17 @@ def formula_box() -> None:
                 key=_range_key(name, "max"),
                 bind="query-params",
             )
-        st.latex(act.formula)
-        st.latex(act.grad_formula)
-        st.caption(_("Pick “custom” in any page's activation list to use it."))
+        # Inline math wraps at + and = (a display formula is cut at the sidebar's edge).
+        st.markdown(f"${act.formula}$")
+        st.markdown(f"${act.grad_formula}$")
+        if gaps := gaps_note(act):
+            st.caption(f":material/warning: {escape_markdown(gaps)}")
+        shown = shown_on_this_page()
+        if shown:
+            st.caption(_("Shown on this page as “custom”."))
+        elif shown is False:
+            st.caption(_("Pick “custom” in this page's activation list to see it."))
+        else:
+            st.caption(
+                _("Pick “custom” in the activation list of Curves, Warp, Train or Gradients.")
+            )

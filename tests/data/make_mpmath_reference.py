@@ -150,26 +150,35 @@ def reference(name: str, params: dict[str, float] | None = None) -> Callable[[mp
     return table[name]
 
 
-# (case key, activation id, params); the piecewise-linear ids are exact in float64 and are
-# covered by the kink and PyTorch tests instead
+# (case key, activation id, params): every smooth id at its default parameters and at each
+# parameter's minimum and maximum (and a value between); the piecewise-linear ids are exact in
+# float64 and are covered by the kink, random-parameter and PyTorch tests instead
 CASES: list[tuple[str, str, dict[str, float]]] = [
     ("sigmoid", "sigmoid", {}),
     ("tanh", "tanh", {}),
     ("elu", "elu", {}),
     ("elu|alpha=0.3", "elu", {"alpha": 0.3}),
+    ("elu|alpha=0.01", "elu", {"alpha": 0.01}),
+    ("elu|alpha=5.0", "elu", {"alpha": 5.0}),
     ("selu", "selu", {}),
     ("celu", "celu", {}),
     ("celu|alpha=2.5", "celu", {"alpha": 2.5}),
     ("celu|alpha=0.3", "celu", {"alpha": 0.3}),
+    ("celu|alpha=0.01", "celu", {"alpha": 0.01}),
+    ("celu|alpha=5.0", "celu", {"alpha": 5.0}),
     ("gelu", "gelu", {}),
     ("gelu_tanh", "gelu_tanh", {}),
     ("silu", "silu", {}),
+    ("swish|beta=0.1", "swish", {"beta": 0.1}),
     ("swish|beta=0.3", "swish", {"beta": 0.3}),
     ("swish|beta=4.0", "swish", {"beta": 4.0}),
+    ("swish|beta=10.0", "swish", {"beta": 10.0}),
     ("mish", "mish", {}),
     ("softplus", "softplus", {}),
+    ("softplus|beta=0.1", "softplus", {"beta": 0.1}),
     ("softplus|beta=0.5", "softplus", {"beta": 0.5}),
     ("softplus|beta=7.0", "softplus", {"beta": 7.0}),
+    ("softplus|beta=10.0", "softplus", {"beta": 10.0}),
     ("softsign", "softsign", {}),
     ("log_sigmoid", "log_sigmoid", {}),
     ("tanhshrink", "tanhshrink", {}),
@@ -182,7 +191,7 @@ CASES: list[tuple[str, str, dict[str, float]]] = [
 
 def grid() -> np.ndarray:
     """Dense core |x| ≤ 5, tiny |x| down to 1e-300, tails out to 1e300, both signs."""
-    core = np.linspace(-5.0, 5.0, 1001)
+    core = np.linspace(-5.0, 5.0, 2001)
     tiny = np.geomspace(1e-300, 1e-2, 40)
     tail = np.concatenate([np.geomspace(5.0, 800.0, 300)[1:], np.geomspace(800.0, 1e300, 60)[1:]])
     pos = np.concatenate([tiny, tail])
