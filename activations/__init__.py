@@ -8,7 +8,7 @@ Pure NumPy/SciPy (no Streamlit, no Plotly). Element-wise activations live in a r
 """
 
 from activations.properties import ZERO_CENTRED_MAX, Properties, format_range, properties
-from activations.registry import Activation, Param, as_float_array, get, names, resolve
+from activations.registry import Activation, Kernels, Param, as_float_array, get, names
 from activations.softmax import (
     log_softmax,
     maxout,
@@ -34,6 +34,7 @@ def __getattr__(name: str):
 __all__ = [
     "ZERO_CENTRED_MAX",
     "Activation",
+    "Kernels",
     "Param",
     "Properties",
     "as_float_array",
@@ -45,7 +46,6 @@ __all__ = [
     "maxout_grad",
     "names",
     "properties",
-    "resolve",
     "softmax",
     "softmax_jacobian",
 ]

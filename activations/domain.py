@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from activations.registry import ActivationLike, resolve
+from activations.registry import Activation, get
 
 __all__ = ["Gap", "gaps"]
 
@@ -77,18 +77,18 @@ def _snap(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-def gaps(act: str | ActivationLike, which: str = "f", **params: float) -> tuple[Gap, ...]:
+def gaps(act: str | Activation, which: str = "f", **params: float) -> tuple[Gap, ...]:
     """The gaps of ``act``'s value (``which="f"``) or derivative (``which="grad"``) at
     ``params``, left to right. Empty for every registry activation."""
-    a = resolve(act)
-    p = a.check_params(**params) if hasattr(a, "check_params") else dict(params)
+    a = get(act)
+    p = a.check_params(**params)
     method = a.fn if which == "f" else a.grad
 
     def func(x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             return np.asarray(method(x, **p), dtype=np.float64)
 
-    kinks = [float(k) for k in a.kinks(**p)] if hasattr(a, "kinks") else []
+    kinks = [float(k) for k in a.kinks(**p)]
     xs = np.unique(np.concatenate([_GRID, [k for k in kinks if math.isfinite(k)]]))
     cls = _classify(func(xs))
     out: list[Gap] = []

@@ -29,7 +29,7 @@ from activations.nn import (
     init_weights,
     value_and_grad,
 )
-from activations.registry import Activation, resolve
+from activations.registry import Activation, get
 
 __all__ = [
     "DEPTH_INITS",
@@ -50,8 +50,8 @@ MIN_DEPTH_WIDTH, MAX_DEPTH_WIDTH = 16, 256
 DEPTH_INITS = ("xavier", "he", "lecun")
 
 
-def _activation_name(act: Any) -> str:
-    return str(getattr(act, "name", "custom"))
+def _activation_name(act: str | Activation) -> str:
+    return get(act).name
 
 
 # --- 1. depth -----------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def depth_experiment(
     far below float32's range (sigmoid: 1e-40 and less) are still exact to float32 rounding.
     ``dtype=np.float64`` computes everything in double precision.
     """
-    act = resolve(activation)
+    act = get(activation)
     p = checked_params(act, params)
     x, weights, g = _depth_network(depth, width, init, gain, seed, n_samples, dtype)
     mean, std, sat, dead, gnorm = (np.empty(depth) for _ in range(5))
@@ -278,7 +278,7 @@ def dying_relu_experiment(
     (second-layer units that happen to start negative); after 300 epochs about 40 % with the
     default lr = 0.1, 50-72 % with lr = 0.3, and no more than at init with lr = 0.003.
     """
-    act = resolve(activation)
+    act = get(activation)
     p = checked_params(act, params)
     if epochs < 1:
         raise ValueError("epochs must be >= 1")
@@ -375,7 +375,7 @@ def zigzag_experiment(
         raise ValueError("lr must be > 0 and steps >= 1")
     rng = np.random.default_rng(seed)
     u = rng.standard_normal((n_samples, 2))
-    squash = resolve("sigmoid" if input_kind == "positive" else "tanh")
+    squash = get("sigmoid" if input_kind == "positive" else "tanh")
     x = np.asarray(squash.fn(u), dtype=np.float64)
     w_star = np.array(target, dtype=np.float64)
     w0 = np.array(start, dtype=np.float64)

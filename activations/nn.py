@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy.special import expit
 
-from activations.registry import Activation, resolve
+from activations.registry import Activation, get
 
 __all__ = [
     "INITS",
@@ -65,22 +65,16 @@ MAX_SNAPSHOTS = 100
 _ADAM_BETA1, _ADAM_BETA2, _ADAM_EPS = 0.9, 0.999, 1e-8
 
 
-def checked_params(act: Any, params: Mapping[str, float]) -> dict[str, float]:
-    """``act.check_params(**params)`` (validated, defaults filled) if it has one, else a copy."""
-    check = getattr(act, "check_params", None)
-    return dict(check(**params)) if check is not None else dict(params)
+def checked_params(act: Activation, params: Mapping[str, float]) -> dict[str, float]:
+    """``act.check_params(**params)``: validated, defaults filled."""
+    return dict(act.check_params(**params))
 
 
 def value_and_grad(
-    act: Any, z: np.ndarray, params: Mapping[str, float], dtype: Any = np.float64
+    act: Activation, z: np.ndarray, params: Mapping[str, float], dtype: Any = np.float64
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(f(z), f'(z)) as ``dtype`` arrays, from the registry's exact derivative.
-
-    Uses ``act.value_and_grad`` when the object has it (registry entries do), else ``fn`` and
-    ``grad`` (a custom activation need only provide those).
-    """
-    vg = getattr(act, "value_and_grad", None)
-    f, d = vg(z, **params) if vg is not None else (act.fn(z, **params), act.grad(z, **params))
+    """(f(z), f'(z)) as ``dtype`` arrays, from the activation's exact derivative."""
+    f, d = act.value_and_grad(z, **params)
     return np.asarray(f, dtype=dtype), np.asarray(d, dtype=dtype)
 
 
@@ -132,7 +126,7 @@ class FrozenParams(dict):
 
 
 def _activation_key(act: str | Activation) -> str:
-    return act if isinstance(act, str) else str(getattr(act, "name", id(act)))
+    return act if isinstance(act, str) else act.name
 
 
 @dataclass(frozen=True)
@@ -246,7 +240,7 @@ class MLP:
             raise ValueError("need one weight and bias per layer and one activation per hidden")
         if output not in ("logistic", "linear"):
             raise ValueError("output must be 'logistic' or 'linear'")
-        self.activations = [resolve(a) for a in activations]
+        self.activations = [get(a) for a in activations]
         self.params = [
             checked_params(act, p)
             for act, p in zip(self.activations, params or [{}] * len(self.activations), strict=True)
@@ -705,7 +699,7 @@ class ThresholdXOR:
 
     @staticmethod
     def _step(z: np.ndarray) -> np.ndarray:
-        return np.asarray(resolve("step").fn(z), dtype=np.float64)
+        return np.asarray(get("step").fn(z), dtype=np.float64)
 
     def hidden(self, x: np.ndarray, layer: int = 0) -> np.ndarray:
         """The hidden unit h, shape (n, 1)."""

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from activations.registry import Activation, ActivationLike, resolve
+from activations.registry import Activation, get
 
 __all__ = ["ZERO_CENTRED_MAX", "Properties", "format_range", "properties"]
 
@@ -137,21 +137,17 @@ def format_range(lo: float, hi: float, lo_closed: bool, hi_closed: bool) -> str:
     return f"{'[' if lo_closed else '('}{_fmt(lo)}, {_fmt(hi)}{']' if hi_closed else ')'}"
 
 
-def properties(act: str | Activation | ActivationLike, **params: float) -> Properties:
+def properties(act: str | Activation, **params: float) -> Properties:
     """Measure the properties of an activation (an id or an activation object) at ``params``
     (defaults for the rest). Cached per (activation, parameters)."""
-    a = resolve(act)
-    p = a.check_params(**params) if hasattr(a, "check_params") else dict(params)
+    a = get(act)
+    p = a.check_params(**params)
     key = tuple(sorted(p.items()))
-    try:
-        hash(a)
-    except TypeError:
-        return _compute(a, key)
     return _cached(a, key)
 
 
 @lru_cache(maxsize=1024)
-def _cached(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
+def _cached(a: Activation, key: tuple[tuple[str, float], ...]) -> Properties:
     return _compute(a, key)
 
 
@@ -268,7 +264,7 @@ def _measure(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
     fc, gc = f(_CORE), g(_CORE)
     f_jumps = [x for x, _ in _jumps(f, _CORE, fc)]
     g_jumps = [x for x, _ in _jumps(g, _CORE, gc)]
-    declared = np.array([float(k) for k in a.kinks(**p)] if hasattr(a, "kinks") else [])
+    declared = np.array([float(k) for k in a.kinks(**p)])
     if declared.size:
         left, right = np.nextafter(declared, -np.inf), np.nextafter(declared, np.inf)
         for func, found in ((f, f_jumps), (g, g_jumps)):
@@ -355,7 +351,7 @@ def _measure(a: Any, key: tuple[tuple[str, float], ...]) -> Properties:
 
     xt = np.random.default_rng(0).standard_normal(_COST_N) * 3.0
     return Properties(
-        name=str(getattr(a, "name", "custom")),
+        name=a.name,
         params=key,
         output_range=(_round(lo), _round(hi), lo_closed, hi_closed),
         range_str=format_range(lo, hi, lo_closed, hi_closed),

@@ -1,4 +1,15 @@
-"""The registry: every element-wise activation described once.
+"""The registry: every element-wise activation, each described once, in one entry.
+
+An entry (:class:`Activation`) holds everything about its activation: id, label, parameters with
+ranges and descriptions, the LaTeX of f and f′, its NumPy kernels (in ``_functions.py``), its
+symbolic (SymPy) form, its kinks with the derivative there, a note, and its colour. Every page,
+chart, picker, the formula parser and the translation catalogue read these entries; nothing
+else lists activations.
+
+**To add an activation**: write its kernels in ``activations/_functions.py``, add one
+``Activation(...)`` to ``ENTRIES`` below, and run ``i18n/extract.py``'s recipe (its label and
+note are translated like any other text). Nothing else: ``tests/test_registry.py`` proves it by
+adding a toy entry and finding it on every list the app builds.
 
 >>> import activations
 >>> act = activations.get("leaky_relu")
@@ -13,13 +24,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
 from activations import _functions as K
 
-__all__ = ["Activation", "ActivationLike", "Param", "as_float_array", "get", "names", "resolve"]
+__all__ = ["Activation", "Kernels", "Param", "as_float_array", "get", "names"]
 
 
 @dataclass(frozen=True)
@@ -32,17 +43,6 @@ class Param:
     max: float
     description: str
     step: float
-
-
-@runtime_checkable
-class ActivationLike(Protocol):
-    """Anything with ``fn``, ``grad`` and ``params`` can stand in for an :class:`Activation`."""
-
-    params: Any
-
-    def fn(self, x: Any, **params: float) -> np.ndarray: ...
-
-    def grad(self, x: Any, **params: float) -> np.ndarray: ...
 
 
 def as_float_array(x: Any) -> np.ndarray:
@@ -75,46 +75,72 @@ def _call(kernel: Callable[..., Any], x: Any, params: Mapping[str, float]) -> An
 
 
 @dataclass(frozen=True)
+class Kernels:
+    """The NumPy kernels of an activation (``activations/_functions.py`` says what they may
+    assume): f, f′, and optionally both at once, sharing work (one exp)."""
+
+    f: Callable[..., np.ndarray]
+    grad: Callable[..., np.ndarray]
+    value_and_grad: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+
+
+def _no_kinks(**_params: float) -> dict[float, float]:
+    return {}
+
+
+Symbolic = Callable[..., Any]
+"""``(s, u, *params) -> SymPy expression`` of f at ``u``, written with the helpers of
+:mod:`activations.formula.symbols` passed in as ``s`` (SymPy loads only when a formula needs
+it); the parameters come in the order of ``Activation.params``."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Activation:
-    """An element-wise activation function with its exact derivative.
+    """An element-wise activation function with its exact derivative: one registry entry.
 
     ``fn`` and ``grad`` accept any array-like of any shape (0-d and empty included) and return
     an ndarray of the same shape: float32 stays float32, float64 stays float64, anything else
     becomes float64. NaN gives NaN, ±∞ gives the mathematical limit, no floating-point warning
-    is ever raised. At kinks ``grad`` follows PyTorch's autograd.
+    is ever raised. At kinks ``grad`` follows PyTorch's autograd (``kink_slopes`` says what it
+    gives there).
+
+    Fields: ``name`` (the id), ``label`` (English; the app translates it), ``params``,
+    ``formula`` and ``grad_formula`` (LaTeX), ``note`` (English prose), ``kernels``,
+    ``symbolic`` (SymPy form; None where a formula cannot call it), ``kink_slopes``
+    (``**params -> {x: f′(x)}`` at every point where f or f′ may jump), ``colour`` (on every
+    chart), ``check`` (a constraint between parameters, raising ValueError).
     """
 
     name: str
     label: str
-    params: tuple[Param, ...]
     formula: str
     grad_formula: str
     note: str
-    family: str = ""
-    _f: Callable[..., np.ndarray] = field(default=K.identity_f, repr=False, compare=False)
-    _g: Callable[..., np.ndarray] = field(default=K.identity_g, repr=False, compare=False)
-    _vg: Callable[..., tuple[np.ndarray, np.ndarray]] | None = field(
-        default=None, repr=False, compare=False
+    # Compared (by the kernel functions' identity): two activations are equal only if they
+    # compute the same, so caches keyed on an activation (properties) never mix two up.
+    kernels: Kernels = field(repr=False)
+    params: tuple[Param, ...] = ()
+    symbolic: Symbolic | None = field(default=None, repr=False, compare=False)
+    kink_slopes: Callable[..., Mapping[float, float]] = field(
+        default=_no_kinks, repr=False, compare=False
     )
-    _kinks: Callable[..., tuple[float, ...]] = field(
-        default=lambda **_: (), repr=False, compare=False
-    )
-    _check: Callable[..., None] | None = field(default=None, repr=False, compare=False)
+    colour: str = "#111111"
+    check: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
     def fn(self, x: Any, **params: float) -> np.ndarray:
         """f(x), element-wise."""
-        return _call(self._f, x, self.check_params(**params))
+        return _call(self.kernels.f, x, self.check_params(**params))
 
     def grad(self, x: Any, **params: float) -> np.ndarray:
         """The exact derivative f′(x), element-wise (PyTorch's convention at kinks)."""
-        return _call(self._g, x, self.check_params(**params))
+        return _call(self.kernels.grad, x, self.check_params(**params))
 
     def value_and_grad(self, x: Any, **params: float) -> tuple[np.ndarray, np.ndarray]:
         """(f(x), f′(x)), sharing work (one exp) where the two share it."""
         p = self.check_params(**params)
-        if self._vg is not None:
-            return _call(self._vg, x, p)
-        return _call(self._f, x, p), _call(self._g, x, p)
+        if self.kernels.value_and_grad is not None:
+            return _call(self.kernels.value_and_grad, x, p)
+        return _call(self.kernels.f, x, p), _call(self.kernels.grad, x, p)
 
     def defaults(self) -> dict[str, float]:
         """The default value of every parameter."""
@@ -122,7 +148,7 @@ class Activation:
 
     def kinks(self, **params: float) -> tuple[float, ...]:
         """Points where f or f′ may jump (f′ there follows the convention); empty if smooth."""
-        return tuple(self._kinks(**self.check_params(**params)))
+        return tuple(sorted(self.kink_slopes(**self.check_params(**params))))
 
     def check_params(self, **params: float) -> dict[str, float]:
         """Validate parameters and fill in defaults; returns {name: float}.
@@ -156,8 +182,8 @@ class Activation:
                     f"{self.name}: {p.name}={v!r} is out of range; allowed [{p.min:g}, {p.max:g}]"
                 )
             out[p.name] = v
-        if self._check is not None:
-            self._check(**out)
+        if self.check is not None:
+            self.check(**out)
         return out
 
 
@@ -192,352 +218,369 @@ def _check_hard_tanh(min_val: float, max_val: float) -> None:
 _SELU_A = "1.6733"
 _SELU_L = "1.0507"
 
-# (id, label, family, params, formula, grad_formula, note, kinks)
-_SPECS: tuple[tuple[Any, ...], ...] = (
-    (
-        "identity",
-        "Identity (linear)",
-        "classic",
-        (),
-        r"f(x) = x",
-        r"f'(x) = 1",
-        "No activation at all: a stack of linear layers collapses into one linear map, so it "
+
+ENTRIES: tuple[Activation, ...] = (
+    Activation(
+        name="identity",
+        label="Identity (linear)",
+        formula=r"f(x) = x",
+        grad_formula=r"f'(x) = 1",
+        kernels=Kernels(K.identity_f, K.identity_g),
+        symbolic=lambda s, u: u,
+        colour="#7f7f7f",
+        note="No activation at all: a stack of linear layers collapses into one linear map, so it "
         "cannot solve XOR. Used on the output of regression nets.",
-        None,
     ),
-    (
-        "step",
-        "Step (Heaviside)",
-        "classic",
-        (),
-        r"f(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
-        r"f'(x) = 0 \quad (\text{also at } 0,\ \text{by convention})",
-        "The threshold unit of McCulloch–Pitts neurons and Rosenblatt's perceptron (1958). "
+    Activation(
+        name="step",
+        label="Step (Heaviside)",
+        formula=r"f(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+        grad_formula=r"f'(x) = 0 \quad (\text{also at } 0,\ \text{by convention})",
+        kernels=Kernels(K.step_f, K.step_g),
+        symbolic=lambda s, u: s.piecewise((1, s.gt(u, 0)), (0, True)),
+        kink_slopes=lambda: {0.0: 0.0},
+        colour="#17becf",
+        note="The threshold unit of McCulloch–Pitts neurons and Rosenblatt's perceptron (1958). "
         "Its derivative is zero everywhere, so gradient descent cannot train it.",
-        lambda: (0.0,),
     ),
-    (
-        "sigmoid",
-        "Sigmoid (logistic)",
-        "classic",
-        (),
-        r"\sigma(x) = \frac{1}{1 + e^{-x}}",
-        r"\sigma'(x) = \sigma(x)\,\sigma(-x) = \sigma(x)\,(1 - \sigma(x))",
-        "The classic smooth squashing function, read as a probability in (0, 1). Its "
+    Activation(
+        name="sigmoid",
+        label="Sigmoid (logistic)",
+        formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
+        grad_formula=r"\sigma'(x) = \sigma(x)\,\sigma(-x) = \sigma(x)\,(1 - \sigma(x))",
+        kernels=Kernels(K.sigmoid_f, K.sigmoid_g),
+        symbolic=lambda s, u: s.sigmoid(u),
+        colour="#1f77b4",
+        note="The classic smooth squashing function, read as a probability in (0, 1). Its "
         "derivative peaks at 0.25, so deep sigmoid nets suffer vanishing gradients; outputs "
         "are not zero-centred.",
-        None,
     ),
-    (
-        "hard_sigmoid",
-        "Hard sigmoid",
-        "classic",
-        (),
-        r"f(x) = \min\!\left(\max\!\left(\tfrac{x}{6} + \tfrac{1}{2},\, 0\right),\, 1\right)",
-        r"f'(x) = \begin{cases} \tfrac16 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}",
-        "A piecewise-linear sigmoid without an exp (PyTorch, Keras 3, MobileNetV3). Keras 2 "
+    Activation(
+        name="hard_sigmoid",
+        label="Hard sigmoid",
+        formula=r"f(x) = \min\!\left(\max\!\left(\tfrac{x}{6} + \tfrac{1}{2},\, 0\right),\, "
+        r"1\right)",
+        grad_formula=r"f'(x) = \begin{cases} \tfrac16 & -3 < x < 3 \\ 0 & \text{otherwise} "
+        r"\end{cases}",
+        kernels=Kernels(K.hard_sigmoid_f, K.hard_sigmoid_g),
+        symbolic=lambda s, u: s.clip(u / 6 + s.half, 0, 1),
+        kink_slopes=lambda: {-3.0: 0.0, 3.0: 0.0},
+        colour="#6baed6",
+        note="A piecewise-linear sigmoid without an exp (PyTorch, Keras 3, MobileNetV3). Keras 2 "
         "and ONNX used 0.2x + 0.5 instead.",
-        lambda: (-3.0, 3.0),
     ),
-    (
-        "tanh",
-        "tanh",
-        "classic",
-        (),
-        r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
-        r"f'(x) = 1 - \tanh^2 x",
-        "A rescaled sigmoid with range (−1, 1), zero-centred; its derivative peaks at 1 but "
+    Activation(
+        name="tanh",
+        label="tanh",
+        formula=r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
+        grad_formula=r"f'(x) = 1 - \tanh^2 x",
+        kernels=Kernels(K.tanh_f, K.tanh_g),
+        symbolic=lambda s, u: s.tanh(u),
+        colour="#ff7f0e",
+        note="A rescaled sigmoid with range (−1, 1), zero-centred; its derivative peaks at 1 but "
         "is about 0.0099 by |x| = 3. The standard choice before ReLU, still used in RNN cells.",
-        None,
     ),
-    (
-        "hard_tanh",
-        "Hard tanh",
-        "classic",
-        (
+    Activation(
+        name="hard_tanh",
+        label="Hard tanh",
+        params=(
             Param("min_val", -1.0, -5.0, 0.0, "lower clipping value", 0.1),
             Param("max_val", 1.0, 0.0, 5.0, "upper clipping value", 0.1),
         ),
-        r"f(x) = \min(\max(x, \text{min\_val}), \text{max\_val})",
-        r"f'(x) = \begin{cases} 1 & \text{min\_val} < x < \text{max\_val} \\ 0 & "
+        formula=r"f(x) = \min(\max(x, \text{min\_val}), \text{max\_val})",
+        grad_formula=r"f'(x) = \begin{cases} 1 & \text{min\_val} < x < \text{max\_val} \\ 0 & "
         r"\text{otherwise} \end{cases}",
-        "A piecewise-linear tanh: identity in the middle, clipped outside. Cheap, used in "
+        kernels=Kernels(K.hard_tanh_f, K.hard_tanh_g),
+        symbolic=lambda s, u, min_val, max_val: s.clip(u, min_val, max_val),
+        kink_slopes=lambda min_val, max_val: {min_val: 0.0, max_val: 0.0},
+        check=_check_hard_tanh,
+        colour="#fdae6b",
+        note="A piecewise-linear tanh: identity in the middle, clipped outside. Cheap, used in "
         "early speech nets and quantised models.",
-        lambda min_val, max_val: (min_val, max_val),
     ),
-    (
-        "relu",
-        "ReLU",
-        "relu",
-        (),
-        r"f(x) = \max(0, x)",
-        r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
-        "The default since AlexNet (2012), which trained about 6× faster than with tanh: "
+    Activation(
+        name="relu",
+        label="ReLU",
+        formula=r"f(x) = \max(0, x)",
+        grad_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+        kernels=Kernels(K.relu_f, K.relu_g),
+        symbolic=lambda s, u: s.max(0, u),
+        kink_slopes=lambda: {0.0: 0.0},
+        colour="#2ca02c",
+        note="The default since AlexNet (2012), which trained about 6× faster than with tanh: "
         "cheap, no saturation for x > 0. A unit whose input is always negative gets zero "
         "gradient forever (“dying ReLU”).",
-        lambda: (0.0,),
     ),
-    (
-        "leaky_relu",
-        "Leaky ReLU",
-        "relu",
-        (_slope(0.01),),
-        r"f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}",
-        r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
-        "ReLU with a small slope a (usually 0.01) for x < 0, so no unit dies (Maas et al., "
+    Activation(
+        name="leaky_relu",
+        label="Leaky ReLU",
+        params=(_slope(0.01),),
+        formula=r"f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}",
+        grad_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+        kernels=Kernels(K.leaky_relu_f, K.leaky_relu_g),
+        symbolic=lambda s, u, a: s.piecewise((u, s.gt(u, 0)), (a * u, True)),
+        kink_slopes=lambda negative_slope: {0.0: negative_slope},
+        colour="#d62728",
+        note="ReLU with a small slope a (usually 0.01) for x < 0, so no unit dies (Maas et al., "
         "2013). Keras defaults to a = 0.2 (layer: 0.3).",
-        lambda negative_slope: (0.0,),
     ),
-    (
-        "prelu",
-        "PReLU",
-        "relu",
-        (_slope(0.25),),
-        r"f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}",
-        r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
-        "Parametric ReLU (He et al., 2015): a leaky ReLU whose slope a is learned per "
+    Activation(
+        name="prelu",
+        label="PReLU",
+        params=(_slope(0.25),),
+        formula=r"f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}",
+        grad_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+        kernels=Kernels(K.leaky_relu_f, K.leaky_relu_g),
+        symbolic=lambda s, u, a: s.piecewise((u, s.gt(u, 0)), (a * u, True)),
+        kink_slopes=lambda negative_slope: {0.0: negative_slope},
+        colour="#e7969c",
+        note="Parametric ReLU (He et al., 2015): a leaky ReLU whose slope a is learned per "
         "channel; PyTorch initialises it at 0.25.",
-        lambda negative_slope: (0.0,),
     ),
-    (
-        "relu6",
-        "ReLU6",
-        "relu",
-        (),
-        r"f(x) = \min(\max(0, x), 6)",
-        r"f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
-        "ReLU capped at 6, which keeps activations small for low-precision mobile nets "
+    Activation(
+        name="relu6",
+        label="ReLU6",
+        formula=r"f(x) = \min(\max(0, x), 6)",
+        grad_formula=r"f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
+        kernels=Kernels(K.relu6_f, K.relu6_g),
+        symbolic=lambda s, u: s.clip(u, 0, 6),
+        kink_slopes=lambda: {0.0: 0.0, 6.0: 0.0},
+        colour="#74c476",
+        note="ReLU capped at 6, which keeps activations small for low-precision mobile nets "
         "(MobileNet).",
-        lambda: (0.0, 6.0),
     ),
-    (
-        "leaky_relu6",
-        "Leaky ReLU6",
-        "relu",
-        (_slope(0.01),),
-        r"f(x) = \begin{cases} a\,x & x \le 0 \\ x & 0 < x < 6 \\ 6 & x \ge 6 \end{cases}",
-        r"f'(x) = \begin{cases} a & x \le 0 \\ 1 & 0 < x < 6 \\ 0 & x \ge 6 \end{cases}",
-        "Leaky below 0 and capped at 6: a combination tutorials ask about but frameworks do "
+    Activation(
+        name="leaky_relu6",
+        label="Leaky ReLU6",
+        params=(_slope(0.01),),
+        formula=r"f(x) = \begin{cases} a\,x & x \le 0 \\ x & 0 < x < 6 \\ 6 & x \ge 6 \end{cases}",
+        grad_formula=r"f'(x) = \begin{cases} a & x \le 0 \\ 1 & 0 < x < 6 \\ 0 & x \ge 6 "
+        r"\end{cases}",
+        kernels=Kernels(K.leaky_relu6_f, K.leaky_relu6_g),
+        symbolic=lambda s, u, a: s.piecewise((a * u, s.le(u, 0)), (6, s.ge(u, 6)), (u, True)),
+        kink_slopes=lambda negative_slope: {0.0: negative_slope, 6.0: 0.0},
+        colour="#ad494a",
+        note="Leaky below 0 and capped at 6: a combination tutorials ask about but frameworks do "
         "not ship.",
-        lambda negative_slope: (0.0, 6.0),
     ),
-    (
-        "elu",
-        "ELU",
-        "smooth",
-        (_alpha("saturation value −α for x → −∞"),),
-        r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
-        r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
-        "Exponential linear unit (Clevert et al., 2015): smooth negative side saturating at "
+    Activation(
+        name="elu",
+        label="ELU",
+        params=(_alpha("saturation value −α for x → −∞"),),
+        formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
+        grad_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
+        kernels=Kernels(K.elu_f, K.elu_g),
+        symbolic=lambda s, u, alpha: s.piecewise((u, s.gt(u, 0)), (alpha * s.expm1(u), True)),
+        kink_slopes=lambda alpha: {0.0: alpha},
+        colour="#8c564b",
+        note="Exponential linear unit (Clevert et al., 2015): smooth negative side saturating at "
         "−α pushes mean activations towards zero, but only part of the way: for "
         "standard-normal input its mean is 0.16 (0.2 of its RMS) at α = 1, so it is not "
         "zero-centred.",
-        lambda alpha: (0.0,),
     ),
-    (
-        "selu",
-        "SELU",
-        "smooth",
-        (),
-        rf"f(x) = \lambda \begin{{cases}} x & x > 0 \\ \alpha\,(e^{{x}} - 1) & x \le 0 "
+    Activation(
+        name="selu",
+        label="SELU",
+        formula=rf"f(x) = \lambda \begin{{cases}} x & x > 0 \\ \alpha\,(e^{{x}} - 1) & x \le 0 "
         rf"\end{{cases}},\ \alpha \approx {_SELU_A},\ \lambda \approx {_SELU_L}",
-        r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}",
-        "Scaled ELU (Klambauer et al., 2017) whose constants make activations of a deep "
+        grad_formula=r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 "
+        r"\end{cases}",
+        kernels=Kernels(K.selu_f, K.selu_g),
+        symbolic=lambda s, u: (
+            s.number(K.SELU_SCALE)
+            * s.piecewise((u, s.gt(u, 0)), (s.number(K.SELU_ALPHA) * s.expm1(u), True))
+        ),
+        kink_slopes=lambda: {0.0: K.SELU_SCALE * K.SELU_ALPHA},
+        colour="#c49c94",
+        note="Scaled ELU (Klambauer et al., 2017) whose constants make activations of a deep "
         "fully connected net converge to zero mean and unit variance (self-normalising): α "
         "and λ solve E[f(Z)] = 0 and E[f(Z)²] = 1 for standard-normal Z, so it is "
         "zero-centred by construction.",
-        lambda: (0.0,),
     ),
-    (
-        "celu",
-        "CELU",
-        "smooth",
-        (_alpha("scale α: saturation value −α and curvature 1/α"),),
-        r"f(x) = \max(0, x) + \min\!\left(0,\, \alpha\,(e^{x/\alpha} - 1)\right)",
-        r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
-        "Continuously differentiable ELU (Barron, 2017): unlike ELU its derivative is "
+    Activation(
+        name="celu",
+        label="CELU",
+        params=(_alpha("scale α: saturation value −α and curvature 1/α"),),
+        formula=r"f(x) = \max(0, x) + \min\!\left(0,\, \alpha\,(e^{x/\alpha} - 1)\right)",
+        grad_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
+        kernels=Kernels(K.celu_f, K.celu_g),
+        symbolic=lambda s, u, alpha: s.piecewise(
+            (u, s.gt(u, 0)), (alpha * s.expm1(u / alpha), True)
+        ),
+        colour="#bcbd22",
+        note="Continuously differentiable ELU (Barron, 2017): unlike ELU its derivative is "
         "continuous at 0 for every α.",
-        None,
     ),
-    (
-        "gelu",
-        "GELU (exact)",
-        "smooth",
-        (),
-        r"f(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}(x/\sqrt2)\right)",
-        r"f'(x) = \Phi(x) + x\,\varphi(x)",
-        "Gaussian error linear unit (Hendrycks & Gimpel, 2016): x weighted by the chance "
+    Activation(
+        name="gelu",
+        label="GELU (exact)",
+        formula=r"f(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}(x/\sqrt2)\right)",
+        grad_formula=r"f'(x) = \Phi(x) + x\,\varphi(x)",
+        kernels=Kernels(K.gelu_f, K.gelu_g, K.gelu_vg),
+        symbolic=lambda s, u: u * s.ndtr(u),
+        colour="#9467bd",
+        note="Gaussian error linear unit (Hendrycks & Gimpel, 2016): x weighted by the chance "
         "that a standard normal is below x. The activation of BERT and GPT.",
-        None,
     ),
-    (
-        "gelu_tanh",
-        "GELU (tanh approx.)",
-        "smooth",
-        (),
-        r"f(x) = \tfrac{x}{2}\left(1 + \tanh u\right),\ u = \sqrt{2/\pi}\,(x + 0.044715\,x^3)",
-        r"f'(x) = \tfrac12(1 + \tanh u) + \tfrac{x}{2}(1 - \tanh^2 u)\,"
+    Activation(
+        name="gelu_tanh",
+        label="GELU (tanh approx.)",
+        formula=r"f(x) = \tfrac{x}{2}\left(1 + \tanh u\right),\ "
+        r"u = \sqrt{2/\pi}\,(x + 0.044715\,x^3)",
+        grad_formula=r"f'(x) = \tfrac12(1 + \tanh u) + \tfrac{x}{2}(1 - \tanh^2 u)\,"
         r"\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)",
-        "The tanh approximation of GELU used by the original BERT and GPT-2 code; jax's "
+        kernels=Kernels(K.gelu_tanh_f, K.gelu_tanh_g, K.gelu_tanh_vg),
+        symbolic=lambda s, u: u * s.sigmoid(2 * s.sqrt(2 / s.pi) * (u + s.number(0.044715) * u**3)),
+        colour="#c5b0d5",
+        note="The tanh approximation of GELU used by the original BERT and GPT-2 code; jax's "
         "default gelu.",
-        None,
     ),
-    (
-        "silu",
-        "SiLU",
-        "smooth",
-        (),
-        r"f(x) = x\,\sigma(x)",
-        r"f'(x) = \sigma(x)\,\left(1 + x\,\sigma(-x)\right)",
-        "Sigmoid linear unit (Elfwing et al., 2017), swish with β = 1: smooth, "
+    Activation(
+        name="silu",
+        label="SiLU",
+        formula=r"f(x) = x\,\sigma(x)",
+        grad_formula=r"f'(x) = \sigma(x)\,\left(1 + x\,\sigma(-x)\right)",
+        kernels=Kernels(K.silu_f, K.silu_g, K.silu_vg),
+        symbolic=lambda s, u: u * s.sigmoid(u),
+        colour="#e377c2",
+        note="Sigmoid linear unit (Elfwing et al., 2017), swish with β = 1: smooth, "
         "non-monotonic with a small dip below 0.",
-        None,
     ),
-    (
-        "swish",
-        "Swish",
-        "smooth",
-        (_beta("sharpness β (β → ∞ gives ReLU, β = 1 gives SiLU)"),),
-        r"f(x) = x\,\sigma(\beta x)",
-        r"f'(x) = \sigma(\beta x)\,\left(1 + \beta x\,\sigma(-\beta x)\right)",
-        "Found by automated search (Ramachandran et al., 2017); interpolates between a "
+    Activation(
+        name="swish",
+        label="Swish",
+        params=(_beta("sharpness β (β → ∞ gives ReLU, β = 1 gives SiLU)"),),
+        formula=r"f(x) = x\,\sigma(\beta x)",
+        grad_formula=r"f'(x) = \sigma(\beta x)\,\left(1 + \beta x\,\sigma(-\beta x)\right)",
+        kernels=Kernels(K.swish_f, K.swish_g, K.swish_vg),
+        symbolic=lambda s, u, beta: u * s.sigmoid(beta * u),
+        colour="#f7b6d2",
+        note="Found by automated search (Ramachandran et al., 2017); interpolates between a "
         "scaled linear function (β → 0) and ReLU (β → ∞).",
-        None,
     ),
-    (
-        "hard_swish",
-        "Hard swish",
-        "smooth",
-        (),
-        r"f(x) = x\,\frac{\min(\max(x + 3, 0), 6)}{6}",
-        r"f'(x) = \begin{cases} 0 & x \le -3 \\ \frac{2x + 3}{6} & -3 < x < 3 \\ 1 & x \ge 3 "
+    Activation(
+        name="hard_swish",
+        label="Hard swish",
+        formula=r"f(x) = x\,\frac{\min(\max(x + 3, 0), 6)}{6}",
+        grad_formula=r"f'(x) = \begin{cases} 0 & x \le -3 \\ \frac{2x + 3}{6} & -3 < x < 3 "
+        r"\\ 1 & x \ge 3 "
         r"\end{cases}",
-        "Swish without the exp, from MobileNetV3 (Howard et al., 2019): cheap on phones.",
-        lambda: (-3.0, 3.0),
+        kernels=Kernels(K.hard_swish_f, K.hard_swish_g),
+        symbolic=lambda s, u: u * s.clip(u + 3, 0, 6) / 6,
+        kink_slopes=lambda: {-3.0: 0.0, 3.0: 1.0},
+        colour="#393b79",
+        note="Swish without the exp, from MobileNetV3 (Howard et al., 2019): cheap on phones.",
     ),
-    (
-        "mish",
-        "Mish",
-        "smooth",
-        (),
-        r"f(x) = x\,\tanh(\operatorname{softplus}(x))",
-        r"f'(x) = \tanh(\operatorname{softplus} x) + x\,\sigma(x)\,"
+    Activation(
+        name="mish",
+        label="Mish",
+        formula=r"f(x) = x\,\tanh(\operatorname{softplus}(x))",
+        grad_formula=r"f'(x) = \tanh(\operatorname{softplus} x) + x\,\sigma(x)\,"
         r"\operatorname{sech}^2(\operatorname{softplus} x)",
-        "A self-regularised smooth non-monotonic activation (Misra, 2019), used in YOLOv4.",
-        None,
+        kernels=Kernels(K.mish_f, K.mish_g, K.mish_vg),
+        symbolic=lambda s, u: u * s.tanh(s.softplus(u)),
+        colour="#637939",
+        note="A self-regularised smooth non-monotonic activation (Misra, 2019), used in YOLOv4.",
     ),
-    (
-        "softplus",
-        "Softplus",
-        "smooth",
-        (_beta("sharpness β (β → ∞ gives ReLU)"),),
-        r"f(x) = \frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
-        r"f'(x) = \sigma(\beta x)",
-        "A smooth ReLU (Dugas et al., 2001) whose derivative is the sigmoid. Computed "
+    Activation(
+        name="softplus",
+        label="Softplus",
+        params=(_beta("sharpness β (β → ∞ gives ReLU)"),),
+        formula=r"f(x) = \frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
+        grad_formula=r"f'(x) = \sigma(\beta x)",
+        kernels=Kernels(K.softplus_f, K.softplus_g),
+        symbolic=lambda s, u, beta: s.softplus(beta * u) / beta,
+        colour="#8c6d31",
+        note="A smooth ReLU (Dugas et al., 2001) whose derivative is the sigmoid. Computed "
         "exactly here (PyTorch switches to x above a threshold).",
-        None,
     ),
-    (
-        "softsign",
-        "Softsign",
-        "classic",
-        (),
-        r"f(x) = \frac{x}{1 + |x|}",
-        r"f'(x) = \frac{1}{(1 + |x|)^2}",
-        "A tanh-like squashing function without an exp; it approaches ±1 polynomially, "
+    Activation(
+        name="softsign",
+        label="Softsign",
+        formula=r"f(x) = \frac{x}{1 + |x|}",
+        grad_formula=r"f'(x) = \frac{1}{(1 + |x|)^2}",
+        kernels=Kernels(K.softsign_f, K.softsign_g),
+        symbolic=lambda s, u: u / (1 + s.abs(u)),
+        colour="#3182bd",
+        note="A tanh-like squashing function without an exp; it approaches ±1 polynomially, "
         "so it saturates more slowly than tanh.",
-        None,
     ),
-    (
-        "log_sigmoid",
-        "Log-sigmoid",
-        "smooth",
-        (),
-        r"f(x) = \log \sigma(x) = -\operatorname{softplus}(-x)",
-        r"f'(x) = \sigma(-x)",
-        "The log of the sigmoid, the building block of the logistic (cross-entropy) loss; "
+    Activation(
+        name="log_sigmoid",
+        label="Log-sigmoid",
+        formula=r"f(x) = \log \sigma(x) = -\operatorname{softplus}(-x)",
+        grad_formula=r"f'(x) = \sigma(-x)",
+        kernels=Kernels(K.log_sigmoid_f, K.log_sigmoid_g),
+        symbolic=lambda s, u: -s.softplus(-u),
+        colour="#843c39",
+        note="The log of the sigmoid, the building block of the logistic (cross-entropy) loss; "
         "computing it directly avoids log(0).",
-        None,
     ),
-    (
-        "tanhshrink",
-        "Tanhshrink",
-        "shrink",
-        (),
-        r"f(x) = x - \tanh x",
-        r"f'(x) = \tanh^2 x",
-        "x minus its tanh: flat (≈ x³/3) near 0 and ≈ x ∓ 1 far out; used in sparse coding.",
-        None,
+    Activation(
+        name="tanhshrink",
+        label="Tanhshrink",
+        formula=r"f(x) = x - \tanh x",
+        grad_formula=r"f'(x) = \tanh^2 x",
+        kernels=Kernels(K.tanhshrink_f, K.tanhshrink_g),
+        symbolic=lambda s, u: u - s.tanh(u),
+        colour="#7b4173",
+        note="x minus its tanh: flat (≈ x³/3) near 0 and ≈ x ∓ 1 far out; used in sparse coding.",
     ),
-    (
-        "softshrink",
-        "Softshrink",
-        "shrink",
-        (_lambd(),),
-        r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ 0 & "
+    Activation(
+        name="softshrink",
+        label="Softshrink",
+        params=(_lambd(),),
+        formula=r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda "
+        r"\\ 0 & "
         r"\text{otherwise} \end{cases}",
-        r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
-        "Soft thresholding, the proximal operator of the L1 norm: it zeroes small values and "
+        grad_formula=r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
+        kernels=Kernels(K.softshrink_f, K.shrink_g),
+        symbolic=lambda s, u, lam: s.piecewise(
+            (u - lam, s.gt(u, lam)), (u + lam, s.lt(u, -lam)), (0, True)
+        ),
+        kink_slopes=lambda lambd: {-lambd: 0.0, lambd: 0.0},
+        colour="#31a354",
+        note="Soft thresholding, the proximal operator of the L1 norm: it zeroes small values and "
         "shrinks the rest towards 0 (LASSO, ISTA, denoising).",
-        lambda lambd: (-lambd, lambd),
     ),
-    (
-        "hardshrink",
-        "Hardshrink",
-        "shrink",
-        (_lambd(),),
-        r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
-        r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
-        "Hard thresholding: it zeroes values in [−λ, λ] and keeps the rest; discontinuous at ±λ.",
-        lambda lambd: (-lambd, lambd),
+    Activation(
+        name="hardshrink",
+        label="Hardshrink",
+        params=(_lambd(),),
+        formula=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
+        grad_formula=r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & \text{otherwise} \end{cases}",
+        kernels=Kernels(K.hardshrink_f, K.shrink_g),
+        symbolic=lambda s, u, lam: s.piecewise((u, s.gt(u, lam)), (u, s.lt(u, -lam)), (0, True)),
+        kink_slopes=lambda lambd: {-lambd: 0.0, lambd: 0.0},
+        colour="#e6550d",
+        note="Hard thresholding: it zeroes values in [−λ, λ] and keeps the rest; discontinuous "
+        "at ±λ.",
     ),
-    (
-        "sine",
-        "Sine",
-        "teaching",
-        (),
-        r"f(x) = \sin x",
-        r"f'(x) = \cos x",
-        "A periodic activation: SIREN networks (Sitzmann et al., 2020) use it to fit "
+    Activation(
+        name="sine",
+        label="Sine",
+        formula=r"f(x) = \sin x",
+        grad_formula=r"f'(x) = \cos x",
+        kernels=Kernels(K.sine_f, K.sine_g),
+        symbolic=lambda s, u: s.sin(u),
+        colour="#0b6e4f",
+        note="A periodic activation: SIREN networks (Sitzmann et al., 2020) use it to fit "
         "signals and their derivatives. It has no limit at ±∞ (NaN there).",
-        None,
     ),
-    (
-        "gaussian",
-        "Gaussian",
-        "teaching",
-        (),
-        r"f(x) = e^{-x^2}",
-        r"f'(x) = -2x\,e^{-x^2}",
-        "A bump: the radial-basis-function unit. Non-monotonic and saturating on both sides, "
+    Activation(
+        name="gaussian",
+        label="Gaussian",
+        formula=r"f(x) = e^{-x^2}",
+        grad_formula=r"f'(x) = -2x\,e^{-x^2}",
+        kernels=Kernels(K.gaussian_f, K.gaussian_g, K.gaussian_vg),
+        symbolic=lambda s, u: s.exp(-(u**2)),
+        colour="#b5179e",
+        note="A bump: the radial-basis-function unit. Non-monotonic and saturating on both sides, "
         "so it makes a good contrast with sigmoidal units.",
-        None,
     ),
 )
 
-
-def _build() -> dict[str, Activation]:
-    reg: dict[str, Activation] = {}
-    for name, label, family, params, formula, grad_formula, note, kinks in _SPECS:
-        f, g, vg = K.KERNELS[name]
-        reg[name] = Activation(
-            name=name,
-            label=label,
-            params=tuple(params),
-            formula=formula,
-            grad_formula=grad_formula,
-            note=note,
-            family=family,
-            _f=f,
-            _g=g,
-            _vg=vg,
-            _kinks=kinks if kinks is not None else (lambda **_: ()),
-            _check=_check_hard_tanh if name == "hard_tanh" else None,
-        )
-    return reg
-
-
-_REGISTRY: dict[str, Activation] = _build()
+_REGISTRY: dict[str, Activation] = {entry.name: entry for entry in ENTRIES}
 _NAMES: tuple[str, ...] = tuple(_REGISTRY)
 
 
@@ -546,19 +589,16 @@ def names() -> tuple[str, ...]:
     return _NAMES
 
 
-def get(name: str) -> Activation:
-    """The registered activation with this id; ValueError listing the valid ids otherwise."""
+def get(activation: str | Activation) -> Activation:
+    """The registered activation with this id (ValueError listing the valid ids otherwise);
+    an :class:`Activation` (e.g. a custom formula) is returned as it is."""
+    if isinstance(activation, Activation):
+        return activation
+    if not isinstance(activation, str):
+        raise TypeError(f"expected an activation id or an Activation, got {activation!r}")
     try:
-        return _REGISTRY[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown activation {name!r}; valid ids: {', '.join(_NAMES)}") from None
-
-
-def resolve(obj: str | ActivationLike) -> Activation | ActivationLike:
-    """An id gives the registry entry; an object with ``fn``, ``grad`` and ``params``
-    (e.g. a custom formula activation) is returned unchanged."""
-    if isinstance(obj, str):
-        return get(obj)
-    if all(hasattr(obj, a) for a in ("fn", "grad", "params")):
-        return obj
-    raise TypeError(f"expected an activation id or an object with fn/grad/params, got {obj!r}")
+        return _REGISTRY[activation]
+    except KeyError:
+        raise ValueError(
+            f"unknown activation {activation!r}; valid ids: {', '.join(_NAMES)}"
+        ) from None

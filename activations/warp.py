@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from activations.clouds import check_int, check_real
-from activations.registry import resolve
+from activations.registry import Activation, get
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from numpy.typing import DTypeLike
 
-    from activations.registry import ActivationLike
 
 __all__ = [
     "FATES",
@@ -235,7 +234,7 @@ def _svd2(theta: float, s1: float, s2: float, phi: float, reflect: bool) -> SVD2
 
 
 def layer_stages(
-    points: Any, matrix: Any, bias: Any, activation: str | ActivationLike, **params: float
+    points: Any, matrix: Any, bias: Any, activation: str | Activation, **params: float
 ) -> list[tuple[str, np.ndarray]]:
     """The layer ``f(x Wᵀ + b)`` applied step by step to ``points`` (n, 2).
 
@@ -245,7 +244,7 @@ def layer_stages(
     that expression exactly. ``activation`` is a registry id or Activation object. Raises
     ValueError for a matrix or bias that is not finite, of the wrong shape or too large.
     """
-    act = resolve(activation)
+    act = get(activation)
     w, b = as_matrix(matrix), as_bias(bias)
     x = _as_points(points)
     svd = decompose(w)
@@ -324,7 +323,7 @@ def stack_layers(
     points: Any,
     n_layers: int,
     seed: int,
-    activation: str | ActivationLike,
+    activation: str | Activation,
     scale: float = 1.0,
     **params: float,
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -333,7 +332,7 @@ def stack_layers(
 
     Returns one (W, b, output) per layer; the first W equals ``random_matrix(seed, scale)``.
     """
-    act = resolve(activation)
+    act = get(activation)
     n_layers = check_int(n_layers, "n_layers", 0, MAX_LAYERS)
     scale = check_real(scale, "scale", 0.0, MAX_SCALE)
     rng = np.random.default_rng(check_int(seed, "seed", 0))
@@ -351,7 +350,7 @@ def stack_outputs(
     points: Any,
     matrix: Any,
     bias: Any,
-    activation: str | ActivationLike,
+    activation: str | Activation,
     n_layers: int,
     seed: int,
     scale: float = 1.0,
@@ -362,7 +361,7 @@ def stack_outputs(
 
     Returns every point after each layer (the input first) and each layer's (W, b).
     """
-    act = resolve(activation)
+    act = get(activation)
     w, b = as_matrix(matrix), as_bias(bias)
     with np.errstate(all="ignore"):
         first = act.fn(np.asarray(points, dtype=float) @ w.T + b, **params)
@@ -388,11 +387,11 @@ def compose_linear(layers: Sequence[tuple[np.ndarray, ...]]) -> tuple[np.ndarray
 # --- diagnostics ---
 
 
-def is_strictly_monotonic(activation: str | ActivationLike, **params: float) -> bool:
+def is_strictly_monotonic(activation: str | Activation, **params: float) -> bool:
     """Whether f is strictly monotonic, decided numerically: f′ > 0 at every point of a grid of
     6000 points on [−30, 30] (0 excluded, so an isolated zero of f′ at 0 does not count), or
     f′ < 0 at every point. A flat piece (ReLU, step) or a dip (swish, GELU) fails."""
-    g = resolve(activation).grad(_MONOTONIC_GRID, **params)
+    g = get(activation).grad(_MONOTONIC_GRID, **params)
     return bool(np.all(g > 0) or np.all(g < 0))
 
 
@@ -472,14 +471,14 @@ def count_by_group(labels: Any, n_groups: int, fate: Any, marked: Any | None = N
 
 
 def flat_zone(
-    activation: str | ActivationLike, eps: float, **params: float
+    activation: str | Activation, eps: float, **params: float
 ) -> list[tuple[float, float]]:
     """Where |f′(z)| < eps, as closed intervals (lo, hi) of z with ends rounded to 2 decimals;
     −inf / inf for a zone that runs on past ±40. Decided on a grid of step 0.001 on
     [−40, 40], so a zone narrower than that may be missed. Empty when |f′| ≥ eps everywhere."""
     eps = check_real(eps, "eps", 0.0, np.inf)
     with np.errstate(all="ignore"):
-        g = np.abs(np.asarray(resolve(activation).grad(_ZONE_GRID, **params), dtype=np.float64))
+        g = np.abs(np.asarray(get(activation).grad(_ZONE_GRID, **params), dtype=np.float64))
     flat = np.broadcast_to(g < eps, _ZONE_GRID.shape)  # NaN compares False: not flat
     edges = np.flatnonzero(np.diff(flat.astype(np.int8)))
     starts = ([0] if flat[0] else []) + [int(i) + 1 for i in edges if not flat[i]]
@@ -498,20 +497,19 @@ def diagnostics(
     points: Any,
     matrix: Any,
     bias: Any,
-    activation: str | ActivationLike,
+    activation: str | Activation,
     eps: float = 1e-2,
     **params: float,
 ) -> Diagnostics:
     """Fold, squash and area statistics of ``f(points @ W.T + b)`` (see :class:`Diagnostics`)."""
-    act = resolve(activation)
+    act = get(activation)
     w, b = as_matrix(matrix), as_bias(bias)
     x = _as_points(points)
     eps = check_real(eps, "eps", 0.0, np.inf)
     det_w = float(w[0, 0] * w[1, 1] - w[0, 1] * w[1, 0])
     with np.errstate(all="ignore"):
         z = x @ w.T + b
-        vg = getattr(act, "value_and_grad", None)  # custom activations may only have fn, grad
-        y, g = vg(z, **params) if vg is not None else (act.fn(z, **params), act.grad(z, **params))
+        y, g = act.value_and_grad(z, **params)
         y, g = np.broadcast_to(y, z.shape), np.broadcast_to(g, z.shape)  # a constant f′
         fate = np.count_nonzero(y == 0, axis=1).astype(np.int8)
         jac = np.abs(g[:, 0] * g[:, 1] * det_w)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import activations
 from activations import formula as F
-from activations.formula import FormulaError, parse_formula
+from activations.formula import FormulaError, compiler, parse_formula, symbols
 
 COUNTS: Counter[str] = Counter()
 X_GRID = np.concatenate([np.linspace(-5.0, 5.0, 41), [-np.inf, np.inf, np.nan, 1e300]])
@@ -186,9 +186,9 @@ def test_token_soups_give_an_error_or_a_working_activation(text):
 
 def sympy_derivative(act: F.CustomActivation):
     """Reference derivative: SymPy's diff of the expression, Dirac deltas (sign') as 0."""
-    reference = sp.diff(act.expression, F.X)
+    reference = sp.diff(act.expression, symbols.X)
     reference = reference.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
-    return F._lambdify(F._floats_for_print(reference))
+    return compiler._lambdify(compiler._floats_for_print(reference))
 
 
 @settings(max_examples=150, **FUZZ)
@@ -202,7 +202,7 @@ def test_random_valid_trees_parse_and_their_derivative_equals_sympy_diff(text):
         return
     COUNTS["tree ok"] += 1
     check_evaluates(act)
-    if F._size_exceeds(act.expression, 150):
+    if symbols._size_exceeds(act.expression, 150):
         return  # SymPy's diff re-differentiates shared subtrees: keep the reference cheap
     COUNTS["tree checked"] += 1
     params = {p.name: p.min + 0.3 * (p.max - p.min) for p in act.params}

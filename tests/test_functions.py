@@ -180,26 +180,24 @@ def test_metadata(name):
     assert activations.get(name) == act
 
 
-def test_resolve():
+def test_get_takes_an_id_or_an_activation():
     relu = activations.get("relu")
-    assert activations.resolve("relu") is relu
-
-    class Custom:
-        params = ()
-
-        def fn(self, x):
-            return np.asarray(x)
-
-        def grad(self, x):
-            return np.ones_like(x)
-
-    c = Custom()
-    assert activations.resolve(c) is c
-    assert activations.resolve(relu) is relu
+    assert activations.get(relu) is relu
+    custom = activations.Activation(
+        name="custom",
+        label="x",
+        formula="f(x) = x",
+        grad_formula="f'(x) = 1",
+        note="",
+        kernels=activations.Kernels(np.copy, np.ones_like),
+    )
+    assert activations.get(custom) is custom
     with pytest.raises(TypeError):
-        activations.resolve(3.0)
+        activations.get(3.0)
+    with pytest.raises(TypeError):  # duck typing is gone: an object with fn/grad is not enough
+        activations.get(type("Custom", (), {"fn": np.copy, "grad": np.ones_like, "params": ()})())
     with pytest.raises(ValueError, match="valid ids"):
-        activations.resolve("Relu")
+        activations.get("Relu")
 
 
 # ----------------------------------------------------------------------------- parameters

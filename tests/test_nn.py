@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from activations import Activation, Kernels
 from activations.clouds import make_dataset
 from activations.nn import (
     MLP,
@@ -86,17 +87,16 @@ def test_backprop_matches_finite_differences(layers, l2):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
 
 
-class _Cube:
-    """A custom activation with only fn, grad and params (no value_and_grad, no check_params)."""
-
-    name = "cube"
-    params = ()
-
-    def fn(self, x):
-        return np.asarray(x) ** 3 / 3.0
-
-    def grad(self, x):
-        return np.asarray(x) ** 2
+def _Cube() -> Activation:
+    """A custom activation outside the registry: f = x³/3, f′ = x² (no value_and_grad)."""
+    return Activation(
+        name="cube",
+        label="x³/3",
+        formula="f(x) = x^3/3",
+        grad_formula="f'(x) = x^2",
+        note="",
+        kernels=Kernels(lambda x: x**3 / 3.0, lambda x: x**2),
+    )
 
 
 def test_custom_activation_object_is_accepted_and_backprop_is_exact():

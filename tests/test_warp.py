@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from actkit import custom_activation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -499,16 +500,8 @@ def test_one_to_one(act: str, params: dict, expected: bool) -> None:
 
 
 def test_diagnostics_accept_activation_without_value_and_grad() -> None:
-    class Cube:
-        params = ()
-
-        def fn(self, x):
-            return np.asarray(x) ** 3
-
-        def grad(self, x):
-            return 3 * np.asarray(x) ** 2
-
-    d = diagnostics(POINTS, PRESET_MATRIX, BIAS, Cube())
+    cube = custom_activation("cube", lambda x: x**3, lambda x: 3 * x**2)
+    d = diagnostics(POINTS, PRESET_MATRIX, BIAS, cube)
     z = POINTS @ PRESET_MATRIX.T + BIAS
     np.testing.assert_allclose(
         d.jacobian_det, np.abs(9 * z[:, 0] ** 2 * z[:, 1] ** 2 * np.linalg.det(PRESET_MATRIX))
@@ -610,16 +603,8 @@ def test_flat_zone_edges_match_the_exact_thresholds() -> None:
 
 
 def test_flat_zone_ignores_nan_derivatives_and_checks_eps() -> None:
-    class Broken:
-        params = ()
-
-        def fn(self, x):
-            return np.asarray(x)
-
-        def grad(self, x):
-            return np.where(np.asarray(x) > 0, np.nan, 0.0)
-
-    assert flat_zone(Broken(), 0.01) == [(-np.inf, 0.0)]
+    broken = custom_activation("broken", np.copy, lambda x: np.where(x > 0, np.nan, 0.0))
+    assert flat_zone(broken, 0.01) == [(-np.inf, 0.0)]
     with pytest.raises(ValueError, match="eps"):
         flat_zone("relu", float("nan"))
 
