@@ -81,7 +81,7 @@ def show_chart(
         st.caption(_("Interactive HTML works offline; CSV holds the plotted data."))
         st.download_button(
             "HTML",
-            data=lambda: export.to_html(make()),
+            data=lambda: export.to_html(make(), stem, image_format=image_format, scale=scale),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",
