@@ -487,3 +487,63 @@ def test_pdf_embeds_the_cjk_face_of_the_language(kaleido_server):
     sc = render("激活函数的导数", "zh_Hans", "pdf")
     assert re.search(rb"/FontName /\w+\+NotoSansCJKtc", tc), "Traditional uses the TC face"
     assert re.search(rb"/FontName /\w+\+NotoSansCJKsc", sc), "Simplified uses the SC face"
+
+
+# --- options shown translated, kept as ids in the link (ui.controls.id_choice) -------------
+
+
+@pytest.fixture
+def test_language():
+    """Set the test process's language: AppTest formats a chosen option with the widget's
+    format_func here, outside the app's session (the browser sends the shown text)."""
+
+    def use(lang: str) -> None:
+        i18n.set_language(lang)
+
+    yield use
+    i18n.set_language("en")
+
+
+def test_options_are_translated_and_the_link_keeps_their_ids(run_page, test_language):
+    at = run_page("softmax", {"lang": "tr", "cloud": "grid", "mcloud": "nope"})
+    cloud = at.selectbox(key="cloud")
+    assert cloud.value == "grid" and "ızgara" in cloud.options and "grid" not in cloud.options
+    assert at.query_params["cloud"] == "grid"
+    # A bad value falls back to the default, says so once, and leaves the link.
+    assert at.selectbox(key="mcloud").value == "grid" and "mcloud" not in at.query_params
+    assert len(at.warning) == 1 and "'mcloud'" in at.warning[0].value
+    test_language("tr")
+    at.selectbox(key="cloud").set_value("moons").run()
+    assert at.query_params["cloud"] == "moons"  # not "aylar"
+    at.selectbox(key="cloud").set_value("square").run()  # the default: left out of the link
+    assert "cloud" not in at.query_params
+    at.selectbox(key="cloud").set_value("spirals").run()
+    # Another language: the same option, shown in it, and the same link.
+    at.sidebar.selectbox(key="lang").set_value("zh_Hans").run()
+    assert not at.exception
+    assert (
+        at.selectbox(key="cloud").value == "spirals" and "螺旋" in at.selectbox(key="cloud").options
+    )
+    assert at.query_params["cloud"] == "spirals"
+
+
+def test_batch_size_full_is_translated_and_stays_full_in_the_link(run_page, test_language):
+    at = run_page("train", {"lang": "zh_Hant", "batch": "32", "epochs": "20", "n": "60"})
+    batch = at.select_slider(key="batch")
+    assert batch.value == 32 and "全部" in batch.options and "full" not in batch.options
+    assert at.query_params["batch"] == "32"
+    test_language("zh_Hant")
+    at.select_slider(key="batch").set_value("full").run()
+    assert at.select_slider(key="batch").value == "full" and "batch" not in at.query_params
+    at = run_page("train", {"lang": "tr", "batch": "full", "epochs": "20", "n": "60"})
+    assert at.select_slider(key="batch").value == "full" and not at.warning
+
+
+def test_sort_options_are_translated(run_page, test_language):
+    at = run_page("curves", {"lang": "zh_Hant", "act": ["relu", "tanh"], "sort": "range"})
+    sort = at.selectbox(key="sort")
+    assert sort.value == "range" and sort.options[:2] == ["選取順序", "值域"]
+    assert at.query_params["sort"] == "range"
+    test_language("zh_Hant")
+    at.selectbox(key="sort").set_value("order").run()
+    assert "sort" not in at.query_params and not at.exception

@@ -249,7 +249,14 @@ def id_choice(widget, label: str, options: Sequence, *, key: str, format_func, *
     if key not in st.session_state:  # a new view: the link decides
         by_text = {str(option): option for option in options}
         st.session_state[key] = by_text.get(st.query_params.get(key), initial)
+    shown_key = f"_shown.{key}"
+    current = st.session_state[key]
+    if st.session_state.get(shown_key, format_func(current)) != format_func(current):
+        # The language changed: the browser still shows (and would send back) the option's
+        # old text, so hand the widget its value again, which redraws it.
+        st.session_state[key] = current
     value = widget(label, options, format_func=format_func, key=key, **kwargs)
+    st.session_state[shown_key] = format_func(value)
     _keep_in_link(key, None if value is None or value == initial else str(value))
     return value
 
