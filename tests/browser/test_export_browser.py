@@ -6,6 +6,8 @@ fit, and an exported HTML file works offline."""
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +196,20 @@ def test_exported_html_works_offline_and_its_camera_saves_the_figure_only(page, 
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
     assert page.console.errors() == []
     assert Path(path).stat().st_size > 1_000_000
+
+
+def test_exported_html_speaks_the_page_language(page, app_url, tmp_path):
+    """The HTML file is made when clicked, after the page's run: still in its language."""
+    open_page(page, app_url + "/softmax?lang=tr")
+    page.locator("[data-testid='stPopover'] button").first.click()
+    with page.expect_download(timeout=60_000) as download_info:
+        body = page.locator("[data-testid='stPopoverBody'] [data-testid='stDownloadButton']")
+        body.locator("button").filter(has_text="HTML").first.click()
+    html = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert '<html lang="tr">' in html
+    match = re.search(r"activationLabCameraConfig\(Plotly, (\{.*?\}), (\{.*?\})\);", html)
+    config, camera = json.loads(match[1]), json.loads(match[2])
+    assert config["locale"] == "tr"
+    assert config["locales"]["tr"]["dictionary"]["Zoom in"] == "Yakınlaştır"
+    assert camera["title"] == "Grafiği PNG olarak indir"
+    assert "sendChartToCloud" in config["modeBarButtonsToRemove"]
