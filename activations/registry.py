@@ -227,7 +227,7 @@ ENTRIES: tuple[Activation, ...] = (
         grad_formula=r"f'(x) = 1",
         kernels=Kernels(K.identity_f, K.identity_g),
         symbolic=lambda s, u: u,
-        colour="#7f7f7f",
+        colour="#6f6f6f",
         note="No activation at all: a stack of linear layers collapses into one linear map, so it "
         "cannot solve XOR. Used on the output of regression nets.",
     ),
@@ -239,7 +239,7 @@ ENTRIES: tuple[Activation, ...] = (
         kernels=Kernels(K.step_f, K.step_g),
         symbolic=lambda s, u: s.piecewise((1, s.gt(u, 0)), (0, True)),
         kink_slopes=lambda: {0.0: 0.0},
-        colour="#17becf",
+        colour="#00838f",
         note="The threshold unit of McCulloch–Pitts neurons and Rosenblatt's perceptron (1958). "
         "Its derivative is zero everywhere, so gradient descent cannot train it.",
     ),
@@ -265,7 +265,7 @@ ENTRIES: tuple[Activation, ...] = (
         kernels=Kernels(K.hard_sigmoid_f, K.hard_sigmoid_g),
         symbolic=lambda s, u: s.clip(u / 6 + s.half, 0, 1),
         kink_slopes=lambda: {-3.0: 0.0, 3.0: 0.0},
-        colour="#6baed6",
+        colour="#5a8fd0",
         note="A piecewise-linear sigmoid without an exp (PyTorch, Keras 3, MobileNetV3). Keras 2 "
         "and ONNX used 0.2x + 0.5 instead.",
     ),
@@ -276,7 +276,7 @@ ENTRIES: tuple[Activation, ...] = (
         grad_formula=r"f'(x) = 1 - \tanh^2 x",
         kernels=Kernels(K.tanh_f, K.tanh_g),
         symbolic=lambda s, u: s.tanh(u),
-        colour="#ff7f0e",
+        colour="#e46c0a",
         note="A rescaled sigmoid with range (−1, 1), zero-centred; its derivative peaks at 1 but "
         "is about 0.0099 by |x| = 3. The standard choice before ReLU, still used in RNN cells.",
     ),
@@ -294,7 +294,7 @@ ENTRIES: tuple[Activation, ...] = (
         symbolic=lambda s, u, min_val, max_val: s.clip(u, min_val, max_val),
         kink_slopes=lambda min_val, max_val: {min_val: 0.0, max_val: 0.0},
         check=_check_hard_tanh,
-        colour="#fdae6b",
+        colour="#a67c00",
         note="A piecewise-linear tanh: identity in the middle, clipped outside. Cheap, used in "
         "early speech nets and quantised models.",
     ),
@@ -333,7 +333,7 @@ ENTRIES: tuple[Activation, ...] = (
         kernels=Kernels(K.leaky_relu_f, K.leaky_relu_g),
         symbolic=lambda s, u, a: s.piecewise((u, s.gt(u, 0)), (a * u, True)),
         kink_slopes=lambda negative_slope: {0.0: negative_slope},
-        colour="#e7969c",
+        colour="#a6192e",
         note="Parametric ReLU (He et al., 2015): a leaky ReLU whose slope a is learned per "
         "channel; PyTorch initialises it at 0.25.",
     ),
@@ -345,7 +345,7 @@ ENTRIES: tuple[Activation, ...] = (
         kernels=Kernels(K.relu6_f, K.relu6_g),
         symbolic=lambda s, u: s.clip(u, 0, 6),
         kink_slopes=lambda: {0.0: 0.0, 6.0: 0.0},
-        colour="#74c476",
+        colour="#4d7f17",
         note="ReLU capped at 6, which keeps activations small for low-precision mobile nets "
         "(MobileNet).",
     ),
@@ -391,7 +391,7 @@ ENTRIES: tuple[Activation, ...] = (
             * s.piecewise((u, s.gt(u, 0)), (s.number(K.SELU_ALPHA) * s.expm1(u), True))
         ),
         kink_slopes=lambda: {0.0: K.SELU_SCALE * K.SELU_ALPHA},
-        colour="#c49c94",
+        colour="#a0522d",
         note="Scaled ELU (Klambauer et al., 2017) whose constants make activations of a deep "
         "fully connected net converge to zero mean and unit variance (self-normalising): α "
         "and λ solve E[f(Z)] = 0 and E[f(Z)²] = 1 for standard-normal Z, so it is "
@@ -407,7 +407,7 @@ ENTRIES: tuple[Activation, ...] = (
         symbolic=lambda s, u, alpha: s.piecewise(
             (u, s.gt(u, 0)), (alpha * s.expm1(u / alpha), True)
         ),
-        colour="#bcbd22",
+        colour="#7a7a00",
         note="Continuously differentiable ELU (Barron, 2017): unlike ELU its derivative is "
         "continuous at 0 for every α.",
     ),
@@ -431,7 +431,7 @@ ENTRIES: tuple[Activation, ...] = (
         r"\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)",
         kernels=Kernels(K.gelu_tanh_f, K.gelu_tanh_g, K.gelu_tanh_vg),
         symbolic=lambda s, u: u * s.sigmoid(2 * s.sqrt(2 / s.pi) * (u + s.number(0.044715) * u**3)),
-        colour="#c5b0d5",
+        colour="#6a3d9a",
         note="The tanh approximation of GELU used by the original BERT and GPT-2 code; jax's "
         "default gelu.",
     ),
@@ -442,7 +442,7 @@ ENTRIES: tuple[Activation, ...] = (
         grad_formula=r"f'(x) = \sigma(x)\,\left(1 + x\,\sigma(-x)\right)",
         kernels=Kernels(K.silu_f, K.silu_g, K.silu_vg),
         symbolic=lambda s, u: u * s.sigmoid(u),
-        colour="#e377c2",
+        colour="#c13a9b",
         note="Sigmoid linear unit (Elfwing et al., 2017), swish with β = 1: smooth, "
         "non-monotonic with a small dip below 0.",
     ),
@@ -454,7 +454,7 @@ ENTRIES: tuple[Activation, ...] = (
         grad_formula=r"f'(x) = \sigma(\beta x)\,\left(1 + \beta x\,\sigma(-\beta x)\right)",
         kernels=Kernels(K.swish_f, K.swish_g, K.swish_vg),
         symbolic=lambda s, u, beta: u * s.sigmoid(beta * u),
-        colour="#f7b6d2",
+        colour="#d6336c",
         note="Found by automated search (Ramachandran et al., 2017); interpolates between a "
         "scaled linear function (β → 0) and ReLU (β → ∞).",
     ),
@@ -501,7 +501,7 @@ ENTRIES: tuple[Activation, ...] = (
         grad_formula=r"f'(x) = \frac{1}{(1 + |x|)^2}",
         kernels=Kernels(K.softsign_f, K.softsign_g),
         symbolic=lambda s, u: u / (1 + s.abs(u)),
-        colour="#3182bd",
+        colour="#0d5f8a",
         note="A tanh-like squashing function without an exp; it approaches ±1 polynomially, "
         "so it saturates more slowly than tanh.",
     ),
@@ -539,7 +539,7 @@ ENTRIES: tuple[Activation, ...] = (
             (u - lam, s.gt(u, lam)), (u + lam, s.lt(u, -lam)), (0, True)
         ),
         kink_slopes=lambda lambd: {-lambd: 0.0, lambd: 0.0},
-        colour="#31a354",
+        colour="#1b9e77",
         note="Soft thresholding, the proximal operator of the L1 norm: it zeroes small values and "
         "shrinks the rest towards 0 (LASSO, ISTA, denoising).",
     ),
@@ -552,7 +552,7 @@ ENTRIES: tuple[Activation, ...] = (
         kernels=Kernels(K.hardshrink_f, K.shrink_g),
         symbolic=lambda s, u, lam: s.piecewise((u, s.gt(u, lam)), (u, s.lt(u, -lam)), (0, True)),
         kink_slopes=lambda lambd: {-lambd: 0.0, lambd: 0.0},
-        colour="#e6550d",
+        colour="#c44e00",
         note="Hard thresholding: it zeroes values in [−λ, λ] and keeps the rest; discontinuous "
         "at ±λ.",
     ),

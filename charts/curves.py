@@ -90,7 +90,8 @@ def curves_figure(
                 "legendgroup": curve.key,
                 "showlegend": overlay,
                 "line": dict(line, width=1.8, dash="dot" if overlay else curve.dash),
-                "hovertemplate": "f′ = %{y:.6g}",
+                # The name already ends in "· f′" (the unified hover label shows both).
+                "hovertemplate": "%{y:.6g}",
                 "yaxis": grad_axis,
             }
         )

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 import activations
 from activations.experiments import DepthResult, DyingResult, ZigzagResult
-from charts.theme import activation_color, base_layout_dict, fast_figure
+from charts.theme import activation_color, activation_label, base_layout_dict, fast_figure
 from i18n import _
 
 __all__ = [
@@ -32,7 +32,7 @@ BOUND_DASH = "dash"
 def _label(name: str, labels: Mapping[str, str] | None) -> str:
     if labels and name in labels:
         return labels[name]
-    return activations.get(name).label if name in activations.names() else name
+    return activation_label(activations.get(name)) if name in activations.names() else name
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -126,7 +126,7 @@ def depth_figure(
                 showlegend=False,
                 mode="lines",
                 line={"color": color, "width": lw},
-                hovertemplate=name + ": std = %{y:.3e}<extra></extra>",
+                hovertemplate=name + ": " + _("std of f(z)") + " = %{y:.3e}<extra></extra>",
                 yaxis="y2",
             )
         )
@@ -338,7 +338,9 @@ def zigzag_figure(
     √L is evaluated from each result's Hessian H: L(w) = ½ (w − w*)ᵀ H (w − w*).
     """
     n = max(len(results), 1)
-    gap = 0.08
+    # The panels share one window, so only the first one names its y axis: the second one's
+    # "w2", drawn left of its tick labels, ran into the first panel.
+    gap = 0.1
     width = (1.0 - gap * (n - 1)) / n
     x0, x1, y0, y1 = _zigzag_window(results) if results else (-1.0, 1.0, -1.0, 1.0)
     w1 = np.linspace(x0, x1, resolution)
@@ -417,7 +419,7 @@ def zigzag_figure(
         }
         layout[f"yaxis{suffix}"] = {
             "anchor": xa,
-            "title": {"text": "w2"},
+            "title": {"text": "w2" if i == 0 else ""},
             "range": [y0, y1],
             "scaleanchor": xa,
             "scaleratio": 1,

@@ -33,6 +33,17 @@ ARGMAX_COLOR = "#d62728"
 LOG_COLOR = "#6baed6"
 QUADRANT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")  # +x+y, −x+y, −x−y, +x−y
 CLASS3_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
+# Maxout's pieces: thin dashed lines under the thick black maximum.
+PIECE_COLORS = (
+    "#1f77b4",
+    "#e46c0a",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#c13a9b",
+    "#6f6f6f",
+    "#7a7a00",
+)
 # Explicit stops: a named scale ("RdBu") means opposite directions in plotly.py and plotly.js.
 DIVERGING = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
 GUIDE = {"color": "#888888", "width": 1, "dash": "dot"}
@@ -91,7 +102,9 @@ def probabilities_figure(
         },
     ]
     total = float(np.sum(probs))
-    title = _("softmax(z / T), T = {t:g}: Σ p = {total:.10f}").format(t=temperature, total=total)
+    title = _("Probabilities p = softmax(z / T), T = {t:g}: Σ p = {total:.10f}").format(
+        t=temperature, total=total
+    )
     layout = base_layout_dict(title=title, height=height)
     layout["showlegend"] = False
     layout["hovermode"] = "closest"
@@ -415,24 +428,40 @@ def maxout_curve_figure(
     height: int = 430,
 ) -> go.Figure:
     """Each affine piece aⱼx + bⱼ (thin, dashed) and their maximum (thick): the exact
-    piecewise-linear graph through its kinks (``x_vertices``, ``y_vertices``)."""
+    piecewise-linear graph through its kinks (``x_vertices``, ``y_vertices``). The pieces share
+    one legend entry (one per piece took half the chart at k = 6); hovering names each one."""
     lo, hi = float(x_vertices[0]), float(x_vertices[-1])
-    traces: list[dict] = []
+    # The legend's entry for every piece: a grey dashed key that shows or hides them all.
+    traces: list[dict] = [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "name": _("pieces aⱼx + bⱼ"),
+            "legendgroup": "pieces",
+            "line": {"width": 1.4, "dash": "dash", "color": "#6f6f6f"},
+            "hoverinfo": "skip",
+        }
+    ]
     for j, (a, b) in enumerate(zip(slopes, intercepts, strict=True)):
-        color = CLASS3_COLORS[j % 3] if len(slopes) <= 3 else None
-        line = {"width": 1.2, "dash": "dash"}
-        if color:
-            line["color"] = color
+        formula = f"{a:.2f}·x {b:+.2f}"
         traces.append(
             {
                 "type": "scatter",
                 "x": [lo, hi],
                 "y": [a * lo + b, a * hi + b],
                 "mode": "lines",
-                "name": f"{a:.2f}·x {b:+.2f}",
-                "line": line,
-                "opacity": 0.8,
-                "hoverinfo": "skip",
+                "name": formula,
+                "legendgroup": "pieces",
+                "showlegend": False,
+                "line": {
+                    "width": 1.4,
+                    "dash": "dash",
+                    "color": PIECE_COLORS[j % len(PIECE_COLORS)],
+                },
+                "opacity": 0.85,
+                "hovertemplate": formula + "<extra></extra>",
             }
         )
     traces.append(

@@ -13,44 +13,8 @@ import plotly.io as pio
 
 import activations
 import i18n
+from i18n import _
 
-# One colour per position in the registry's display order, chosen so that neighbours and the
-# activations people compare most (sigmoid, tanh, relu, leaky_relu, elu, gelu, silu, softplus)
-# differ clearly. Longer than the registry; extra positions wrap around.
-PALETTE: tuple[str, ...] = (
-    "#7f7f7f",
-    "#17becf",
-    "#1f77b4",
-    "#6baed6",
-    "#ff7f0e",
-    "#fdae6b",
-    "#2ca02c",
-    "#d62728",
-    "#e7969c",
-    "#74c476",
-    "#ad494a",
-    "#8c564b",
-    "#c49c94",
-    "#bcbd22",
-    "#9467bd",
-    "#c5b0d5",
-    "#e377c2",
-    "#f7b6d2",
-    "#393b79",
-    "#637939",
-    "#8c6d31",
-    "#3182bd",
-    "#843c39",
-    "#7b4173",
-    "#31a354",
-    "#e6550d",
-    "#0b6e4f",
-    "#b5179e",
-    "#2a9d8f",
-    "#e76f51",
-    "#264653",
-    "#6a4c93",
-)
 CUSTOM_COLOR = "#111111"
 # Copies of one activation share its colour and differ by dash, so "same function, other
 # parameters" reads at a glance.
@@ -69,11 +33,22 @@ def font_family(lang: str | None = None) -> str:
 
 
 def activation_color(name: str) -> str:
-    """The colour of activation ``name`` on every page (custom formulas are drawn in black)."""
-    names = activations.names()
-    if name not in names:
-        return CUSTOM_COLOR
-    return PALETTE[names.index(name) % len(PALETTE)]
+    """The colour of activation ``name`` on every page: its registry entry's (each has a WCAG
+    contrast of at least 3:1 on white, tests/test_charts.py); custom formulas are drawn in
+    black."""
+    return activations.get(name).colour if name in activations.names() else CUSTOM_COLOR
+
+
+# How activations.formula labels a user's formula: "Custom: <the formula, shortened>".
+_CUSTOM_PREFIX = "Custom: "
+
+
+def activation_label(act: activations.Activation) -> str:
+    """The name of ``act`` as the user reads it: the library's English label, translated
+    (i18n/extract.py puts every registry label in the catalogue)."""
+    if act.name == "custom" and act.label.startswith(_CUSTOM_PREFIX):
+        return _("Custom: {formula}").format(formula=act.label[len(_CUSTOM_PREFIX) :])
+    return _(act.label)
 
 
 def copy_dash(copy_index: int) -> str:
@@ -133,18 +108,71 @@ def safe_filename(text: str) -> str:
     return stem[:80] or "chart"
 
 
+# Height in px of the band above every chart that holds its toolbar (plotly.js's "mode bar"):
+# drawn over the figure, the toolbar covered the last legend items and long titles.
+MODEBAR_BAND = 28
+
+# plotly.js buttons that send the chart to an outside service ("sendChartToCloud": plotly.js
+# 3-4's "Share chart", which uploads it to Plotly Cloud; the others are older versions' names).
+# Nothing leaves the machine: every chart's config removes them and turns the feature off.
+OUTSIDE_SERVICE_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+
+
 def plotly_config(
     filename: str, *, image_format: str = "png", scale: float = 2.0
 ) -> dict[str, Any]:
-    """Chart toolbar config: the camera button downloads ``filename`` at ``scale``."""
-    return {
+    """Chart toolbar config: the camera button downloads ``filename`` at ``scale``; no button
+    sends the chart anywhere; the toolbar's tooltips speak the current language."""
+    config: dict[str, Any] = {
         "displaylogo": False,
+        "showSendToCloud": False,
+        "plotlyServerURL": "",  # no destination, should any share code path run anyway
         "toImageButtonOptions": {
             "format": image_format,
             "filename": safe_filename(filename),
             "scale": scale,
         },
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", *OUTSIDE_SERVICE_BUTTONS],
+    }
+    lang = i18n.current_language()
+    if lang != i18n.DEFAULT_LANGUAGE:
+        config["locale"] = lang
+        config["locales"] = {lang: {"dictionary": modebar_dictionary()}}
+    return config
+
+
+def camera_title(image_format: str) -> str:
+    """Tooltip of the app's camera button (charts/static_image.js)."""
+    return _("Download the chart as {format}").format(format=image_format.upper())
+
+
+def modebar_dictionary() -> dict[str, str]:
+    """plotly.js's own English texts of a 2-D chart's toolbar and zoom hints, translated: the
+    ``dictionary`` of a plotly.js locale."""
+    return {
+        "Autoscale": _("Autoscale"),
+        "Box Select": _("Box Select"),
+        "Compare data on hover": _("Compare data on hover"),
+        "Double-click to zoom back out": _("Double-click to zoom back out"),
+        "Download plot": _("Download plot"),
+        "Download plot as a PNG": _("Download plot as a PNG"),
+        "Image download succeeded": _("Image download succeeded"),
+        "Lasso Select": _("Lasso Select"),
+        "Pan": _("Pan"),
+        "Preparing image - this may take a few seconds": _(
+            "Preparing image - this may take a few seconds"
+        ),
+        "Reset axes": _("Reset axes"),
+        "Reset": _("Reset"),
+        "Show closest data on hover": _("Show closest data on hover"),
+        "Sorry, there was a problem downloading your image!": _(
+            "Sorry, there was a problem downloading your image!"
+        ),
+        "Toggle Spike Lines": _("Toggle Spike Lines"),
+        "Toggle show closest data on hover": _("Toggle show closest data on hover"),
+        "Zoom": _("Zoom"),
+        "Zoom in": _("Zoom in"),
+        "Zoom out": _("Zoom out"),
     }
 
 

@@ -502,7 +502,7 @@ def _replay_controls(names: Sequence[str]) -> tuple[list[dict], list[dict]]:
         "pad": {"t": 10, "r": 10},
         "buttons": [
             {"label": "▶ " + _("Play"), "method": "animate", "args": [None, play]},
-            {"label": "⏸ " + _("Pause"), "method": "animate", "args": [[None], still]},
+            {"label": "‖ " + _("Pause"), "method": "animate", "args": [[None], still]},
         ],
     }
     slider = {

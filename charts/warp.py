@@ -592,7 +592,7 @@ def animation_spec(
             "pad": {"t": 10, "r": 10},
             "buttons": [
                 {"label": "▶", "method": "animate", "args": [None, play]},
-                {"label": "❚❚", "method": "animate", "args": [[None], still]},
+                {"label": "‖", "method": "animate", "args": [[None], still]},
             ],
         }
     ]

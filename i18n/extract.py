@@ -1,9 +1,10 @@
 """A Babel extraction method for the activation library's own prose.
 
-Each activation's note and each parameter's description are written once, in
+Each activation's label, note and parameter descriptions are written once, in
 ``activations/registry.py``, as data rather than ``_()`` calls (the library knows nothing of
-translation). Pages show them through ``_()`` at display time; this extractor puts them in the
-catalogue so they get translated too. It reads the live registry, so the strings are exactly
+translation). Pages show them through ``_()`` at display time (labels through
+``charts.theme.activation_label``); this extractor puts them in the catalogue so they get
+translated too. It reads the live registry, so the strings are exactly
 those the pages look up.
 """
 
@@ -18,7 +19,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def registry_strings() -> list[str]:
-    """Every registry activation's note and parameter descriptions, in display order."""
+    """Every registry activation's label, note and parameter descriptions, in display order."""
     if str(_ROOT) not in sys.path:
         sys.path.insert(0, str(_ROOT))
     import activations
@@ -26,6 +27,7 @@ def registry_strings() -> list[str]:
     found: dict[str, None] = {}
     for name in activations.names():
         act = activations.get(name)
+        found[act.label] = None
         found[act.note] = None
         for param in act.params:
             found[param.description] = None

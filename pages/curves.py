@@ -8,7 +8,7 @@ import streamlit as st
 
 import activations
 from charts.curves import Curve, curve_table, curves_figure, param_sweep, sample_grid
-from charts.theme import activation_color, copy_dash
+from charts.theme import activation_color, activation_label, copy_dash
 from i18n import _
 from ui import controls, custom, server, shell, urlstate
 from ui.export import show_chart
@@ -72,7 +72,7 @@ def add_copy() -> None:
         st.session_state["act"] = [*chosen, slot]
 
 
-pick_col, copy_col = st.columns([3, 1], vertical_alignment="bottom")
+pick_col, copy_col = st.columns([5, 2], vertical_alignment="bottom")
 slots = pick_col.multiselect(
     _("Activations"),
     options,
@@ -115,7 +115,12 @@ def interactive_view(slots: list[str]) -> None:
         if not x_min < x_max:
             st.warning(_("x min must be below x max; showing [-6, 6]."))
             x_min, x_max = -6.0, 6.0
-        overlay = st.toggle(_("One panel (f′ dotted)"), key="overlay", bind="query-params")
+        overlay = st.toggle(
+            _("One panel"),
+            key="overlay",
+            bind="query-params",
+            help=_("f and f′ in one panel, f′ dotted."),
+        )
         log_grad = st.toggle(
             _("Log-scale |f′|"),
             key="logd",
@@ -171,7 +176,14 @@ def interactive_view(slots: list[str]) -> None:
     st.subheader(_("Properties"))
     st.caption(_property_caption())
     table = pd.DataFrame([_property_row(c) for c in curves])
-    sort_by = st.selectbox(_("Sort by"), SORT_KEYS, key="sort", bind="query-params")
+    sort_by = controls.id_choice(
+        st.selectbox,
+        _("Sort by"),
+        SORT_KEYS,
+        format_func=_sort_label,
+        key="sort",
+        bind="query-params",
+    )
     if sort_by != "order":
         table = table.sort_values(sort_by, kind="stable", key=_sort_key, na_position="last")
     shown = table.set_index(ACT_COL).rename(columns=_property_labels()).rename_axis(_("activation"))
@@ -218,6 +230,10 @@ def _slider_links(
                 )
             )
     return links
+
+
+def _sort_label(key: str) -> str:
+    return _("order picked") if key == "order" else _property_labels().get(key, key)
 
 
 def _sort_key(column: pd.Series) -> pd.Series:
@@ -324,8 +340,7 @@ for i, name in enumerate(dict.fromkeys(controls.slot_activation(s) for s in slot
     act = controls.activation_of(name)
     is_custom = name == custom.CUSTOM
     with formula_cols[i % 2].container(border=True):
-        title = custom.label(act) if is_custom else act.label
-        st.markdown(f"**{custom.escape_markdown(title)}** · `{act.name}`")
+        st.markdown(f"**{custom.escape_markdown(activation_label(act))}** · `{act.name}`")
         st.latex(act.formula)
         st.latex(act.grad_formula)
         st.caption(custom.note(act) if is_custom else _(act.note))

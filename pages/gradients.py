@@ -117,6 +117,14 @@ def _factor(value: float) -> str:
     return f"{mantissa}·10^{int(exponent)}"
 
 
+def _metric_grid(n: int) -> list:
+    """Places for ``n`` metrics, two per row: four in a row cut labels and values off in
+    narrower windows and in the longer languages ("6.44e-11" lost its last digits)."""
+    if n <= 2:
+        return list(st.columns(n))
+    return [col for _row in range(math.ceil(n / 2)) for col in st.columns(2)][:n]
+
+
 def _section(title: str, text: str) -> tuple:
     """A section's heading and explanation; returns its (controls, chart) columns."""
     st.subheader(title)
@@ -210,7 +218,7 @@ def depth_section() -> None:
                 "alone: the weights' own factor is left out, so real curves may lie above it."
             )
         )
-        cols = st.columns(len(results))
+        cols = _metric_grid(len(results))
         for col, r in zip(cols, results, strict=True):
             top, bottom = r.grad_norm[-1], r.grad_norm[0]
             ratio = top / bottom if bottom > 0 else math.inf
@@ -272,7 +280,7 @@ def dying_section() -> None:
             functools.partial(charts.dying_table, results),
             key="dying",
         )
-        cols = st.columns(4)
+        cols = _metric_grid(4)
         relu, leaky = results
         cols[0].metric(
             _("ReLU: dead units"),
@@ -331,7 +339,7 @@ def zigzag_section() -> None:
             functools.partial(charts.zigzag_table, results),
             key="zigzag",
         )
-        cols = st.columns(4)
+        cols = _metric_grid(4)
         for i, (r, label) in enumerate(zip(results, short, strict=True)):
             if r.diverged:
                 value = _("diverged")

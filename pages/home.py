@@ -4,7 +4,7 @@ import streamlit as st
 
 import activations
 from charts.curves import Curve, curves_figure
-from charts.theme import activation_color
+from charts.theme import activation_color, activation_label, plotly_config
 from i18n import _
 from ui import server, shell, urlstate
 from ui.live_chart import live_chart
@@ -23,7 +23,7 @@ shell.header(
 picture = [
     Curve(
         key=name,
-        label=activations.get(name).label,
+        label=activation_label(activations.get(name)),
         activation=activations.get(name),
         color=activation_color(name),
     )
@@ -31,7 +31,7 @@ picture = [
 ]
 live_chart(
     curves_figure(picture, (-4.0, 4.0), probe=None, height=420),
-    config={"displaylogo": False},
+    config=plotly_config(_("activation curves")),
     key="home-picture",
 )
 

@@ -59,6 +59,19 @@ def _section(title: str, text: str) -> None:
     st.markdown(text)
 
 
+def _cloud_choice(container, label: str, index: int, key: str) -> str:
+    """A point-cloud picker: names in the user's language, the cloud's id in the link."""
+    return controls.id_choice(
+        container.selectbox,
+        label,
+        CLOUD_KINDS,
+        format_func=controls.shape_label,
+        index=index,
+        key=key,
+        bind="query-params",
+    )
+
+
 def _problem(error: LogitsError) -> str:
     """The reason a logit list was rejected, in the user's language."""
     if error.reason == "empty":
@@ -205,9 +218,7 @@ _section(
     ),
 )
 map_controls = st.columns([1, 1, 2])
-cloud_kind = map_controls[0].selectbox(
-    _("Point cloud"), CLOUD_KINDS, index=0, key="cloud", bind="query-params"
-)
+cloud_kind = _cloud_choice(map_controls[0], _("Point cloud"), 0, "cloud")
 spread = map_controls[1].slider(
     _("Spread of the logits"),
     SPREAD_MIN,
@@ -262,9 +273,8 @@ with text_col:
             "from 0.1 (the argmax corner) to 10 (towards the centre)."
         ).format(n=CLOUD_POINTS, z=triple_text)
     )
-    cols = st.columns(3)
-    for i, col in enumerate(cols):
-        col.metric(f"p{'₁₂₃'[i]}", f"{triple_probs[i]:.4f}")
+    # One line, not three metrics: their large digits did not fit this column below ~1400 px.
+    st.markdown(" · ".join(f"p{'₁₂₃'[i]} = **{triple_probs[i]:.4f}**" for i in range(3)))
 
 # --- 4. maxout -----------------------------------------------------------------------------
 
@@ -282,9 +292,7 @@ def maxout_section() -> None:
     controls_cols = st.columns([1, 1, 2])
     k = controls_cols[0].slider(_("Pieces k"), 1, K_MAX, 3, key="k", bind="query-params")
     seed = controls.whole_number_input(controls_cols[1], _("Seed"), 0, SEED_MAX, 0, 1, "mseed")
-    kind = controls_cols[2].selectbox(
-        _("Point cloud to warp"), CLOUD_KINDS, index=2, key="mcloud", bind="query-params"
-    )
+    kind = _cloud_choice(controls_cols[2], _("Point cloud to warp"), 2, "mcloud")
     w, b = random_maxout(int(k), 1, seed=int(seed))
     xv, yv, _pieces = maxout_envelope(w[:, 0], b, *MAXOUT_RANGE)
     w2, b2 = random_maxout(int(k), 2, 2, seed=int(seed))

@@ -252,9 +252,11 @@ if hand:
 controls_col, main_col = st.columns([1, 3.5], gap="large")
 with controls_col:
     st.markdown(_("**Data**"))
-    dataset = st.selectbox(
+    dataset = controls.id_choice(
+        st.selectbox,
         _("Dataset"),
         DATASET_KINDS,
+        format_func=controls.shape_label,
         index=DATASET_KINDS.index(DEFAULTS["dataset"]),
         key="dataset",
         bind="query-params",
@@ -360,11 +362,12 @@ with controls_col:
     epochs = controls.whole_number_input(
         st, _("Epochs"), 1, EPOCHS_MAX, EPOCHS_DEFAULT, 100, "epochs"
     )
-    batch = st.select_slider(
+    batch = controls.id_choice(
+        st.select_slider,
         _("Batch size"),
         BATCH_OPTIONS,
         value="full",
-        format_func=str,
+        format_func=controls.batch_label,
         key="batch",
         bind="query-params",
         help=_("full: one step per epoch on all training points; smaller: mini-batches."),

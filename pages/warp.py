@@ -112,9 +112,11 @@ with controls_col:
     params2 = controls.param_sliders(slot2) if slot2 is not None else {}
 
     st.divider()
-    cloud_kind = st.selectbox(
+    cloud_kind = controls.id_choice(
+        st.selectbox,
         _("Point cloud"),
         CLOUD_KINDS,
+        format_func=controls.shape_label,
         index=CLOUD_KINDS.index(DEFAULTS["cloud"]),
         key="cloud",
         bind="query-params",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,9 +13,17 @@ import plotly.io as pio
 import pytest
 
 import activations
+import i18n
 from charts import export
 from charts.curves import Curve, curve_table, curves_figure, sample_grid
-from charts.theme import activation_color, plotly_config, safe_filename
+from charts.theme import (
+    CUSTOM_COLOR,
+    OUTSIDE_SERVICE_BUTTONS,
+    activation_color,
+    base_layout_dict,
+    plotly_config,
+    safe_filename,
+)
 
 CURVES = [
     Curve(
@@ -53,10 +63,149 @@ def test_csv_export_round_trips():
     assert float(lines[3].split(",")[1]) == pytest.approx(1 / (1 + np.exp(-1.0)), rel=1e-15)
 
 
-def test_html_export_is_standalone():
-    html = export.to_html(curves_figure(CURVES, (-1.0, 1.0))).decode()
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of ``colour`` ("#rrggbb") against white."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_contrast_on_white_matches_wcag():
+    assert contrast_on_white("#000000") == pytest.approx(21.0)
+    assert contrast_on_white("#ffffff") == pytest.approx(1.0)
+    assert contrast_on_white("#767676") == pytest.approx(4.54, abs=0.01)  # WCAG's AA grey
+
+
+def test_every_line_colour_stands_out_on_white():
+    """WCAG's 3:1 for graphics: swish's pale pink (#f7b6d2) had 1.67, tanh's orange 2.53."""
+    low = {
+        name: round(contrast_on_white(activation_color(name)), 2)
+        for name in activations.names()
+        if contrast_on_white(activation_color(name)) < 3.0
+    }
+    assert low == {}
+    assert contrast_on_white(CUSTOM_COLOR) >= 3.0
+
+
+# --- exports: nothing leaves the machine; pictures show the figure only --------------------
+
+
+def test_no_chart_control_sends_anything_away():
+    for lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
+        try:
+            config = plotly_config("a chart")
+        finally:
+            i18n.set_language("en")
+        assert config["showSendToCloud"] is False and config["plotlyServerURL"] == ""
+        assert set(OUTSIDE_SERVICE_BUTTONS) <= set(config["modeBarButtonsToRemove"])
+        assert "sendChartToCloud" in OUTSIDE_SERVICE_BUTTONS  # plotly.js 4's "Share chart"
+        assert not re.search(r"https?:|plot\.ly|plotly\.com", json.dumps(config))
+
+
+def test_the_bundled_plotly_js_names_the_share_button_we_remove():
+    """If a plotly.js update renames the upload button, the removal above must follow it."""
+    js = export.get_plotlyjs()
+    assert "sendChartToCloud" in js and "showSendToCloud" in js
+
+
+def _outside_plotly_js(html: str) -> str:
+    """The exported page without the embedded plotly.js library (which holds, unused, the
+    addresses of its optional services: map tiles, Plotly Cloud)."""
+    js = export.get_plotlyjs()
+    assert html.count(js) == 1
+    return html.replace(js, "")
+
+
+def test_html_export_is_standalone_and_sends_nothing():
+    html = export.to_html(curves_figure(CURVES, (-1.0, 1.0)), "curves").decode()
     assert "<html" in html and len(html) > 1_000_000  # plotly.js is embedded
-    assert 'src="http' not in html  # nothing loaded from the network
+    page = _outside_plotly_js(html)
+    # Nothing loaded from the network (no CDN, no MathJax), no outside address at all.
+    assert not re.search(r"https?:|//cdn|mathjax|<link|@import|url\(", page, re.IGNORECASE)
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    config = json.loads(re.search(r"activationLabCameraConfig\(Plotly, (\{.*?\}), \{", page)[1])
+    assert config["showSendToCloud"] is False
+    assert set(OUTSIDE_SERVICE_BUTTONS) <= set(config["modeBarButtonsToRemove"])
+    assert config["toImageButtonOptions"]["filename"] == "curves"
+
+
+def test_html_export_keeps_its_animation_controls():
+    fig = _animated(height=500, bottom=110)
+    html = _outside_plotly_js(export.to_html(fig, "anim").decode())
+    figure = json.loads(re.search(r"const figure = (\{.*?\});\n", html, re.DOTALL)[1])
+    assert figure["layout"]["updatemenus"] and figure["layout"]["sliders"]
+    assert len(figure["frames"]) == 3 and "Plotly.addFrames" in html
+    # The camera's patch travels with it: the picture drops them.
+    camera = json.loads(
+        re.search(r"activationLabCameraConfig\(Plotly, \{.*?\}, (\{.*?\})\);", html)[1]
+    )
+    assert camera["patch"]["updatemenus"] == [] and camera["patch"]["height"] == 440
+
+
+def test_html_export_escapes_script_endings_in_text():
+    fig = curves_figure(CURVES[:1], (-1.0, 1.0))
+    fig.update_layout(title={"text": "</script><script>alert(1)</script>"})
+    html = export.to_html(fig).decode()
+    assert "</script><script>alert(1)" not in html
+    figure = json.loads(re.search(r"const figure = (\{.*?\});\n", _outside_plotly_js(html))[1])
+    assert figure["layout"]["title"]["text"] == "</script><script>alert(1)</script>"
+
+
+def _animated(*, height: int, bottom: int) -> go.Figure:
+    x = np.linspace(0.0, 1.0, 5)
+    layout = base_layout_dict(height=height)
+    layout["margin"] = dict(layout["margin"], b=bottom)
+    layout["updatemenus"] = [
+        {"type": "buttons", "y": -0.1, "yanchor": "top", "buttons": [{"label": "▶ Play"}]}
+    ]
+    layout["sliders"] = [{"y": -0.08, "steps": [{"label": str(k)} for k in range(3)]}]
+    return go.Figure(
+        data=[go.Scatter(x=x, y=x)],
+        layout=layout,
+        frames=[go.Frame(name=str(k), data=[go.Scatter(y=x**k)]) for k in range(3)],
+    )
+
+
+def test_static_layout_patch_drops_controls_and_their_margin():
+    fig = _animated(height=500, bottom=110)
+    patch = export.static_layout_patch(fig.to_dict()["layout"])
+    usual = base_layout_dict()["margin"]["b"]
+    assert patch["updatemenus"] == [] and patch["sliders"] == []
+    assert patch["margin"]["b"] == usual and patch["margin"]["l"] == 60  # the rest kept
+    assert patch["height"] == 500 - (110 - usual)  # the plot area keeps its size
+    static = export.static_figure(fig)
+    assert "frames" not in static and static["layout"]["sliders"] == []
+    assert fig.layout.sliders  # the figure itself is untouched
+    # Nothing to do for a figure without controls, or with controls above the plot.
+    assert export.static_layout_patch(curves_figure(CURVES, (-1.0, 1.0)).to_dict()["layout"]) == {}
+    on_top = {"height": 400, "margin": {"b": 50}, "updatemenus": [{"y": 1.1}]}
+    assert export.static_layout_patch(on_top) == {"updatemenus": [], "sliders": []}
+
+
+needs_kaleido = pytest.mark.skipif(
+    export.find_browser() is None, reason="kaleido needs Chrome or Chromium"
+)
+
+
+@needs_kaleido
+def test_server_side_images_show_the_figure_only():
+    """The PNG of an animated figure is the PNG of the same figure built without its
+    controls: no Play/Pause buttons, no slider, no empty band where they were."""
+    from PIL import Image
+
+    fig = _animated(height=500, bottom=110)
+    plain = go.Figure(fig)
+    plain.frames = []
+    plain.update_layout(updatemenus=[], sliders=[], height=440, margin={"b": 50})
+    png = export.to_image(fig, "png", scale=1)
+    assert Image.open(io.BytesIO(png)).size[1] == 440
+    assert png == export.to_image(plain, "png", scale=1)
+    svg = export.to_image(fig, "svg", scale=1).decode()
+    assert "Play" not in svg and "updatemenu" not in svg and "slider" not in svg
 
 
 def test_file_names_are_safe():

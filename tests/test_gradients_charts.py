@@ -162,7 +162,7 @@ def test_maxout_figures():
     fig = valid(scharts.maxout_curve_figure(w[:, 0], b, xv, yv))
     top = fig["data"][-1]
     np.testing.assert_allclose(arr(top["x"]), xv)
-    assert len(fig["data"]) == 5  # four pieces and their maximum
+    assert len(fig["data"]) == 6  # the pieces' legend key, four pieces, their maximum
     w2, b2 = random_maxout(3, 2, 2, seed=5)
     pts = np.random.default_rng(0).uniform(-1, 1, (400, 2))
     groups = (pts[:, 0] < 0).astype(int)

@@ -18,7 +18,9 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 from figtools import chart_config, chart_figure, is_live_chart, walk
 
+import activations
 import i18n
+from activations import formula
 from charts import export
 from charts.theme import FONT_FAMILY, base_layout, font_family
 
@@ -175,8 +177,18 @@ def test_chart_fonts_name_installed_cjk_faces():
 
 # --- no English left on any page ---------------------------------------------------------------
 
-# Proto fields that carry text a user reads (labels, bodies, help, placeholders).
-TEXT_FIELDS = {"label", "body", "help", "placeholder", "caption", "delta_description"}
+# Proto fields that carry text a user reads (labels, bodies, help, placeholders, the options
+# of selectboxes and the contents of segmented controls' buttons).
+TEXT_FIELDS = {
+    "label",
+    "body",
+    "help",
+    "placeholder",
+    "caption",
+    "delta_description",
+    "options",
+    "content",
+}
 
 
 def english_patterns(lang: str) -> list[tuple[str, re.Pattern]]:
@@ -201,6 +213,8 @@ def proto_texts(message) -> list[str]:
                 texts += proto_texts(item)
         elif field.name in TEXT_FIELDS and isinstance(value, str):
             texts.append(value)
+        elif field.name in TEXT_FIELDS:  # a repeated string field (options)
+            texts += [item for item in value if isinstance(item, str)]
     return texts
 
 
@@ -222,7 +236,11 @@ def figure_texts(spec: str) -> list[str]:
     texts += [title(t.get("colorbar", {})) for t in fig.get("data", [])]
     texts += [b.get("label") for m in layout.get("updatemenus", []) for b in m.get("buttons", [])]
     texts += [s.get("currentvalue", {}).get("prefix") for s in layout.get("sliders", [])]
-    return [re.sub(r"</?b>", "", t).strip(" :▶⏸") for t in texts if isinstance(t, str) and t]
+    return [re.sub(r"</?b>", "", t).strip(" :▶‖") for t in texts if isinstance(t, str) and t]
+
+
+def live_chart_protos(at) -> list:
+    return [n.proto for n in walk(at._tree) if is_live_chart(getattr(n, "proto", None))]
 
 
 def page_texts(at) -> tuple[list[str], list[str]]:
@@ -253,15 +271,135 @@ def english_left(texts: list[str], lang: str) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("lang", TRANSLATED)
+# Shown as they are in every language: the app's name, and the language picker's label (it
+# names itself in all four languages, for whoever cannot read the current one).
+SAME_IN_EVERY_LANGUAGE = ("Activation Lab", "Language · 語言 · 语言 · Dil")
+_CODE = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", re.DOTALL)  # Markdown code, LaTeX
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` outside code and formulas; identifiers (``negative_slope``, ``x1``)
+    and words under three letters are left out."""
+    return [
+        w
+        for w in _WORD.findall(_CODE.sub(" ", text))
+        if len(w) >= 3 and "_" not in w and not any(c.isdigit() for c in w)
+    ]
+
+
+@cache
+def code_names() -> frozenset[str]:
+    """Names that are code, the same in every language: activation ids, their parameters, and
+    the functions a formula may use."""
+    names = set(activations.names()) | set(formula.function_names())
+    for name in activations.names():
+        names |= {p.name for p in activations.get(name).params}
+    return frozenset(n.lower() for n in names)
+
+
+@cache
+def english_vocabulary(lang: str) -> frozenset[str]:
+    """Words of the catalogue's English sources that ``lang``'s translations never use: seen on
+    a page in ``lang``, such a word is English left over (names kept as they are, such as
+    ReLU, Adam or softmax, occur in the translations and are not in this set)."""
+    sources = {w.lower() for m in translations(lang) for w in words(re.sub(r"\{[^}]*\}", " ", m))}
+    kept = {w.lower() for text in translations(lang).values() for w in words(text)}
+    return frozenset(sources - kept - code_names())
+
+
+def english_words(texts: list[str], lang: str) -> list[str]:
+    """Every English word (see :func:`english_vocabulary`) in ``texts``, with its text."""
+    vocabulary = english_vocabulary(lang)
+    found = set()
+    for text in texts:
+        for same in SAME_IN_EVERY_LANGUAGE:
+            text = text.replace(same, " ")
+        found |= {f"{w!r} in {text[:60]!r}" for w in words(text) if w.lower() in vocabulary}
+    return sorted(found)
+
+
+def chart_strings(figure: dict) -> list[str]:
+    """Every text a chart draws (titles, names, labels, ticks, hover templates), as drawn: no
+    markup, no %{...} placeholders."""
+    keys = {"text", "name", "label", "prefix", "suffix", "ticktext", "hovertemplate"}
+    found: list[str] = []
+
+    def visit(node, key=None):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k != "template":  # the theme's defaults, not text on the chart
+                    visit(v, k)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, key)
+        elif isinstance(node, str) and key in keys:
+            found.append(re.sub(r"<[^>]*>|%\{[^}]*\}", " ", node))
+
+    visit(figure)
+    return found
+
+
+@cache
+def chart_font_charset() -> frozenset[int]:
+    """The code points the chart fonts can draw on this machine: the installed faces of the
+    charts' font stack (charts.theme) and the generic sans-serif face it ends with."""
+    for tool in ("fc-list", "fc-query", "fc-match"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"fontconfig's {tool} is not installed")
+
+    def run(*args: str) -> str:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    wanted = {f.strip(" '") for f in FONT_FAMILY.split(",")} - {"sans-serif"}
+    wanted.add(run("fc-match", "-f", "%{family[0]}", "sans-serif").strip())
+    points: set[int] = set()
+    for line in run("fc-list", "--format", "%{family}\t%{file}\t%{index}\n").splitlines():
+        families, path, index = line.split("\t")
+        if wanted & set(families.split(",")):
+            for part in run("fc-query", "-i", index, "-f", "%{charset}", path).split():
+                lo, _, hi = part.partition("-")
+                points.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return frozenset(points)
+
+
+def missing_glyphs(texts: list[str]) -> list[str]:
+    """Characters of ``texts`` that no chart font has: they would draw as empty boxes."""
+    charset = chart_font_charset()
+    return sorted(
+        {f"{c!r} (U+{ord(c):04X}) in {t[:40]!r}" for t in texts for c in t if ord(c) not in charset}
+    )
+
+
+def test_the_glyph_check_sees_tofu():
+    assert missing_glyphs(["▶ Play", "‖ 暫停", "Türkçe ğışİ", "∂L/∂z ‖ f′(x) σ₁ ⁿ"]) == []
+    assert missing_glyphs(["⏸ Pause"]) == ["'⏸' (U+23F8) in '⏸ Pause'"]
+
+
+def test_the_word_check_sees_english_words():
+    found = english_words(["Sort by order picked", "GELU (exact)", "ReLU", "`leaky_relu`"], "tr")
+    assert [line.split(" in ")[0] for line in found] == ["'Sort'", "'exact'", "'order'", "'picked'"]
+    assert english_words(["x * sigmoid(b*x) · negative_slope", "〽️ Activation Lab"], "tr") == []
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 @pytest.mark.parametrize("page", PAGES)
-def test_page_shows_no_english_source_string(run_page, page, lang):
+def test_page_in_every_language(run_page, page, lang):
+    """Every text of the page and of its charts: no chart text that the fonts cannot draw,
+    and (in zh_Hant, zh_Hans, tr) no English left, neither a whole source string nor a word."""
     at = run_page(page, {"lang": lang})
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["lang"] == lang
     texts, files = page_texts(at)
     assert len(texts) > 5
-    assert english_left(texts, lang) == []
+    drawn = [t for proto in live_chart_protos(at) for t in chart_strings(chart_figure(proto))]
+    assert len(drawn) > 3
+    assert missing_glyphs(drawn) == []
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return
+    # Options that are code (activation ids such as "step") are no English left over.
+    assert english_left([t for t in texts if t.lower() not in code_names()], lang) == []
+    assert english_words(texts + drawn, lang) == []
     # Chart file names (the toolbar camera's; the Export menu's use the same stem).
     assert english_left([f.replace("_", " ") for f in files], lang) == []
     if page != "home":  # the home page's title is the app's name
@@ -349,3 +487,63 @@ def test_pdf_embeds_the_cjk_face_of_the_language(kaleido_server):
     sc = render("激活函数的导数", "zh_Hans", "pdf")
     assert re.search(rb"/FontName /\w+\+NotoSansCJKtc", tc), "Traditional uses the TC face"
     assert re.search(rb"/FontName /\w+\+NotoSansCJKsc", sc), "Simplified uses the SC face"
+
+
+# --- options shown translated, kept as ids in the link (ui.controls.id_choice) -------------
+
+
+@pytest.fixture
+def test_language():
+    """Set the test process's language: AppTest formats a chosen option with the widget's
+    format_func here, outside the app's session (the browser sends the shown text)."""
+
+    def use(lang: str) -> None:
+        i18n.set_language(lang)
+
+    yield use
+    i18n.set_language("en")
+
+
+def test_options_are_translated_and_the_link_keeps_their_ids(run_page, test_language):
+    at = run_page("softmax", {"lang": "tr", "cloud": "grid", "mcloud": "nope"})
+    cloud = at.selectbox(key="cloud")
+    assert cloud.value == "grid" and "ızgara" in cloud.options and "grid" not in cloud.options
+    assert at.query_params["cloud"] == "grid"
+    # A bad value falls back to the default, says so once, and leaves the link.
+    assert at.selectbox(key="mcloud").value == "grid" and "mcloud" not in at.query_params
+    assert len(at.warning) == 1 and "'mcloud'" in at.warning[0].value
+    test_language("tr")
+    at.selectbox(key="cloud").set_value("moons").run()
+    assert at.query_params["cloud"] == "moons"  # not "aylar"
+    at.selectbox(key="cloud").set_value("square").run()  # the default: left out of the link
+    assert "cloud" not in at.query_params
+    at.selectbox(key="cloud").set_value("spirals").run()
+    # Another language: the same option, shown in it, and the same link.
+    at.sidebar.selectbox(key="lang").set_value("zh_Hans").run()
+    assert not at.exception
+    assert (
+        at.selectbox(key="cloud").value == "spirals" and "螺旋" in at.selectbox(key="cloud").options
+    )
+    assert at.query_params["cloud"] == "spirals"
+
+
+def test_batch_size_full_is_translated_and_stays_full_in_the_link(run_page, test_language):
+    at = run_page("train", {"lang": "zh_Hant", "batch": "32", "epochs": "20", "n": "60"})
+    batch = at.select_slider(key="batch")
+    assert batch.value == 32 and "全部" in batch.options and "full" not in batch.options
+    assert at.query_params["batch"] == "32"
+    test_language("zh_Hant")
+    at.select_slider(key="batch").set_value("full").run()
+    assert at.select_slider(key="batch").value == "full" and "batch" not in at.query_params
+    at = run_page("train", {"lang": "tr", "batch": "full", "epochs": "20", "n": "60"})
+    assert at.select_slider(key="batch").value == "full" and not at.warning
+
+
+def test_sort_options_are_translated(run_page, test_language):
+    at = run_page("curves", {"lang": "zh_Hant", "act": ["relu", "tanh"], "sort": "range"})
+    sort = at.selectbox(key="sort")
+    assert sort.value == "range" and sort.options[:2] == ["選取順序", "值域"]
+    assert at.query_params["sort"] == "range"
+    test_language("zh_Hant")
+    at.selectbox(key="sort").set_value("order").run()
+    assert "sort" not in at.query_params and not at.exception

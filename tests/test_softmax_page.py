@@ -100,14 +100,14 @@ def test_maxout_pieces_and_warp(run_page):
     w, b = random_maxout(5, 1, seed=7)
     xv, _yv, _ = maxout_envelope(w[:, 0], b, -3.0, 3.0)
     curve = chart(at, MAXOUT_CURVE)["data"]
-    assert len(curve) == 6
+    assert len(curve) == 7  # the pieces' legend key, five pieces, their maximum
     np.testing.assert_allclose(arr(curve[-1]["x"]), xv)
     np.testing.assert_allclose(arr(curve[-1]["y"]), maxout(xv[:, None], w, b), rtol=1e-12)
     warp = chart(at, MAXOUT_WARP)["data"]
     assert {t["name"] for t in warp} == {"class 0", "class 1"}
     at.slider(key="k").set_value(1).run()
     assert not at.exception
-    assert len(chart(at, MAXOUT_CURVE)["data"]) == 2  # one piece: a straight line
+    assert len(chart(at, MAXOUT_CURVE)["data"]) == 3  # one piece: a straight line
 
 
 @pytest.mark.parametrize(

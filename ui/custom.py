@@ -45,11 +45,6 @@ def escape_markdown(text: str) -> str:
     return _LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
 
 
-def label(act: formula.CustomActivation) -> str:
-    """The legend text of the user's formula, in the user's language."""
-    return _("Custom: {formula}").format(formula=formula.short_text(act.text))
-
-
 def note(act: formula.CustomActivation) -> str:
     """What the formulas section says about the user's formula (Markdown-safe)."""
     return _(

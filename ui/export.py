@@ -63,11 +63,8 @@ def show_chart(
     same way) makes ``fig`` again for the HTML and image files, so that the session does not
     keep a large figure until its next run.
     """
-    make = (
-        (lambda: fig)
-        if rebuild is None
-        else functools.partial(i18n.translated, i18n.current_language(), rebuild)
-    )
+    lang = i18n.current_language()
+    make = (lambda: fig) if rebuild is None else functools.partial(i18n.translated, lang, rebuild)
     image_format = st.session_state.get(FORMAT_KEY) or "png"
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
@@ -81,7 +78,13 @@ def show_chart(
         st.caption(_("Interactive HTML works offline; CSV holds the plotted data."))
         st.download_button(
             "HTML",
-            data=lambda: export.to_html(make()),
+            # Made when clicked, outside this run: in the page's language (toolbar tooltips).
+            data=lambda: i18n.translated(
+                lang,
+                functools.partial(export.to_html, image_format=image_format, scale=scale),
+                make(),
+                stem,
+            ),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",

@@ -132,13 +132,19 @@ export default function (component) {
     if (container) container.style.display = "none";
     return () => delete store[data.chart][data.link.widget];
   }
+  const { meta, figure } = data;
+  if (!document.getElementById("al-chart-css")) {
+    const style = document.createElement("style");
+    style.id = "al-chart-css";
+    style.textContent = meta.css;
+    document.head.appendChild(style);
+  }
   let div = parentElement.querySelector(".al-live-chart");
   if (!div) {
     div = document.createElement("div");
-    div.className = "al-live-chart";
+    div.className = "al-live-chart al-chart";
     parentElement.appendChild(div);
   }
-  const { meta, figure } = data;
   div.style.minHeight = meta.height + "px";
   followWidth(div);
   div.dataset.chart = meta.chart;
@@ -148,7 +154,7 @@ export default function (component) {
     .then(() => loadPlotly(meta.plotly_src))
     .then((Plotly) => {
       if (div.dataset.drawn && stale(meta.state)) return undefined;
-      figure.config = meta.config;
+      figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
       div.dataset.drawn = "1";
       div.dataset.liveValue = "";
       return Plotly.react(div, figure);

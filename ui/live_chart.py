@@ -24,7 +24,7 @@ import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-from charts.export import to_json_bytes
+from charts.export import MODEBAR_CSS, STATIC_IMAGE_JS, camera, to_json_bytes
 from charts.theme import FigureSpec, typed_array
 
 _PLOTLY_JS_DIR = Path(pio.__file__).resolve().parent.parent / "package_data"
@@ -34,7 +34,8 @@ PLOTLY_JS_URL = f"component/{_plotly_js.name}/plotly.min.js"
 
 _live_chart = st.components.v2.component(
     "activation_lab.live_chart",
-    js=(Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
+    # The camera button's code first: the chart's module script uses it.
+    js=STATIC_IMAGE_JS + (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
     isolate_styles=False,  # plotly.js styles its toolbar and hover labels in the document head
 )
 
@@ -91,10 +92,14 @@ def live_chart(
     config: dict[str, Any],
     links: Sequence[SliderLink] = (),
 ) -> None:
-    """Show ``fig`` in a chart that survives reruns (keyed by ``key``)."""
+    """Show ``fig`` in a chart that survives reruns (keyed by ``key``); its camera button saves
+    the figure only (``charts/static_image.js``)."""
+    image_format = config.get("toImageButtonOptions", {}).get("format", "png")
     meta = {
         "chart": key,
         "config": dict(config, responsive=True),
+        "camera": camera(fig, image_format),
+        "css": MODEBAR_CSS,
         "height": _height(fig) or 450,
         "plotly_src": PLOTLY_JS_URL,
         "state": {widget_class(link.widget_key): float(link.current) for link in links},

@@ -143,7 +143,8 @@ def toolbar_png(page, chart, folder: Path) -> tuple[str, bytes, float]:
     width_css = chart.evaluate("plot => plot._fullLayout.width")
     with page.expect_download(timeout=30_000) as download_info:
         chart.locator(
-            ".modebar-btn[data-title*='png'], .modebar-btn[data-title*='Download']"
+            # The app's camera (charts/static_image.js): its title is translated.
+            ".modebar-btn[data-attr='static-image']"
         ).first.click()
     download = download_info.value
     target = folder / download.suggested_filename

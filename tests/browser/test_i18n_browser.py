@@ -114,3 +114,25 @@ def test_switching_language_in_the_sidebar(page, app_url):
     page.locator("[data-testid='stSidebarNav'] a").nth(3).click()
     page.wait_for_function("() => document.querySelector('h1')?.innerText.trim() === '训练'")
     assert page.console.errors() == []
+
+
+def test_translated_options_keep_their_ids_in_the_link(page, app_url):
+    """A point cloud is shown in the page's language; the link names it by its id, so it
+    works in every language, and a language switch redraws the option's text."""
+    cloud = ".st-key-cloud [data-testid='stSelectbox']"
+    open_page(page, app_url + "/softmax?lang=tr&cloud=spirals")
+    assert page.locator(cloud + " input").input_value() == "spiraller"
+    page.locator(SIDEBAR_LANGUAGE).click()
+    page.get_by_role("option", name="繁體中文").click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.trim() === 'Softmax'")
+    wait_idle(page)
+    page.wait_for_function(
+        f"() => document.querySelector(\"{cloud} input\").value === '螺旋'", timeout=10_000
+    )
+    assert parse_qs(urlparse(page.url).query)["cloud"] == ["spirals"]
+    page.locator(cloud + " button[aria-haspopup=listbox]").click()
+    page.get_by_role("option", name="同心環").click()
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('cloud=rings')", timeout=10_000)
+    assert page.locator(cloud + " input").input_value() == "同心環"
+    assert page.console.errors() == []

@@ -59,6 +59,7 @@ def test_train_updates_the_metrics_and_the_replay_scrubs_in_the_browser(page, ap
     assert frames > 20
     last_z = page.evaluate(f"() => JSON.stringify({replay}._fullData[0].z)")
     rail = page.locator(".js-plotly-plot .slider-rail-touch-rect").first
+    rail.scroll_into_view_if_needed()  # the toolbar band above the chart pushes it down
     box = rail.bounding_box()
     page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the first step: epoch 0
     page.wait_for_function(f"() => {SLIDER_VALUE} === 'epoch 0'", timeout=10_000)

@@ -1,0 +1,53 @@
+// The chart toolbar's camera button, for slides: it saves the figure only, as it is on screen.
+// plotly.js's own button draws everything in the layout, the Play/Pause buttons and the frame
+// slider of an animation included. This one draws a copy of the chart's current data and
+// layout (the frame and zoom on screen) with the layout patch made by charts/export.py's
+// static_layout_patch: no buttons, no slider, and the bottom margin they took given back.
+// Shared by ui/live_chart.js and the standalone HTML files (charts/export.py's to_html).
+
+function activationLabCopy(value) {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    return JSON.parse(JSON.stringify(value));
+  }
+}
+
+function activationLabStaticFigure(gd, patch) {
+  const layout = Object.assign(activationLabCopy(gd.layout), activationLabCopy(patch || {}));
+  delete layout.updatemenus;
+  delete layout.sliders;
+  // The on-screen width (the chart follows its column), and the patched height if any.
+  layout.width = gd._fullLayout.width;
+  layout.height = (patch && patch.height) || gd._fullLayout.height;
+  return { data: activationLabCopy(gd.data), layout: layout };
+}
+
+function activationLabCameraButton(Plotly, camera) {
+  return {
+    name: "static-image",
+    attr: "static-image", // a stable handle for tests: the title is translated
+    title: camera.title,
+    icon: Plotly.Icons.camera,
+    click: (gd) => {
+      const options = Object.assign({ format: "png" }, gd._context.toImageButtonOptions || {});
+      const figure = activationLabStaticFigure(gd, camera.patch);
+      return Plotly.downloadImage(figure, {
+        format: options.format,
+        filename: options.filename || "chart",
+        scale: options.scale || 1,
+        width: figure.layout.width,
+        height: figure.layout.height,
+      }).catch((error) => console.error("image export failed:", error));
+    },
+  };
+}
+
+function activationLabCameraConfig(Plotly, config, camera) {
+  // The config with the camera button above in place of plotly.js's own one.
+  const remove = (config.modeBarButtonsToRemove || []).concat(["toImage"]);
+  return Object.assign({}, config, {
+    modeBarButtonsToRemove: Array.from(new Set(remove)),
+    modeBarButtonsToAdd: [activationLabCameraButton(Plotly, camera)],
+  });
+}
