@@ -153,20 +153,23 @@ def init_weights(
     ]
 
 
-def round_step(at_least: float, multiple_of: int = 1) -> int:
-    """The smallest step of the form 1, 2 or 5 times a power of ten that is ``>= at_least`` and
-    a multiple of ``multiple_of``: epochs kept at such steps read 0, 50, 100, ... not 0, 21, 39.
-    When ``multiple_of`` has no such multiple (3 has none), ``multiple_of`` times such a step."""
+def round_step(
+    at_least: float, multiple_of: int = 1, mantissas: tuple[int, ...] = (1, 2, 5)
+) -> int:
+    """The smallest step of the form 1, 2 or 5 (``mantissas``) times a power of ten that is
+    ``>= at_least`` and a multiple of ``multiple_of``: epochs kept at such steps read 0, 50,
+    100, ... not 0, 21, 39. When ``multiple_of`` has no such multiple (3 has none),
+    ``multiple_of`` times such a step."""
     multiple_of = max(1, int(multiple_of))
     limit = 10 * multiple_of * max(1.0, float(at_least))
     power = 1
     while power <= limit:
-        for mantissa in (1, 2, 5):
+        for mantissa in mantissas:
             step = mantissa * power
             if step >= at_least and step % multiple_of == 0:
                 return step
         power *= 10
-    return multiple_of * round_step(at_least / multiple_of)
+    return multiple_of * round_step(at_least / multiple_of, mantissas=mantissas)
 
 
 class FrozenParams(dict):
@@ -216,9 +219,9 @@ class LayerSpec:
 class TrainConfig:
     """Everything that determines a training run (with the dataset).
 
-    ``batch_size=None`` trains full batch. ``snapshot_every=None`` keeps a snapshot every
-    :func:`round_step` (1, 2, 5, 10, 20, 50, ... epochs), at most ``MAX_SNAPSHOTS`` (100) of
-    them; epoch 0 and the last epoch are always kept.
+    ``batch_size=None`` trains full batch. ``snapshot_every=None`` keeps a snapshot every 1,
+    5, 10, 50, 100, ... epochs (:func:`round_step`), at most ``MAX_SNAPSHOTS`` (100) of them
+    plus the ends; epoch 0 and the last epoch are always kept.
     """
 
     hidden: tuple[LayerSpec, ...] = (LayerSpec(8, "tanh"), LayerSpec(8, "tanh"))
@@ -264,7 +267,9 @@ class TrainConfig:
         """Epochs between snapshots (``snapshot_every`` or the automatic choice)."""
         if self.snapshot_every is not None:
             return int(self.snapshot_every)
-        return round_step(self.epochs / MAX_SNAPSHOTS)
+        # 1, 5, 10, 50, ...: every larger step of 1, 2 or 5 times a power of ten (a replay's
+        # frames, charts.train.round_epoch_indices) is a multiple of these.
+        return round_step(self.epochs / MAX_SNAPSHOTS, mantissas=(1, 5))
 
 
 class ForwardCache(NamedTuple):

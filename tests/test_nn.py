@@ -650,8 +650,11 @@ def test_round_steps():
     ]  # fmt: skip
     assert round_step(10.3, multiple_of=5) == 20 and round_step(66.7, multiple_of=20) == 100
     assert round_step(4, multiple_of=3) == 6  # no round multiple of 3: 3 × 2
+    assert round_step(15, mantissas=(1, 5)) == 50
+    # Snapshots every 1, 5, 10, 50, ... epochs: replay steps of 1-2-5 are multiples of them.
     assert TrainConfig(epochs=300).snapshot_step == 5
-    assert TrainConfig(epochs=2000).snapshot_step == 20
+    assert TrainConfig(epochs=2000).snapshot_step == 50
+    assert TrainConfig(epochs=5000).snapshot_step == 50
 
 
 def test_unit_summary_finds_dead_and_constant_units():

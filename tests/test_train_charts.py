@@ -260,9 +260,13 @@ def test_replay_frames_sit_on_round_epochs():
     shown = [odd[i] for i in tc.round_epoch_indices(odd, 31)]
     assert len(shown) <= 31 and all(e % 15 == 0 for e in shown[:-1])  # 3 × 5
     # The page's whole path: a TrainConfig's snapshots, the slider's labels.
-    _, history = train(make_dataset("xor", 60, 0.05, 0), TrainConfig(epochs=300, seed=0))
-    snaps = [s[0] for s in history.snapshots]
-    assert [snaps[i] for i in tc.round_epoch_indices(snaps, 31)] == list(range(0, 301, 10))
+    data = make_dataset("xor", 60, 0.05, 0)
+    for epochs, step in ((300, 10), (1500, 50), (2000, 100), (137, 5)):
+        _, history = train(data, TrainConfig(hidden=(LayerSpec(2, "tanh"),), epochs=epochs))
+        snaps = [s[0] for s in history.snapshots]
+        shown = [snaps[i] for i in tc.round_epoch_indices(snaps, 31)]
+        assert shown[:-1] == list(range(0, epochs, step)) and shown[-1] == epochs
+        assert len(shown) >= 21  # a replay, not a few jumps
 
 
 @pytest.mark.parametrize(
