@@ -65,9 +65,23 @@ NETWORK_DEFAULTS = {
     "l2": 0.0,
 }
 DEFAULTS = {"dataset": "xor", "act": "relu", **NETWORK_DEFAULTS}
-# Two spirals need more than the defaults (which solve them for about 3 seeds in 4): 20 of 20
-# seeds with tanh here, in about 0.25 s.
-SPIRALS = {**NETWORK_DEFAULTS, "layers": 4, "width": 16, "epochs": 1000.0}
+# Two spirals need more than the defaults, which solve them for about half the seeds (tanh: 40
+# of seeds 0-59). This solves 60 of 60 (test accuracy 97 % on average), in about 0.25 s.
+SPIRALS = {
+    **NETWORK_DEFAULTS,
+    "act": "leaky_relu",
+    "dataset": "spirals",
+    "layers": 4,
+    "width": 16,
+    "epochs": 1000.0,
+}
+# The bigger network, in words ("4 layers of 16 leaky_relu units, 1000 epochs").
+SPIRALS_NETWORK = {
+    "act": SPIRALS["act"],
+    "layers": SPIRALS["layers"],
+    "width": SPIRALS["width"],
+    "epochs": round(SPIRALS["epochs"]),
+}
 AUTO_SECONDS = 1.5  # configurations estimated faster than this train by themselves
 # Training time per script run: a longer run goes on in the next rerun, so that no run holds
 # the server (its compute slots, a click on Stop, other settings) for more than about 2 s.
@@ -246,9 +260,12 @@ presets = (
     ),
     (
         _("Spirals"),
-        {**SPIRALS, "act": "tanh", "dataset": "spirals"},
+        SPIRALS,
         ":material/cyclone:",
-        _("Two spirals, with a bigger network: 4 layers of 16 tanh units, 1000 epochs."),
+        _(
+            "Two spirals, with a bigger network: {layers} layers of {width} {act} units, "
+            "{epochs} epochs."
+        ).format(**SPIRALS_NETWORK),
     ),
 )
 for label, preset, icon, tip in presets:
@@ -910,10 +927,10 @@ with main_col:
     if dataset == "spirals" and all(DEFAULTS[k] == v for k, v in network.items()):
         st.info(
             _(
-                "Two spirals are harder than the other datasets: this default network (8, 8 "
-                "and 2 units, 300 epochs) often stops short of them. The Spirals preset above "
-                "trains a bigger one: 4 layers of 16 tanh units, 1000 epochs."
-            ),
+                "Two spirals are harder than the other datasets: this default network often "
+                "stops short of them. The Spirals preset above trains a bigger one: {layers} "
+                "layers of {width} {act} units, {epochs} epochs."
+            ).format(**SPIRALS_NETWORK),
             icon=":material/cyclone:",
         )
     button_cols = st.columns([1, 1, 3], vertical_alignment="center")

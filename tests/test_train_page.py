@@ -173,17 +173,16 @@ def test_spirals_say_they_need_the_spirals_preset_which_solves_them(run_page):
     at = run_page("train", {"dataset": "spirals", "act": "sigmoid"})
     assert not at.exception
     hint = [i.value for i in at.info if "Spirals preset" in i.value]
-    assert len(hint) == 1 and "4 layers of 16 tanh units" in hint[0]
+    assert len(hint) == 1 and "4 layers of 16 leaky_relu units, 1000 epochs" in hint[0]
     at.button[2].click().run()  # "Spirals"
     assert not at.exception
-    assert (
-        at.selectbox(key="act").value == "tanh" and at.selectbox(key="dataset").value == "spirals"
-    )
+    assert at.selectbox(key="act").value == "leaky_relu"
+    assert at.selectbox(key="dataset").value == "spirals"
     assert (at.slider(key="layers").value, at.slider(key="width").value) == (4, 16)
     assert at.number_input(key="epochs").value == 1000
     assert not any("Spirals preset" in i.value for i in at.info)
     assert status(at).startswith("Trained 1000 epochs")  # by itself: under the automatic budget
-    config = page_config((16, 16, 16, 2), act="tanh", epochs=1000)
+    config = page_config((16, 16, 16, 2), act="leaky_relu", epochs=1000)
     _, hist = train(make_dataset("spirals", 200, 0.05, 0), config)
     assert metrics(at) == formatted(hist, 50) and hist.train_acc[-1] >= 0.95
     # A preset resets what it needs: back to the default network for ReLU on XOR.
