@@ -866,10 +866,15 @@ def unit_notes(summary: UnitSummary, units: Sequence[int], names: Sequence[str])
     constant on the points of ``summary``: the picture is flat along it, and why."""
     notes = []
     for u, name in zip(units, names, strict=True):
-        if summary.dead[u]:
+        if summary.dead[u] and summary.constant[u]:
             text = _(
                 "{unit} is dead: f′ = 0 on every training point, so it passes no gradient and "
                 "no longer learns; the picture is flat along it."
+            )
+        elif summary.dead[u]:  # e.g. a step: it still sorts the points, but nothing moves it
+            text = _(
+                "{unit} is dead: f′ = 0 on every training point, so it passes no gradient and "
+                "no longer learns."
             )
         elif summary.constant[u]:
             text = _(

@@ -309,11 +309,15 @@ def test_unit_notes_name_dead_and_constant_units():
     from activations.nn import UnitSummary
 
     summary = UnitSummary(
-        spread=np.array([0.0, 0.0, 1.0]),
-        dead=np.array([True, False, False]),
-        constant=np.array([True, True, False]),
+        spread=np.array([0.0, 0.0, 1.0, 0.5]),
+        dead=np.array([True, False, False, True]),
+        constant=np.array([True, True, False, False]),
     )
     notes = tc.unit_notes(summary, (0, 1), ("h1[1]", "h1[2]"))
     assert notes[0].startswith("h1[1] is dead: f′ = 0 on every training point")
+    assert notes[0].endswith("the picture is flat along it.")
     assert notes[1].startswith("h1[2] is constant")
     assert tc.unit_notes(summary, (2, 2), ("a", "b")) == []
+    # A dead unit that still takes several values (a step) is not called flat.
+    (note,) = tc.unit_notes(summary, (3, 2), ("h1[4]", "h1[3]"))
+    assert note.startswith("h1[4] is dead") and "flat" not in note

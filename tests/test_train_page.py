@@ -222,6 +222,7 @@ def test_a_dead_unit_on_the_right_is_named(run_page):
     assert not at.exception
     dead = [i.value for i in at.info if "is dead" in i.value]
     assert len(dead) == 2 and dead[0].startswith("h3[1] is dead: f′ = 0 on every training point")
+    assert "flat" not in dead[0]  # a step still sorts the points into 0 and 1
     at = run_page("train")  # the defaults: both units on the right live
     assert not any("is dead" in i.value or "is constant" in i.value for i in at.info)
 
