@@ -51,14 +51,14 @@ ISCALE_MIN, ISCALE_MAX = 0.1, 3.0
 # drawn on the right), the "auto" initialisation fitted to the activation and the data, and a
 # learning rate of 0.01. Presets set the network and training part of these too.
 NETWORK_DEFAULTS = {
-    "n": 200.0,
+    "n": 200,
     "noise": 0.05,
     "layers": 3,
     "width": 8,
     "neck": True,
     "optimizer": "adam",
     "lr": 0.01,
-    "epochs": 300.0,
+    "epochs": 300,
     "batch": "full",
     "init": AUTO_INIT,
     "iscale": 1.0,
@@ -73,7 +73,7 @@ SPIRALS = {
     "dataset": "spirals",
     "layers": 4,
     "width": 16,
-    "epochs": 1000.0,
+    "epochs": 1000,
 }
 # The bigger network, in words ("4 layers of 16 leaky_relu units, 1000 epochs").
 SPIRALS_NETWORK = {
