@@ -75,13 +75,6 @@ SPIRALS = {
     "width": 16,
     "epochs": 1000,
 }
-# The bigger network, in words ("4 layers of 16 leaky_relu units, 1000 epochs").
-SPIRALS_NETWORK = {
-    "act": SPIRALS["act"],
-    "layers": SPIRALS["layers"],
-    "width": SPIRALS["width"],
-    "epochs": round(SPIRALS["epochs"]),
-}
 AUTO_SECONDS = 1.5  # configurations estimated faster than this train by themselves
 # Training time per script run: a longer run goes on in the next rerun, so that no run holds
 # the server (its compute slots, a click on Stop, other settings) for more than about 2 s.
@@ -265,7 +258,7 @@ presets = (
         _(
             "Two spirals, with a bigger network: {layers} layers of {width} {act} units, "
             "{epochs} epochs."
-        ).format(**SPIRALS_NETWORK),
+        ).format(**SPIRALS),
     ),
 )
 for label, preset, icon, tip in presets:
@@ -725,7 +718,9 @@ def show_status(slot, run: SimpleNamespace | None) -> None:
         )
 
 
-def replay_frames_of(run: SimpleNamespace | None, units: tuple[int, int]):
+def replay_frames_of(
+    run: SimpleNamespace | None, units: tuple[int, int]
+) -> list[charts.ReplayFrame]:
     """The replay of a result: input plane and hidden space, one frame per kept snapshot at
     round epochs."""
     if run is None:
@@ -930,7 +925,7 @@ with main_col:
                 "Two spirals are harder than the other datasets: this default network often "
                 "stops short of them. The Spirals preset above trains a bigger one: {layers} "
                 "layers of {width} {act} units, {epochs} epochs."
-            ).format(**SPIRALS_NETWORK),
+            ).format(**SPIRALS),
             icon=":material/cyclone:",
         )
     button_cols = st.columns([1, 1, 3], vertical_alignment="center")
