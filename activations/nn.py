@@ -12,6 +12,10 @@ whatever the input's dtype (training needs the precision; the arrays are small).
 
 Everything is deterministic for a seed: one ``numpy.random.Generator`` seeded from
 ``TrainConfig.seed`` draws the initial weights and then the mini-batch order.
+
+``init="auto"`` fits the initial network to the activations and the training points (see
+:func:`fit_to_data`): with a 2-unit last layer, a plain random start leaves a quarter or more of
+the runs stuck with two classes folded onto the same flat or saturated part of that layer.
 """
 
 from __future__ import annotations
@@ -29,12 +33,14 @@ from scipy.special import expit
 from activations.registry import Activation, get
 
 __all__ = [
+    "AUTO_INIT",
     "INITS",
     "MAX_HIDDEN_LAYERS",
     "MAX_WIDTH",
     "MIN_WIDTH",
     "MLP",
     "OPTIMIZERS",
+    "TRAIN_INITS",
     "Boundary",
     "ForwardCache",
     "FrozenParams",
@@ -43,20 +49,27 @@ __all__ = [
     "ThresholdXOR",
     "TrainConfig",
     "Trainer",
+    "activation_gain",
     "checked_params",
     "decision_grid",
+    "fit_to_data",
     "grid_lines",
     "hidden_boundary",
     "hidden_decision_grid",
+    "informative_units",
     "init_std",
     "init_weights",
     "map_lines",
+    "round_step",
     "train",
+    "unit_summary",
     "value_and_grad",
     "xor_by_hand",
 ]
 
-INITS = ("xavier", "he", "lecun", "normal")
+INITS = ("xavier", "he", "lecun", "normal")  # data-free: the std of the weights (init_std)
+AUTO_INIT = "auto"
+TRAIN_INITS = (AUTO_INIT, *INITS)  # what a TrainConfig accepts
 OPTIMIZERS = ("sgd", "adam")
 MIN_WIDTH, MAX_WIDTH = 2, 16
 MAX_HIDDEN_LAYERS = 4
@@ -97,6 +110,32 @@ def init_std(init: str, fan_in: int, fan_out: int, scale: float = 1.0) -> float:
     return std * float(scale)
 
 
+# E[g(u)], u ~ N(0, 1), as a sum over a fine grid (the trapezoid rule): spectrally accurate for
+# smooth g, within about 1e-6 for g with kinks and 1e-3 with jumps (Gauss–Hermite's few nodes
+# miss hard_tanh's kinks at ±1 by 1 %).
+_NORMAL_NODES = np.linspace(-12.0, 12.0, 4800)  # no node on 0, where a step jumps
+_NORMAL_WEIGHTS = np.exp(-0.5 * _NORMAL_NODES**2)
+_NORMAL_WEIGHTS /= _NORMAL_WEIGHTS.sum()
+
+
+def activation_gain(act: str | Activation, params: Mapping[str, float] | None = None) -> float:
+    """The gain g = 1 / √E[f(u)²], u ~ N(0, 1), computed from the function itself.
+
+    Weights of standard deviation g / √fan_in keep the variance of a layer's input from
+    layer to layer when the previous layer's inputs are standard normal (He et al.'s argument,
+    for any f): √2 for ReLU as in PyTorch's ``calculate_gain``, 1.59 for tanh (PyTorch uses
+    5/3), 1.85 for sigmoid, 1.53 for GELU. 1.0 when E[f²] is 0 or not finite (a constant zero
+    or an exploding custom formula).
+    """
+    act = get(act)
+    with np.errstate(all="ignore"):
+        f, _ = value_and_grad(act, _NORMAL_NODES, checked_params(act, params or {}))
+        second_moment = float(np.dot(_NORMAL_WEIGHTS, f * f))
+    if not math.isfinite(second_moment) or second_moment <= 0.0:
+        return 1.0
+    return 1.0 / math.sqrt(second_moment)
+
+
 def init_weights(
     sizes: Sequence[int], init: str, scale: float, rng: np.random.Generator
 ) -> list[np.ndarray]:
@@ -106,6 +145,25 @@ def init_weights(
         rng.normal(0.0, init_std(init, fi, fo, scale), size=(fi, fo))
         for fi, fo in itertools.pairwise(sizes)
     ]
+
+
+def round_step(
+    at_least: float, multiple_of: int = 1, mantissas: tuple[int, ...] = (1, 2, 5)
+) -> int:
+    """The smallest step of the form 1, 2 or 5 (``mantissas``) times a power of ten that is
+    ``>= at_least`` and a multiple of ``multiple_of``: epochs kept at such steps read 0, 50,
+    100, ... not 0, 21, 39. When ``multiple_of`` has no such multiple (3 has none),
+    ``multiple_of`` times such a step."""
+    multiple_of = max(1, int(multiple_of))
+    limit = 10 * multiple_of * max(1.0, float(at_least))
+    power = 1
+    while power <= limit:
+        for mantissa in mantissas:
+            step = mantissa * power
+            if step >= at_least and step % multiple_of == 0:
+                return step
+        power *= 10
+    return multiple_of * round_step(at_least / multiple_of, mantissas=mantissas)
 
 
 class FrozenParams(dict):
@@ -155,8 +213,9 @@ class LayerSpec:
 class TrainConfig:
     """Everything that determines a training run (with the dataset).
 
-    ``batch_size=None`` trains full batch. ``snapshot_every=None`` keeps at most
-    ``MAX_SNAPSHOTS`` (100) evenly spaced snapshots; epoch 0 and the last epoch are always kept.
+    ``batch_size=None`` trains full batch. ``snapshot_every=None`` keeps a snapshot every 1,
+    5, 10, 50, 100, ... epochs (:func:`round_step`), at most ``MAX_SNAPSHOTS`` (100) of them
+    plus the ends; epoch 0 and the last epoch are always kept.
     """
 
     hidden: tuple[LayerSpec, ...] = (LayerSpec(8, "tanh"), LayerSpec(8, "tanh"))
@@ -178,8 +237,8 @@ class TrainConfig:
             raise ValueError(f"need 1 to {MAX_HIDDEN_LAYERS} hidden layers")
         if not all(isinstance(layer, LayerSpec) for layer in hidden):
             raise TypeError("hidden must hold LayerSpec objects")
-        if self.init not in INITS:
-            raise ValueError(f"unknown init {self.init!r}; expected one of {INITS}")
+        if self.init not in TRAIN_INITS:
+            raise ValueError(f"unknown init {self.init!r}; expected one of {TRAIN_INITS}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; expected one of {OPTIMIZERS}")
         for name in ("init_scale", "lr", "momentum", "l2"):
@@ -202,7 +261,9 @@ class TrainConfig:
         """Epochs between snapshots (``snapshot_every`` or the automatic choice)."""
         if self.snapshot_every is not None:
             return int(self.snapshot_every)
-        return max(1, math.ceil(self.epochs / MAX_SNAPSHOTS))
+        # 1, 5, 10, 50, ...: every larger step of 1, 2 or 5 times a power of ten (a replay's
+        # frames, charts.train.round_epoch_indices) is a multiple of these.
+        return round_step(self.epochs / MAX_SNAPSHOTS, mantissas=(1, 5))
 
 
 class ForwardCache(NamedTuple):
@@ -265,20 +326,41 @@ class MLP:
 
     @classmethod
     def from_config(
-        cls, config: TrainConfig, n_inputs: int = 2, rng: np.random.Generator | None = None
+        cls,
+        config: TrainConfig,
+        n_inputs: int = 2,
+        rng: np.random.Generator | None = None,
+        x: np.ndarray | None = None,
     ) -> MLP:
-        """A freshly initialised network: normal weights (see :func:`init_std`), zero biases."""
+        """A freshly initialised network: normal weights, zero biases.
+
+        The weights' standard deviation is :func:`init_std`'s; for ``init="auto"`` it is
+        g / √fan_in with g the layer's :func:`activation_gain` (1 for the output layer), and
+        then, given the training inputs ``x``, the network is fitted to them
+        (:func:`fit_to_data`). :class:`Trainer` passes ``x``; pass the same to draw the
+        network a run starts from.
+        """
         rng = np.random.default_rng(config.seed) if rng is None else rng
         sizes = [n_inputs, *(layer.width for layer in config.hidden), 1]
-        weights = init_weights(sizes, config.init, config.init_scale, rng)
+        if config.init == AUTO_INIT:
+            gains = [activation_gain(layer.activation, layer.params) for layer in config.hidden]
+            weights = [
+                rng.normal(0.0, init_std("lecun", fi, fo, config.init_scale * g), size=(fi, fo))
+                for (fi, fo), g in zip(itertools.pairwise(sizes), [*gains, 1.0], strict=True)
+            ]
+        else:
+            weights = init_weights(sizes, config.init, config.init_scale, rng)
         biases = [np.zeros(fo) for fo in sizes[1:]]
-        return cls(
+        model = cls(
             weights,
             biases,
             [layer.activation for layer in config.hidden],
             [layer.params for layer in config.hidden],
             l2=config.l2,
         )
+        if config.init == AUTO_INIT and x is not None:
+            fit_to_data(model, x, config.init_scale)
+        return model
 
     def unpack(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Views of a flat parameter vector as this network's (weights, biases) lists."""
@@ -407,6 +489,67 @@ class MLP:
         cache = self._forward(np.asarray(x, dtype=np.float64))
         flat = self._backward(cache, np.asarray(y, dtype=np.float64), np.empty_like(self.theta))
         return self.unpack(flat)
+
+
+# --- data-dependent initialisation -------------------------------------------------------------
+
+_SHIFTS = np.linspace(-6.0, 6.0, 241)  # where the last layer's input range may be centred
+_SHIFT_QUANTILES = np.linspace(0.0, 1.0, 33)  # the points f' is checked at (min and max kept)
+
+
+def _responsive_shift(act: Any, params: Mapping[str, float], z: np.ndarray) -> np.ndarray:
+    """Per column of ``z`` (n, k), the bias b that maximises min over the points of f′(z + b).
+
+    For ReLU every point lands where f′ = 1 (the unit starts linear over the data, folding
+    nothing); for tanh and sigmoid the range is centred on 0 where f′ is largest. Among equally
+    good shifts the one that moves the range's centre least wins.
+    """
+    q = np.quantile(z, _SHIFT_QUANTILES, axis=0)  # (Q, k)
+    centre = (q[0] + q[-1]) / 2.0
+    shifted = q[None, :, :] - centre[None, None, :] + _SHIFTS[:, None, None]  # (S, Q, k)
+    _, d = value_and_grad(act, shifted, params)
+    with np.errstate(invalid="ignore"):
+        score = np.where(np.isnan(d), -np.inf, d).min(axis=1)  # (S, k)
+    best = score.max(axis=0)
+    near = score >= best - 1e-9 * np.maximum(1.0, np.abs(best))
+    cost = np.where(near, np.abs(_SHIFTS)[:, None], np.inf)
+    return _SHIFTS[np.argmin(cost, axis=0)] - centre
+
+
+def fit_to_data(model: MLP, x: np.ndarray, scale: float = 1.0) -> MLP:
+    """Fit a freshly drawn network's start to the training inputs ``x``, layer by layer, in place.
+
+    Each hidden unit's weights are rescaled so that its input z = a·w + b spreads over the
+    points with standard deviation ``scale · g`` (g the layer's :func:`activation_gain`: what
+    a standard-normal input would give), and its bias centres z on the points: every unit
+    starts bent in the middle of the data, neither flat (dead) nor saturated, as in LSUV
+    (Mishkin & Matas 2016) and Krähenbühl et al.'s data-dependent init (2016). The last hidden
+    layer, which the output reads, starts gentler: spread ``scale`` and shifted to where f′ is
+    largest on every point (:func:`_responsive_shift`), so that no group of points starts
+    stuck where f′ ≈ 0 next to points of the other class; its units bend the plane as
+    training goes. A unit whose input is constant or not finite on the points is left as
+    drawn. Returns ``model``.
+    """
+    a = np.asarray(x, dtype=np.float64)
+    last = model.n_hidden - 1
+    with np.errstate(all="ignore"):
+        for layer, (act, params) in enumerate(zip(model.activations, model.params, strict=True)):
+            w, b = model.weights[layer], model.biases[layer]
+            z = a @ w
+            spread = z.std(axis=0)
+            ok = np.isfinite(spread) & (spread > 1e-12) & np.isfinite(z).all(axis=0)
+            target = scale * (1.0 if layer == last else activation_gain(act, params))
+            w[:, ok] *= target / spread[ok]
+            z[:, ok] *= target / spread[ok]
+            if ok.any():
+                b[ok] = (
+                    _responsive_shift(act, params, z[:, ok])
+                    if layer == last
+                    else -z[:, ok].mean(axis=0)
+                )
+            z += b
+            a, _ = value_and_grad(act, z, params)
+    return model
 
 
 # --- training ---------------------------------------------------------------------------------
@@ -542,7 +685,7 @@ class Trainer:
         self._x_test = np.asarray(dataset.x_test, dtype=np.float64).reshape(-1, x.shape[1])
         self._y_test = np.asarray(dataset.y_test, dtype=np.float64).ravel()
         self._rng = np.random.default_rng(config.seed)
-        self.model = MLP.from_config(config, n_inputs=x.shape[1], rng=self._rng)
+        self.model = MLP.from_config(config, n_inputs=x.shape[1], rng=self._rng, x=x)
         n = len(self._y)
         self._batch = n if config.batch_size is None else min(int(config.batch_size), n)
         self._hist = History._allocate(config.epochs, self.model.n_hidden)
@@ -808,6 +951,88 @@ def map_lines(model: Any, lines: np.ndarray, layer: int) -> np.ndarray:
     lines = np.asarray(lines, dtype=np.float64)
     h = model.hidden(lines.reshape(-1, lines.shape[-1]), layer)
     return h.reshape(*lines.shape[:-1], h.shape[-1])
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """How the units of one hidden layer behave on a set of points (one entry per unit).
+
+    ``spread``: standard deviation of the unit's activation over the points. ``dead``: f′ = 0
+    on every point, so no gradient passes and the unit no longer learns (a dying ReLU).
+    ``constant``: the activation takes one value on every point (up to 1e-6 relative), e.g. a
+    saturated sigmoid; a picture of it is a line.
+    """
+
+    spread: np.ndarray
+    dead: np.ndarray
+    constant: np.ndarray
+
+    @property
+    def live(self) -> np.ndarray:
+        """Units neither dead nor constant."""
+        return ~(self.dead | self.constant)
+
+
+def unit_summary(model: MLP, x: np.ndarray, layer: int) -> UnitSummary:
+    """The :class:`UnitSummary` of hidden layer ``layer`` over the points ``x``."""
+    layer = range(model.n_hidden)[layer]
+    cache = model._forward(np.asarray(x, dtype=np.float64), upto=layer)
+    h, d = cache.a[-1], cache.d[-1]
+    finite = np.isfinite(h)
+    with np.errstate(all="ignore"):
+        spread = np.ma.masked_invalid(h).std(axis=0).filled(0.0)
+        top = np.where(finite, h, -np.inf).max(axis=0, initial=-np.inf)
+        bottom = np.where(finite, h, np.inf).min(axis=0, initial=np.inf)
+        constant = ~(top - bottom > 1e-6 * (1.0 + np.maximum(np.abs(top), np.abs(bottom))))
+    passes = (d != 0) & np.isfinite(d)
+    return UnitSummary(spread, ~passes.any(axis=0), constant)
+
+
+def informative_units(
+    model: MLP, x: np.ndarray, layer: int, fixed: tuple[int | None, int | None] = (None, None)
+) -> tuple[int, int]:
+    """The two units of hidden layer ``layer`` whose picture spreads the points ``x`` over the
+    largest area: the pair with the largest determinant of their covariance, var₁·var₂·(1 − ρ²).
+
+    A dead or constant unit spans no area, and two units that move together (ρ ≈ ±1) draw a
+    line, so neither is picked while a better pair exists. ``fixed`` keeps a unit the user chose
+    on x or y (0-based) and picks its best partner. Without any pair spanning an area (fewer
+    than two live units), the units with the largest spread, live ones first.
+    """
+    layer = range(model.n_hidden)[layer]
+    width = model.widths[layer]
+    h = model.hidden(np.asarray(x, dtype=np.float64), layer)
+    summary = unit_summary(model, x, layer)
+    h = h[np.isfinite(h).all(axis=1)]
+    with np.errstate(all="ignore"):
+        h = h / max(float(np.abs(h).max(initial=0.0)), 1e-300)  # no overflow in the products
+        cov = np.cov(h, rowvar=False) if len(h) > 1 else np.zeros((width, width))
+        cov = np.where(np.isfinite(cov), cov, 0.0)
+        var = np.diag(cov)
+        area = np.outer(var, var) - cov**2
+    live = summary.live
+    area[~live, :] = area[:, ~live] = -1.0
+    np.fill_diagonal(area, -1.0)
+    first, second = fixed
+    candidates = np.ones((width, width), dtype=bool)
+    if first is not None:
+        candidates[np.arange(width) != first, :] = False
+    if second is not None:
+        candidates[:, np.arange(width) != second] = False
+    scores = np.where(candidates, area, -np.inf)
+    best = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    if scores[best] > 1e-12 * float(var.max(initial=0.0)) ** 2:
+        return int(best[0]), int(best[1])
+    # No pair spans an area: the largest spreads, live units first (a stable order on ties).
+    ranked = [int(i) for i in np.lexsort((-np.nan_to_num(summary.spread), ~live))]
+    if first is None and second is None:
+        a, b = ranked[0], ranked[1]
+        return (a, b) if a < b else (b, a)
+    if first is not None and second is not None:
+        return first, second
+    chosen = first if first is not None else second
+    partner = next(i for i in ranked if i != chosen)
+    return (chosen, partner) if first is not None else (partner, chosen)
 
 
 @dataclass(frozen=True)

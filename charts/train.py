@@ -11,6 +11,7 @@ the builders only draw.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +23,13 @@ from activations.nn import (
     MLP,
     History,
     ThresholdXOR,
+    UnitSummary,
     decision_grid,
     grid_lines,
     hidden_boundary,
     hidden_decision_grid,
     map_lines,
+    round_step,
 )
 from charts.theme import base_layout_dict, fast_figure, panel_title, typed_array
 from i18n import _
@@ -43,14 +46,19 @@ __all__ = [
     "grad_norm_table",
     "hand_figure",
     "hand_table",
+    "hidden_labels",
+    "hidden_limits",
     "layer_names",
+    "log_ticks",
     "plane_limits",
     "replay_figure",
     "replay_frames",
     "replay_table",
+    "round_epoch_indices",
     "spread_indices",
     "training_figure",
     "training_table",
+    "unit_notes",
 ]
 
 CLASS_COLORS = ("#1f77b4", "#d62728")
@@ -124,17 +132,47 @@ def spread_indices(count: int, limit: int) -> list[int]:
     return sorted(set(np.linspace(0, count - 1, limit).round().astype(int).tolist()))
 
 
-def _span(values: np.ndarray, min_span: float = 0.2) -> tuple[float, float]:
+def hidden_limits(
+    values: np.ndarray, min_span: float = 0.2, tail: float = 1.0
+) -> tuple[float, float]:
+    """Axis limits that fit a hidden unit's values: every value, except far outliers, which
+    would shrink everyone else into a corner: the limits reach at most a quarter of the
+    ``tail``-to-(100 − ``tail``) percentile range beyond those percentiles. A margin of 6 % on
+    each side, and a span of at least ``min_span`` (a constant unit)."""
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v)]
     if not v.size:
         return (-1.0, 1.0)
-    lo, hi = float(v.min()), float(v.max())
+    q_lo, q_hi = (float(q) for q in np.percentile(v, [tail, 100.0 - tail]))
+    reach = 0.25 * (q_hi - q_lo)
+    lo, hi = max(float(v.min()), q_lo - reach), min(float(v.max()), q_hi + reach)
     if hi - lo < min_span:
         mid = (lo + hi) / 2
         lo, hi = mid - min_span / 2, mid + min_span / 2
     pad = 0.06 * (hi - lo)
     return (lo - pad, hi + pad)
+
+
+def round_epoch_indices(epochs: Sequence[int], limit: int) -> list[int]:
+    """Which of the snapshots taken at ``epochs`` (increasing) become replay frames: those at
+    multiples of one round step (1, 2, 5, 10, 20, 50, ... epochs), at most ``limit`` of them,
+    always the first and the last, so that the epoch slider reads 0, 10, 20, ... 300.
+
+    The step is a multiple of the snapshots' own spacing (the first gap), so every multiple
+    has a snapshot.
+    """
+    ep = [int(e) for e in epochs]
+    if len(ep) <= limit or limit < 2:
+        return spread_indices(len(ep), limit)
+    spacing = max(1, ep[1] - ep[0])
+    step = round_step((ep[-1] - ep[0]) / max(1, limit - 1), multiple_of=spacing)
+    while True:
+        picked = [i for i, e in enumerate(ep) if (e - ep[0]) % step == 0]
+        if picked[-1] != len(ep) - 1:
+            picked.append(len(ep) - 1)
+        if len(picked) <= limit:
+            return picked
+        step = round_step(step + 1, multiple_of=spacing)
 
 
 def replay_frames(
@@ -168,8 +206,8 @@ def replay_frames(
             cols = [0, 1] if width == 2 else list(units)
             h_pts = model.hidden(pts, index)[:, cols]
             h_lines = map_lines(model, lines, index)[..., cols]
-            hx = _span(np.concatenate((h_pts[:, 0], h_lines[..., 0].ravel())))
-            hy = _span(np.concatenate((h_pts[:, 1], h_lines[..., 1].ravel())))
+            # Fitted to the points: the mapped grid reaches far beyond them (ReLU to 30 and more).
+            hx, hy = hidden_limits(h_pts[:, 0]), hidden_limits(h_pts[:, 1])
             hxs = hys = hprob = boundary = None
             if width == 2:
                 hxs, hys, hprob = hidden_decision_grid(model, index, hx, hy, hidden_resolution)
@@ -529,13 +567,55 @@ def _positive(values: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(v) & (v > 0), v, np.nan)
 
 
+def log_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
+    """Round values for a log axis over [lo, hi] spanning at most a decade or two: the
+    1-2-5 sequence (0.1, 0.2, 0.5, 1, ...), or 1-2-3-5 or 1-9 times powers of ten when too
+    few of those fall inside, or for a range narrower still, multiples of a round step
+    (0.684, 0.686, ...); thinned to at most ``most``. Plotly's own choice there labels every
+    minor tick ("1" above "9 8 7 6 5"), and its labels collide."""
+    if not (0 < lo < hi and math.isfinite(hi)):
+        return []
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    ticks: list[float] = []
+    for mantissas, enough in (((1, 2, 5), 3), ((1, 2, 3, 5), 3), (tuple(range(1, 10)), 2)):
+        ticks = [
+            float(f"{m}e{p}")  # exact decimal values: 0.3, not 0.30000000000000004
+            for p in range(first, last + 1)
+            for m in mantissas
+            if lo <= float(f"{m}e{p}") <= hi
+        ]
+        if len(ticks) >= enough:
+            break
+    if len(ticks) < 2:  # within one step of the 1-9 sequence: a round step that gives 2 or more
+        exponent = math.floor(math.log10((hi - lo) / 2))
+        step = max(
+            float(f"{m}e{exponent}") for m in (1, 2, 5) if m * 10.0**exponent <= (hi - lo) / 2
+        )
+        decimals = max(0, -exponent)
+        ticks = [
+            round(k * step, decimals)
+            for k in range(math.ceil(lo / step), math.floor(hi / step) + 1)
+        ]
+    if len(ticks) > most:
+        ticks = ticks[:: math.ceil(len(ticks) / most)]
+    return ticks
+
+
 def _log_axis(values: np.ndarray, title: str) -> dict[str, Any]:
-    """A log axis; one labelled tick per decade when the data spans more than one (the default
-    minor labels crowd), plotly's own ticks otherwise (else a flat curve has no label)."""
+    """A log axis; one labelled tick per decade when the data spans more than two (the
+    default minor labels crowd), round values of :func:`log_ticks` otherwise."""
     axis: dict[str, Any] = {"type": "log", "title": {"text": title}, "exponentformat": "power"}
     v = _positive(values)
-    if np.isfinite(v).any() and np.nanmax(v) / np.nanmin(v) > 10.0:
+    if not np.isfinite(v).any():
+        return axis
+    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    if hi / lo > 100.0:
         axis["dtick"] = 1
+        return axis
+    ticks = log_ticks(lo, hi)
+    if ticks:  # else a flat curve: plotly's own ticks around its one value
+        axis["tickvals"] = ticks
+        axis["ticktext"] = [f"{t:g}" for t in ticks]
     return axis
 
 
@@ -734,26 +814,77 @@ def hand_figure(net: ThresholdXOR, *, height: int = 420) -> go.Figure:
         hovermode="closest",
         showlegend=False,
         margin={"l": 55, "r": 20, "t": 50, "b": 50},
-        xaxis={"domain": left, "range": list(lim), "title": {"text": "x₁"}, "constrain": "domain"},
+        # Ticks at the inputs' values only: −0.5 on both axes met in the corner, and a top
+        # tick 1.5 ran into the panel's title.
+        xaxis={
+            "domain": left,
+            "range": list(lim),
+            "title": {"text": "x₁"},
+            "constrain": "domain",
+            "tickvals": [0, 1],
+        },
         yaxis={
             "range": list(lim),
             "title": {"text": "x₂"},
             "scaleanchor": "x",
             "constrain": "domain",
+            "tickvals": [0, 1],
         },
         xaxis2={
             "domain": right,
             "range": list(s_lim),
             "title": {"text": "s = x₁ + x₂"},
             "anchor": "y2",
+            "tickvals": [0, 1, 2],
         },
-        yaxis2={"range": list(h_lim), "title": {"text": "h"}, "anchor": "x2"},
+        yaxis2={"range": list(h_lim), "title": {"text": "h"}, "anchor": "x2", "tickvals": [0, 1]},
         annotations=[
             _title(_("Input plane: y = 1 in red"), left),
             _title(_("Feature space (s, h): one straight line"), right),
         ],
     )
     return fast_figure(traces, layout)
+
+
+def hidden_labels(
+    layer: int, activation: str, width: int, units: tuple[int, int]
+) -> tuple[str, tuple[str, str]]:
+    """The hidden panel's title and axis titles for hidden layer ``layer`` (0-based) of
+    ``width`` units, shown by ``units`` (0-based) when wider than 2."""
+    k = layer + 1
+    if width == 2:
+        return _("Hidden layer {k} ({act})").format(k=k, act=activation), (f"h{k}[1]", f"h{k}[2]")
+    a, b = units[0] + 1, units[1] + 1
+    title = _("Hidden layer {k} ({act}): units {a} and {b} of {w}").format(
+        k=k, act=activation, a=a, b=b, w=width
+    )
+    return title, (f"h{k}[{a}]", f"h{k}[{b}]")
+
+
+def unit_notes(summary: UnitSummary, units: Sequence[int], names: Sequence[str]) -> list[str]:
+    """One sentence for each shown unit (0-based ``units``, called ``names``) that is dead or
+    constant on the points of ``summary``: the picture is flat along it, and why."""
+    notes = []
+    for u, name in zip(units, names, strict=True):
+        if summary.dead[u] and summary.constant[u]:
+            text = _(
+                "{unit} is dead: f′ = 0 on every training point, so it passes no gradient and "
+                "no longer learns; the picture is flat along it."
+            )
+        elif summary.dead[u]:  # e.g. a step: it still sorts the points, but nothing moves it
+            text = _(
+                "{unit} is dead: f′ = 0 on every training point, so it passes no gradient and "
+                "no longer learns."
+            )
+        elif summary.constant[u]:
+            text = _(
+                "{unit} is constant: every training point gets the same value, so the picture "
+                "is flat along it."
+            )
+        else:
+            continue
+        notes.append(text.format(unit=name))
+    return notes
 
 
 def layer_names(activation_ids: Sequence[str]) -> list[str]:

@@ -81,8 +81,8 @@ def test_replay_frames_last_layer_of_width_two(xor, neck_run):
     h = last.hidden
     assert h.points.shape == (len(pts), 2) and h.lines.shape == (22, 21, 2)
     np.testing.assert_allclose(h.points, model.hidden(pts, -1), rtol=1e-5, atol=1e-6)
-    # Every mapped point and line lies inside the hidden axes' limits.
-    for values, (lo, hi) in ((h.lines[..., 0], h.xlim), (h.lines[..., 1], h.ylim)):
+    # Every mapped point lies inside the hidden axes' limits (none is a far outlier here).
+    for values, (lo, hi) in ((h.points[:, 0], h.xlim), (h.points[:, 1], h.ylim)):
         assert lo <= values.min() and values.max() <= hi
     # The output's boundary is the straight line w·h + b = 0: p = 0.5 on it.
     assert h.boundary is not None and h.boundary.shape == (2, 2)
@@ -211,3 +211,113 @@ def test_xor_by_hand_figure_and_truth_table():
     feats = arr(fig["data"][4]["x"]), arr(fig["data"][4]["y"])
     side = feats[0] - 2 * feats[1] - 0.5
     np.testing.assert_array_equal(side > 0, table["y"] == 1)
+
+
+def test_hidden_limits_fit_the_points_not_far_outliers():
+    rng = np.random.default_rng(0)
+    v = rng.uniform(0.0, 3.0, 600)
+    lo, hi = tc.hidden_limits(v)
+    assert lo <= v.min() and v.max() <= hi and hi - lo < 3.0 * 1.2  # all of them, snugly
+    with_outliers = np.concatenate((v, [30.0, 45.0, -20.0]))
+    lo2, hi2 = tc.hidden_limits(with_outliers)
+    assert hi2 < 5.0 and lo2 > -1.0  # three far points do not squash the other 600
+    assert tc.hidden_limits(np.full(10, 2.0)) == pytest.approx((1.888, 2.112))  # constant unit
+    assert tc.hidden_limits(np.array([np.nan, np.inf])) == (-1.0, 1.0)
+    assert tc.hidden_limits(np.array([], dtype=float)) == (-1.0, 1.0)
+    lo3, hi3 = tc.hidden_limits(np.array([1e300, -1e300, 0.0, np.nan]))
+    assert np.isfinite(lo3) and np.isfinite(hi3)
+
+
+def test_relu_hidden_view_is_fitted_to_the_points_not_the_grid():
+    # ReLU maps the corners of the input grid far out (to 30 and more on spirals): the view
+    # follows the data points, not the grid.
+    data = make_dataset("spirals", 200, 0.05, seed=0)
+    config = TrainConfig(hidden=(LayerSpec(8, "relu"), LayerSpec(2, "relu")), epochs=300, seed=0)
+    model, _ = train(data, config)
+    pts = np.concatenate((data.x_train, data.x_test))
+    lim = tc.plane_limits(pts)
+    (frame,) = tc.replay_frames([(300, model)], pts, xlim=lim, ylim=lim, layer=0, units=(0, 1))
+    h = model.hidden(pts, 0)[:, [0, 1]]
+    for k, (lo, hi) in enumerate((frame.hidden.xlim, frame.hidden.ylim)):
+        assert lo <= h[:, k].min() + 1e-6 and h[:, k].max() - 1e-6 <= hi
+        assert hi - lo <= 1.2 * (h[:, k].max() - h[:, k].min()) + 0.25
+    assert frame.hidden.lines[..., 0].max() > frame.hidden.xlim[1]  # the grid goes beyond
+
+
+def test_replay_frames_sit_on_round_epochs():
+    epochs_300 = list(range(0, 301, 5))  # TrainConfig(epochs=300): a snapshot every 5 epochs
+    picked = tc.round_epoch_indices(epochs_300, 31)
+    assert [epochs_300[i] for i in picked] == list(range(0, 301, 10))
+    epochs_2000 = list(range(0, 2001, 20))
+    picked = tc.round_epoch_indices(epochs_2000, 31)
+    assert [epochs_2000[i] for i in picked] == list(range(0, 2001, 100))
+    stopped = [*range(0, 140, 2), 137]  # a run stopped at epoch 137
+    shown = [stopped[i] for i in tc.round_epoch_indices(stopped, 31)]
+    assert shown[0] == 0 and shown[-1] == 137 and len(shown) <= 31
+    assert all(e % 5 == 0 for e in shown[:-1])
+    assert tc.round_epoch_indices([0, 3, 6], 31) == [0, 1, 2]  # few snapshots: all of them
+    odd = list(range(0, 400, 3))  # snapshot_every=3: no round multiple of 3: 3 × a round step
+    shown = [odd[i] for i in tc.round_epoch_indices(odd, 31)]
+    assert len(shown) <= 31 and all(e % 15 == 0 for e in shown[:-1])  # 3 × 5
+    # The page's whole path: a TrainConfig's snapshots, the slider's labels.
+    data = make_dataset("xor", 60, 0.05, 0)
+    for epochs, step in ((300, 10), (1500, 50), (2000, 100), (137, 5)):
+        _, history = train(data, TrainConfig(hidden=(LayerSpec(2, "tanh"),), epochs=epochs))
+        snaps = [s[0] for s in history.snapshots]
+        shown = [snaps[i] for i in tc.round_epoch_indices(snaps, 31)]
+        assert shown[:-1] == list(range(0, epochs, step)) and shown[-1] == epochs
+        assert len(shown) >= 21  # a replay, not a few jumps
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi"),
+    [(0.6826, 0.6922), (0.62, 0.69), (0.3, 0.9), (0.05, 1.0), (0.01, 0.7), (1e-5, 3e-5)],
+)
+def test_log_ticks_are_round_and_inside_a_short_range(lo, hi):
+    ticks = tc.log_ticks(lo, hi)
+    assert 2 <= len(ticks) <= 6
+    assert all(lo <= t <= hi for t in ticks) and ticks == sorted(ticks)
+    labels = [f"{t:g}" for t in ticks]
+    assert all(len(label) <= 6 for label in labels), labels  # 0.684, not 0.68400000001
+    assert tc.log_ticks(0.5, 0.5) == [] and tc.log_ticks(0.0, 1.0) == []
+
+
+def test_a_flat_loss_curve_gets_readable_log_ticks(neck_run):
+    _, history = neck_run
+    flat = type(history)(**{**history.__dict__, "loss": np.linspace(0.69, 0.683, history.n_epochs)})
+    flat.test_loss[:] = np.linspace(0.692, 0.686, history.n_epochs)
+    axis = valid(tc.training_figure(flat, history.n_epochs))["layout"]["yaxis"]
+    assert "dtick" not in axis and len(axis["tickvals"]) >= 2
+    assert all(0.683 <= t <= 0.692 for t in axis["tickvals"])
+    assert axis["ticktext"] == [f"{t:g}" for t in axis["tickvals"]]
+    # Over more than two decades: one label per decade.
+    steep = type(history)(**{**history.__dict__, "loss": np.geomspace(0.7, 1e-4, history.n_epochs)})
+    assert valid(tc.training_figure(steep, history.n_epochs))["layout"]["yaxis"]["dtick"] == 1
+
+
+def test_xor_by_hand_ticks_do_not_collide():
+    layout = valid(tc.hand_figure(xor_by_hand()))["layout"]
+    for name in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        ticks = layout[name]["tickvals"]
+        lo, hi = layout[name]["range"]
+        # No tick at the lower corner (−0.5 on both axes met there) or the top edge (1.5 ran
+        # into the panel title): only the inputs' own values.
+        assert all(lo < t < hi for t in ticks) and min(ticks) == 0 and max(ticks) < hi - 0.25
+
+
+def test_unit_notes_name_dead_and_constant_units():
+    from activations.nn import UnitSummary
+
+    summary = UnitSummary(
+        spread=np.array([0.0, 0.0, 1.0, 0.5]),
+        dead=np.array([True, False, False, True]),
+        constant=np.array([True, True, False, False]),
+    )
+    notes = tc.unit_notes(summary, (0, 1), ("h1[1]", "h1[2]"))
+    assert notes[0].startswith("h1[1] is dead: f′ = 0 on every training point")
+    assert notes[0].endswith("the picture is flat along it.")
+    assert notes[1].startswith("h1[2] is constant")
+    assert tc.unit_notes(summary, (2, 2), ("a", "b")) == []
+    # A dead unit that still takes several values (a step) is not called flat.
+    (note,) = tc.unit_notes(summary, (3, 2), ("h1[4]", "h1[3]"))
+    assert note.startswith("h1[4] is dead") and "flat" not in note

@@ -13,7 +13,7 @@ import streamlit as st
 from figtools import arr, figures
 
 from activations.clouds import make_dataset
-from activations.nn import LayerSpec, TrainConfig, train
+from activations.nn import LayerSpec, TrainConfig, informative_units, train, unit_summary
 
 # The biggest configuration the page allows: 5000 epochs on 2000 points, 4 layers of 16 units,
 # mini-batches of 8 (about 2 minutes of training here).
@@ -26,6 +26,12 @@ BIGGEST = {
     "batch": "8",
 }
 RUN_SECONDS = 2.5  # the most one script run may take while training
+
+
+def page_config(widths=(8, 8, 2), act: str = "relu", **settings) -> TrainConfig:
+    """The TrainConfig the page trains with its defaults (and ``settings``)."""
+    settings = {"init": "auto", "lr": 0.01, "epochs": 300, "seed": 0, **settings}
+    return TrainConfig(hidden=tuple(LayerSpec(w, act) for w in widths), **settings)
 
 
 def metrics(at) -> dict[str, str]:
@@ -93,15 +99,22 @@ def test_default_load_trains_and_shows_everything(run_page):
     assert not at.exception and not at.warning
     shown = metrics(at)
     assert list(shown) == ["train accuracy", "test accuracy", "loss", "dead units"]
-    # ReLU 2-8-2-1 solves XOR: the page opens on a network that has learned it.
-    assert percent(shown["train accuracy"]) >= 0.95
-    assert shown["dead units"].endswith("/ 10")
+    # ReLU 2-8-8-2-1 solves XOR: the page opens on a network that has learned it.
+    _, hist = train(make_dataset("xor", 200, 0.05, 0), page_config())
+    assert metrics(at) == formatted(hist, 18) and hist.train_acc[-1] >= 0.95
     assert status(at).startswith("Trained 300 epochs in")
     replay, curves, grads = figures(at)
     assert len(replay["frames"]) > 20  # the replay slider scrubs in the browser
-    assert replay["layout"]["annotations"][1]["text"] == "<b>Hidden layer 2 (relu)</b>"
-    assert [t["name"] for t in grads["data"]] == ["layer 1 (relu)", "layer 2 (relu)", "output"]
+    assert replay["layout"]["annotations"][1]["text"] == "<b>Hidden layer 3 (relu)</b>"
+    assert [t["name"] for t in grads["data"]] == [
+        "layer 1 (relu)",
+        "layer 2 (relu)",
+        "layer 3 (relu)",
+        "output",
+    ]
     assert len(arr(curves["data"][0]["y"])) == 300
+    # The replay's slider reads round epochs.
+    assert [f["name"] for f in replay["frames"]] == [str(e) for e in range(0, 301, 10)]
 
 
 def test_a_rerun_keeps_the_trained_network(run_page):
@@ -146,6 +159,72 @@ def test_linear_only_preset_cannot_solve_xor(run_page):
     at.button[1].click().run()  # "ReLU on XOR"
     assert at.selectbox(key="act").value == "relu"
     assert percent(metrics(at)["train accuracy"]) >= 0.95
+
+
+def test_the_shared_tanh_link_solves_xor(run_page):
+    # It ended at 79 % with the old defaults: "tanh cannot do XOR" is the wrong lesson.
+    at = run_page("train", {"dataset": "xor", "act": "tanh", "seed": "0", "epochs": "2000"})
+    assert not at.exception and not at.warning
+    _, hist = train(make_dataset("xor", 200, 0.05, 0), page_config(act="tanh", epochs=2000))
+    assert metrics(at) == formatted(hist, 18) and hist.train_acc[-1] == 1.0
+
+
+def test_spirals_say_they_need_the_spirals_preset_which_solves_them(run_page):
+    at = run_page("train", {"dataset": "spirals", "act": "sigmoid"})
+    assert not at.exception
+    hint = [i.value for i in at.info if "Spirals preset" in i.value]
+    assert len(hint) == 1 and "4 layers of 16 leaky_relu units, 1000 epochs" in hint[0]
+    at.button[2].click().run()  # "Spirals"
+    assert not at.exception
+    assert at.selectbox(key="act").value == "leaky_relu"
+    assert at.selectbox(key="dataset").value == "spirals"
+    assert (at.slider(key="layers").value, at.slider(key="width").value) == (4, 16)
+    assert at.number_input(key="epochs").value == 1000
+    assert not any("Spirals preset" in i.value for i in at.info)
+    assert status(at).startswith("Trained 1000 epochs")  # by itself: under the automatic budget
+    config = page_config((16, 16, 16, 2), act="leaky_relu", epochs=1000)
+    _, hist = train(make_dataset("spirals", 200, 0.05, 0), config)
+    assert metrics(at) == formatted(hist, 50) and hist.train_acc[-1] >= 0.95
+    # A preset resets what it needs: back to the default network for ReLU on XOR.
+    at.button[1].click().run()
+    assert (at.slider(key="layers").value, at.slider(key="width").value) == (3, 8)
+    assert at.number_input(key="epochs").value == 300
+
+
+def test_a_wide_hidden_layer_shows_live_informative_units(run_page):
+    # The issue's case: spirals, "Layer shown" = 1. Units 1 and 2 of 8 included a dead one.
+    query = {"dataset": "spirals", "view": "1"}
+    at = run_page("train", query)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="u1").value is None  # "auto"
+    data = make_dataset("spirals", 200, 0.05, 0)
+    model, _ = train(data, page_config())
+    units = informative_units(model, data.x_train, 0)
+    assert not unit_summary(model, data.x_train, 0).dead[list(units)].any()
+    replay = figures(at)[0]
+    a, b = units[0] + 1, units[1] + 1
+    assert replay["layout"]["annotations"][1]["text"] == (
+        f"<b>Hidden layer 1 (relu): units {a} and {b} of 8</b>"
+    )
+    # The axes fit the points (the grid's far corners reach 30 and more).
+    h = model.hidden(np.concatenate((data.x_train, data.x_test)), 0)
+    lo, hi = replay["layout"]["xaxis2"]["range"]
+    assert lo <= h[:, units[0]].min() and hi <= 1.3 * h[:, units[0]].max() + 0.3
+    # A unit in the link holds; its partner is chosen for it.
+    at = run_page("train", {**query, "u1": "5"})
+    title = figures(at)[0]["layout"]["annotations"][1]["text"]
+    partner = informative_units(model, data.x_train, 0, (4, None))[1] + 1
+    assert title == f"<b>Hidden layer 1 (relu): units 5 and {partner} of 8</b>"
+
+
+def test_a_dead_unit_on_the_right_is_named(run_page):
+    at = run_page("train", {"act": "step", "epochs": "20"})  # f′ = 0 everywhere: all dead
+    assert not at.exception
+    dead = [i.value for i in at.info if "is dead" in i.value]
+    assert len(dead) == 2 and dead[0].startswith("h3[1] is dead: f′ = 0 on every training point")
+    assert "flat" not in dead[0]  # a step still sorts the points into 0 and 1
+    at = run_page("train")  # the defaults: both units on the right live
+    assert not any("is dead" in i.value or "is constant" in i.value for i in at.info)
 
 
 def test_xor_by_hand(run_page):
@@ -240,7 +319,7 @@ def test_bad_link_values_warn_once_and_use_defaults(run_page, query):
     assert len(at.warning) == 1, [w.value for w in at.warning]
     assert "could not be used" in at.warning[0].value
     assert "<script>" not in at.warning[0].value
-    assert at.slider(key="layers").value == 2 and at.slider(key="width").value == 8
+    assert at.slider(key="layers").value == 3 and at.slider(key="width").value == 8
     assert percent(metrics(at)["train accuracy"]) >= 0.95  # the default network, trained
 
 
@@ -261,11 +340,8 @@ def test_a_long_run_trains_over_several_script_runs_like_one_run(run_page, slice
     at.run()
     assert not at.exception
     assert status(at).startswith("Trained 2000 epochs in")
-    config = TrainConfig(
-        hidden=(LayerSpec(8, "relu"), LayerSpec(2, "relu")), batch_size=8, epochs=2000, seed=0
-    )
-    _, hist = train(make_dataset("xor", 200, 0.05, 0), config)
-    assert metrics(at) == formatted(hist, 10)
+    _, hist = train(make_dataset("xor", 200, 0.05, 0), page_config(batch_size=8, epochs=2000))
+    assert metrics(at) == formatted(hist, 18)
     replay, curves, _grads = figures(at)
     np.testing.assert_array_equal(arr(curves["data"][0]["y"]), hist.loss)
     assert replay["frames"][-1]["name"].endswith("2000")
@@ -273,7 +349,7 @@ def test_a_long_run_trains_over_several_script_runs_like_one_run(run_page, slice
     # The run ended inside the last script run, after Stop was drawn: a late click changes nothing.
     at.button(key="stop").click().run()
     assert status(at).startswith("Trained 2000 epochs in") and training(at) == (False, None)
-    assert metrics(at)["loss"] == formatted(hist, 10)["loss"]
+    assert metrics(at)["loss"] == formatted(hist, 18)["loss"]
 
 
 def test_stop_in_the_middle_of_the_biggest_run_keeps_what_it_learned(run_page, slices):
@@ -304,7 +380,7 @@ def test_stop_in_the_middle_of_the_biggest_run_keeps_what_it_learned(run_page, s
     assert training(at) == (False, None)
     # What the page shows is training stopped after that epoch.
     polls = iter(range(10_000))
-    config = TrainConfig(hidden=(LayerSpec(16, "relu"),) * 4, batch_size=8, epochs=5000, seed=0)
+    config = page_config((16,) * 4, batch_size=8, epochs=5000)
     data = make_dataset("xor", 2000, 0.05, 0)
     _, hist = train(data, config, should_stop=lambda: next(polls) >= epoch)
     assert metrics(at) == formatted(hist, 64)

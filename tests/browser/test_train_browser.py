@@ -9,7 +9,7 @@ import time
 from browserkit import IDLE, wait_idle
 
 # Estimated just over the page's automatic-training budget (so it waits for Train), yet it
-# trains in about a second: 1500 epochs of 2-8-2-1 on 1500 points, full batch.
+# trains in about two seconds: 1500 epochs of 2-8-8-2-1 on 1500 points, full batch.
 SMALL = "/train?n=2000&epochs=1500"
 # Long enough to press Stop in the middle (half a minute or more: twenty or more script runs
 # with 1.5 s of training each): mini-batches on a wider network.
@@ -17,6 +17,14 @@ LONG = "/train?n=2000&epochs=5000&width=16&neck=false&batch=16"
 METRIC = "[data-testid='stMetricValue']"
 # The replay slider's current value ("epoch 300"), drawn by Plotly above the slider.
 SLIDER_VALUE = "document.querySelector('.js-plotly-plot .slider-group > .slider-label').textContent"
+
+
+# Labels Streamlit shortened with an ellipsis ("Son katman 2 bir…"): the element that clips
+# them has text-overflow: ellipsis and more content than width.
+CUT_LABELS = """() => [...document.querySelectorAll("[data-testid='stMain'] *")]
+    .filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
+                 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.textContent.trim())"""
 
 
 def metric_texts(page) -> list[str]:
@@ -49,7 +57,7 @@ def test_train_updates_the_metrics_and_the_replay_scrubs_in_the_browser(page, ap
     train_acc, test_acc, loss, dead = metric_texts(page)
     assert re.fullmatch(r"\d{1,3}\.\d%", train_acc) and re.fullmatch(r"\d{1,3}\.\d%", test_acc)
     assert float(train_acc[:-1]) > 50.0 and float(loss) > 0.0
-    assert dead.endswith("/ 10")
+    assert dead.endswith("/ 18")
     # The link still holds the view (whole numbers stay whole in the address bar).
     assert re.search(r"[?&]n=2000(&|$)", page.url) and re.search(r"[?&]epochs=1500(&|$)", page.url)
 
@@ -93,7 +101,7 @@ def test_stop_keeps_what_the_network_has_learned(page, app_url):
     wait_idle(page, timeout=60_000)
     assert bar.count() == 0 and not stop.is_enabled()
     values = metric_texts(page)
-    assert values[0].endswith("%") and values[3].endswith("/ 32")
+    assert values[0].endswith("%") and values[3].endswith("/ 48")  # 3 layers of 16
     # The replay holds the epochs trained before the stop.
     stopped_at = int(re.search(r"Stopped at epoch (\d+)", page.inner_text("body"))[1])
     # Within a slice or two of the click, far from the end of the run.
@@ -103,4 +111,14 @@ def test_stop_keeps_what_the_network_has_learned(page, app_url):
     # Nothing trains on after the stop.
     page.wait_for_timeout(2000)
     assert int(re.search(r"Stopped at epoch (\d+)", page.inner_text("body"))[1]) == stopped_at
+    assert page.console.errors() == []
+
+
+def test_no_label_is_cut_short_in_any_language(page, app_url):
+    # Turkish cut "2-unit last layer" and the "ReLU on XOR" preset short; the unit pickers of
+    # a wide layer (view=1) are shown too.
+    for lang in ("en", "tr", "zh_Hant", "zh_Hans"):
+        open_page(page, f"{app_url}/train?lang={lang}&view=1")
+        assert page.locator("[data-testid='stMain'] button").count() >= 5  # presets, Train, Stop
+        assert page.evaluate(CUT_LABELS) == [], lang
     assert page.console.errors() == []
