@@ -408,10 +408,12 @@ with controls_col:
         help=_("full: one step per epoch on all training points; smaller: mini-batches."),
     )
     with st.expander(_("Initialisation and L2")):
-        init = st.selectbox(
+        init = controls.id_choice(
+            st.selectbox,
             _("Initialisation"),
             TRAIN_INITS,
             index=TRAIN_INITS.index(DEFAULTS["init"]),
+            format_func=controls.init_label,
             key="init",
             bind="query-params",
             help=_(

@@ -566,12 +566,12 @@ def test_activation_gain_of_smooth_functions_matches_numerical_integration():
 
 
 def test_activation_gain_falls_back_to_one_for_zero_or_exploding_functions():
-    from types import SimpleNamespace
+    from actkit import custom_activation
 
     from activations.nn import activation_gain
 
-    zero = SimpleNamespace(params=(), fn=lambda x: 0.0 * x, grad=lambda x: 0.0 * x)
-    huge = SimpleNamespace(params=(), fn=lambda x: np.exp(1e3 * x), grad=lambda x: np.exp(x))
+    zero = custom_activation("zero", lambda x: 0.0 * x, lambda x: 0.0 * x)
+    huge = custom_activation("huge", lambda x: np.exp(1e3 * x), lambda x: np.exp(x))
     assert activation_gain(zero) == 1.0 and activation_gain(huge) == 1.0
 
 

@@ -207,6 +207,11 @@ def batch_label(size: int | str) -> str:
     return _("full") if size == "full" else str(size)
 
 
+def init_label(init: str) -> str:
+    """An initialisation as shown: "auto" translated, the others by their method's name."""
+    return _("auto") if init == "auto" else init
+
+
 def shape_label(kind: str) -> str:
     """A point cloud's or dataset's name (``activations.clouds`` kinds) in the user's language."""
     labels = {

@@ -137,6 +137,29 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait for the rerun to finish, every chart to paint, and the page to stop growing, so a
+    click lands where the element is (charts painting above it move it down)."""
+    wait_idle(page, timeout)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout)""",
+        timeout=timeout,
+    )
+    page.wait_for_function(
+        """() => {
+            const h = document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0;
+            const now = performance.now();
+            if (window.__settleHeight !== h) {
+                window.__settleHeight = h;
+                window.__settleSince = now;
+            }
+            return now - window.__settleSince > 400;
+        }""",
+        polling=100,
+        timeout=timeout,
+    )
+
+
 def toolbar_png(page, chart, folder: Path) -> tuple[str, bytes, float]:
     """Click ``chart``'s toolbar camera; return (file name, PNG bytes, chart width in CSS px)."""
     chart.hover()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
-from browserkit import IDLE, wait_idle
+from browserkit import IDLE, settle, wait_idle
 
 PLOT = "document.querySelector('.js-plotly-plot')"
 SIDEBAR_LANGUAGE = "[data-testid='stSidebar'] [data-testid='stSelectbox']"
@@ -130,7 +130,10 @@ def test_translated_options_keep_their_ids_in_the_link(page, app_url):
         f"() => document.querySelector(\"{cloud} input\").value === '螺旋'", timeout=10_000
     )
     assert parse_qs(urlparse(page.url).query)["cloud"] == ["spirals"]
-    page.locator(cloud + " button[aria-haspopup=listbox]").click()
+    opener = page.locator(cloud + " button[aria-haspopup=listbox]")
+    opener.scroll_into_view_if_needed()
+    settle(page)  # charts scrolled into view paint, and move what is below them
+    opener.click()
     page.get_by_role("option", name="同心環").click()
     wait_idle(page)
     page.wait_for_function("() => location.search.includes('cloud=rings')", timeout=10_000)
