@@ -118,6 +118,12 @@ def match_locale(locale: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (a label declared at import
+    time, translated with ``_()`` where it is shown)."""
+    return message
+
+
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
     if not message:  # gettext("") is the catalogue's header, not an empty string

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -20,14 +21,180 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from activations import warp
-from activations.clouds import Cloud, make_cloud
+from activations.clouds import CLOUD_KINDS, Cloud, make_cloud
 from charts import export
 from charts import warp as warp_charts
 from charts.theme import FigureSpec, safe_filename
-from i18n import _
-from ui import controls
+from i18n import N_, _
+from ui import controls, link
+from ui.export import show_chart
 
 STAGES_MAX_POINTS = 5_000  # per small-multiple panel; dots in a 200-px panel saturate long before
+SEED_MAX = 2**31 - 1
+MODES = ("preset", "random", "svd", "typed")
+ENTRY_KEYS = ("w11", "w12", "w21", "w22")
+BIAS_LIMIT = 3.0
+ANGLE_LIMIT = 180
+SIGMA_LIMIT = 3.0
+EPS_OPTIONS = (0.0001, 0.001, 0.01, 0.05, 0.1)
+MAX_LAYERS = 8
+
+
+def mode_label(mode: str) -> str:
+    """How W is made, as the picker shows it."""
+    labels = {
+        "preset": _("preset"),
+        "random": _("random"),
+        "svd": _("svd (rotate, scale, rotate)"),
+        "typed": _("typed"),
+    }
+    return labels.get(mode, mode)
+
+
+def _entry(key: str, index: int) -> link.Number:
+    return link.Number(
+        key=key,
+        label="W" + key[1:].translate(str.maketrans("12", "₁₂")),
+        lo=-warp.MAX_ENTRY,
+        hi=warp.MAX_ENTRY,
+        default=float(warp.PRESET_MATRIX.flat[index]),
+        step=0.1,
+        widget="input",
+        number_format="%.6g",
+    )
+
+
+def _angle(key: str, label: str, default: int) -> link.Number:
+    return link.Number(
+        key=key,
+        label=label,
+        lo=-ANGLE_LIMIT,
+        hi=ANGLE_LIMIT,
+        default=default,
+        integer=True,
+        step=1,
+        widget="fine",
+        fine_step=1,
+    )
+
+
+def _stretch(key: str, label: str, default: float, lo: float, hi: float) -> link.Number:
+    return link.Number(
+        key=key,
+        label=label,
+        lo=lo,
+        hi=hi,
+        default=default,
+        step=0.05,
+        widget="fine",
+        fine_step=0.01,
+    )
+
+
+# The page's link: every control, declared once (URL check and widget both come from here).
+CONTROLS = link.Controls(
+    link.Choice(
+        key="act",
+        label=N_("Activation f"),
+        options=controls.base_ids,
+        default="relu",
+        help=N_("Applied to each coordinate after W x + b."),
+    ),
+    link.Choice(
+        key="act2",
+        label=N_("Compare with"),
+        options=controls.base_ids,
+        optional=True,
+        placeholder=N_("no second activation"),
+        help=N_("Shows a second activation side by side, on the same cloud and layer."),
+    ),
+    link.Choice(
+        key="cloud",
+        label=N_("Point cloud"),
+        options=CLOUD_KINDS,
+        default="square",
+        shown=controls.shape_label,
+        help=N_(
+            "xor, moons, rings, spirals and blobs are coloured by class, the others by quadrant."
+        ),
+    ),
+    link.Number(
+        key="n",
+        label=N_("Points"),
+        lo=10,
+        hi=200_000,
+        default=2_000,
+        step=1000,
+        integer=True,
+        widget="input",
+    ),
+    link.Number(
+        key="seed", label=N_("Seed"), lo=0, hi=SEED_MAX, default=0, integer=True, widget="input"
+    ),
+    link.Choice(
+        key="mode",
+        label=N_("Matrix W"),
+        options=MODES,
+        shown=mode_label,
+        help=N_(
+            "preset: the tutorial's example; random: Gaussian entries; svd: build W from two "
+            "rotations and two stretches; typed: enter the four entries."
+        ),
+    ),
+    link.Number(
+        key="layers",
+        label=N_("Layers"),
+        lo=1,
+        hi=MAX_LAYERS,
+        default=1,
+        integer=True,
+        help=N_("Layer 1 is the one chosen here; further layers have random W and b."),
+    ),
+    link.Number(
+        key="wseed",
+        label=N_("Matrix seed"),
+        lo=0,
+        hi=SEED_MAX,
+        default=0,
+        integer=True,
+        widget="input",
+    ),
+    link.Number(
+        key="wscale",
+        label=N_("Entry scale"),
+        lo=0.1,
+        hi=3.0,
+        default=1.0,
+        step=0.1,
+        widget="input",
+        help=N_("Standard deviation of the random entries."),
+    ),
+    _angle("theta", "θ (°)", 30),
+    _stretch("s1", "σ₁", 1.5, 0.0, SIGMA_LIMIT),
+    _stretch("s2", "σ₂", 0.5, 0.0, SIGMA_LIMIT),
+    _angle("phi", "φ (°)", -20),
+    link.Flag(key="reflect", label=N_("Reflect")),
+    *(_entry(key, i) for i, key in enumerate(ENTRY_KEYS)),
+    _stretch("b1", "b1", 0.0, -BIAS_LIMIT, BIAS_LIMIT),
+    _stretch("b2", "b2", 0.0, -BIAS_LIMIT, BIAS_LIMIT),
+    link.Flag(
+        key="area",
+        label=N_("Area change |det J|"),
+        help=N_(
+            "Colours each point by log₁₀ of how much the whole layer stretches (red) or shrinks "
+            "(blue) area near it, instead of by its starting quadrant."
+        ),
+    ),
+    link.Flag(
+        key="sat",
+        label=N_("Mark |f′| < ε"),
+        help=N_(
+            "Rings in black the points where the derivative of some coordinate is below ε: "
+            "learning stalls there. Works with either colouring."
+        ),
+    ),
+    link.Choice(key="eps", label="ε", options=EPS_OPTIONS, default=0.01, widget="select_slider"),
+)
 
 
 class Setup(NamedTuple):
@@ -236,7 +403,7 @@ def stages(
     )
 
 
-def stack(
+def stack_figure(
     setup: Setup,
     act: Key,
     params: Params,
@@ -317,7 +484,7 @@ def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
         return
     cells[len(shares)].metric(
         _("median |det J|"),
-        f"{d.area_change:.3g}×",
+        area_text(d.area_change),
         help=_("How much the whole layer scales area near a point (median over the points)."),
     )
 
@@ -429,6 +596,12 @@ def side_counts(setup: Setup, side: Side, eps: float) -> np.ndarray:
 def zone_of(act: Key, params: Params, eps: float) -> list[tuple[float, float]]:
     """Where |f′| < eps (see :func:`activations.warp.flat_zone`)."""
     return warp.flat_zone(controls.activation_from_key(act), eps, **dict(params))
+
+
+def area_text(change: float) -> str:
+    """A median area change as shown: "0.177×", or "—" where it is not a number (f′ undefined
+    on the points, as log(x) left of 0)."""
+    return f"{change:.3g}×" if math.isfinite(change) else "—"
 
 
 def _num(value: float, strip: bool = False) -> str:
@@ -565,63 +738,266 @@ def set_bound(**values: object) -> None:
             st.query_params[key] = text
 
 
-# --- fine control: a slider and a number field for one URL key ---
+# --- the controls column ---
 
 
-def fine_slider(
-    container,
-    label: str,
-    bounds: tuple[float, float],
-    default: float,
-    *,
-    key: str,
-    step: float,
-    fine_step: float,
-    help: str | None = None,
-) -> float:
-    """A slider to sweep and, beside it, a number field to type or step precisely, for one
-    value bound to the URL under ``key`` (the field holds the binding: the same key, range and
-    default as the slider alone had, so old links still work). ``fine_step`` is the field's
-    step; whole numbers when it is 1. Each widget's change is copied into the other."""
-    lo, hi = bounds
-    whole = fine_step == 1
-    slider_key = f"{key}:slider"
-    slide_col, field_col = container.columns([3, 2], vertical_alignment="bottom")
-    field = {
-        "label_visibility": "collapsed",
-        "on_change": _round_field,
-        "args": (key, whole),
-        "help": help,
-    }
-    if whole:
-        value = controls.whole_number_input(field_col, label, lo, hi, default, 1, key, **field)
-    else:
-        limits = (float(lo), float(hi), float(default))
-        field.update(step=float(fine_step), format="%.2f", key=key, bind="query-params")
-        value = field_col.number_input(label, *limits, **field)
-    # The slider follows the field (a link or a typed value) before it is drawn.
-    st.session_state[slider_key] = int(value) if whole else float(value)
-    slide_col.slider(
-        label,
-        int(lo) if whole else float(lo),
-        int(hi) if whole else float(hi),
-        step=int(step) if whole else float(step),
-        key=slider_key,
-        on_change=_copy_slider,
-        args=(key,),
-        help=help,
+@dataclass(frozen=True)
+class Chosen:
+    """What the controls column chose: the activations (and the compared one's slot), the
+    cloud, the layer W x + b, the colouring, and the stack's settings."""
+
+    act: str
+    params: dict[str, float]
+    slot2: str | None
+    params2: dict[str, float]
+    cloud: str
+    n: int
+    seed: int
+    layers: int
+    wseed: int
+    wscale: float
+    w: np.ndarray
+    b: np.ndarray
+    colouring: Colouring
+
+    @property
+    def slots(self) -> list[str]:
+        return [self.act] + ([self.slot2] if self.slot2 is not None else [])
+
+    def sides(self) -> tuple[Side, ...]:
+        pairs = [(self.act, self.params)]
+        if self.slot2 is not None:
+            pairs.append((self.slot2, self.params2))
+        return tuple(
+            Side(
+                controls.slot_label(slot, params),
+                controls.activation_key(slot),
+                tuple(sorted(params.items())),
+            )
+            for slot, params in pairs
+        )
+
+    def setup(self) -> Setup:
+        return Setup(
+            self.cloud,
+            self.n,
+            self.seed,
+            tuple(self.w.ravel().tolist()),
+            (float(self.b[0]), float(self.b[1])),
+        )
+
+
+def report_link() -> None:
+    """One warning for the link's bad or unknown values (the activations' parameters too)."""
+    slots = [controls.picked("act") or CONTROLS.default("act")]
+    if (slot2 := second_slot(slots[0], controls.picked("act2"))) is not None:
+        slots.append(slot2)
+    CONTROLS.report(*controls.param_rules(slots))
+
+
+def controls_column() -> Chosen:
+    """The page's controls, top to bottom, in the current container."""
+    act = CONTROLS.show("act")
+    params = controls.param_sliders(act)
+    slot2 = second_slot(act, CONTROLS.show("act2"))
+    params2 = controls.param_sliders(slot2) if slot2 is not None else {}
+    st.divider()
+    cloud = CONTROLS.show("cloud")
+    n_col, seed_col = st.columns(2)
+    n, seed = CONTROLS.show("n", n_col), CONTROLS.show("seed", seed_col)
+    st.divider()
+    mode = CONTROLS.show("mode")
+    layers = CONTROLS.show("layers")
+    wseed, wscale = 0, 1.0
+    if mode == "random" or layers > 1:
+        r_col, s_col = st.columns(2)
+        wseed, wscale = CONTROLS.show("wseed", r_col), CONTROLS.show("wscale", s_col)
+    w = _matrix(mode, wseed, wscale)
+    b = np.array([CONTROLS.show("b1"), CONTROLS.show("b2")])
+    _layer_summary(w, b)
+    st.divider()
+    area, sat = CONTROLS.show("area"), CONTROLS.show("sat")
+    eps = CONTROLS.show("eps")
+    return Chosen(
+        act=act,
+        params=params,
+        slot2=slot2,
+        params2=params2,
+        cloud=cloud,
+        n=int(n),
+        seed=int(seed),
+        layers=int(layers),
+        wseed=int(wseed),
+        wscale=float(wscale),
+        w=w,
+        b=b,
+        colouring=Colouring(float(eps), bool(area), bool(sat)),
     )
-    return value
 
 
-def _round_field(key: str, whole: bool) -> None:
-    """The number field changed: round it if it holds whole numbers (the slider follows it
-    on the run this change starts)."""
-    value = st.session_state.get(key)
-    if whole and value is not None and value != round(value):
-        st.session_state[key] = float(round(value))
+def _matrix(mode: str, wseed: int, wscale: float) -> np.ndarray:
+    """W as the chosen mode makes it (with its controls); the preset if it cannot be used."""
+    try:
+        if mode == "random":
+            return warp.random_matrix(int(wseed), float(wscale))
+        if mode == "svd":
+            theta, s1, s2, phi = (CONTROLS.show(key) for key in ("theta", "s1", "s2", "phi"))
+            reflect = CONTROLS.show("reflect")
+            return warp.matrix_from_svd(math.radians(theta), s1, s2, math.radians(phi), reflect)
+        if mode == "typed":
+            cells = st.columns(2)
+            typed = [CONTROLS.show(key, cells[i % 2]) for i, key in enumerate(ENTRY_KEYS)]
+            return warp.as_matrix(np.reshape(typed, (2, 2)))
+    except ValueError as error:
+        st.warning(_("Cannot use this matrix ({error}); showing the preset.").format(error=error))
+    return warp.PRESET_MATRIX
 
 
-def _copy_slider(key: str) -> None:
-    """The slider moved: the number field, which holds the URL binding, takes its value."""
-    st.session_state[key] = float(st.session_state[f"{key}:slider"])
+def _layer_summary(w: np.ndarray, b: np.ndarray) -> None:
+    """W and b as matrices, and W's SVD in words."""
+    svd = warp.decompose(w)
+    st.latex(rf"\small W = {matrix_latex(w)}")
+    st.latex(rf"\small b = {vector_latex(b)}")
+    st.caption(
+        _(
+            "W = R(φ)·diag(σ₁, {sign}σ₂)·R(θ) with θ = {theta:.1f}°, σ₁ = {s1:.4g}, "
+            "σ₂ = {s2:.4g}, φ = {phi:.1f}°; det W = {det:.4g}."
+        ).format(
+            sign="−" if svd.reflect else "",
+            theta=math.degrees(svd.theta),
+            s1=svd.sigma1,
+            s2=svd.sigma2,
+            phi=math.degrees(svd.phi),
+            det=float(np.linalg.det(w)),
+        )
+    )
+
+
+def show_example(example: Example) -> None:
+    """Button callback: the SVD controls and ε of ``example``, in the widgets and the URL."""
+    set_bound(
+        mode="svd",
+        theta=float(example.theta),
+        s1=example.s1,
+        s2=example.s2,
+        phi=float(example.phi),
+        reflect=example.reflect,
+        eps=example.eps,
+        sat=True,
+    )
+
+
+# --- the output sections ---
+
+
+def show_marks(
+    setup: Setup, sides: Sequence[Side], colouring: Colouring, results: list[dict]
+) -> None:
+    """Where |f′| < ε and how many points are marked, per activation; a button to a W that
+    reaches the flat zone when none is marked."""
+    example = None
+    for side, r in zip(sides, results, strict=True):
+        zones = zone_of(side.act, side.params, colouring.eps)
+        st.markdown(mark_note(side.title, r["diag"], zones))
+        if example is None and zones and not r["diag"].saturated.any():
+            example = saturating_example(setup, side, EPS_OPTIONS, colouring.eps, SIGMA_LIMIT)
+    if example is not None:
+        st.button(
+            _("Show me: W scaled up to σ₁ = {s1:g}, ε = {eps:g}").format(
+                s1=example.s1, eps=example.eps
+            ),
+            on_click=show_example,
+            args=(example,),
+            icon=":material/zoom_out_map:",
+            help=_(
+                "Switches W to its SVD controls with the same rotations and both "
+                "stretches scaled up, so that W x + b reaches where f is flat."
+            ),
+        )
+
+
+def show_diagnostics(
+    chosen: Chosen, sides: Sequence[Side], results: list[dict], metric_col: object | None
+) -> None:
+    """The fold and squash numbers: a column beside one activation's chart, or a title line
+    and a row of metrics per activation when two are compared."""
+    det_w = float(np.linalg.det(chosen.w))
+    if metric_col is not None:
+        with metric_col:
+            one_to_one_badge(results[0]["diag"])
+            st.metric(
+                "det W",
+                f"{det_w:.4g}",
+                help=_("The factor by which W scales area; negative when it reflects."),
+            )
+            diagnostic_metrics(results[0]["diag"], [st] * 5)
+        return
+    for side, r in zip(sides, results, strict=True):
+        badge = (
+            ":green-badge[:material/check: " + _("one-to-one") + "]"
+            if r["diag"].one_to_one
+            else ":orange-badge[:material/close: " + _("not one-to-one") + "]"
+        )
+        # The area change ("0.00225×") goes in the title line: in a fifth column of metrics
+        # it, or "100.0%" beside it, would be cut.
+        st.markdown(
+            f"**{controls.escape_markdown(side.title)}** {badge} · det W = {det_w:.4g} · "
+            + _("median |det J|")
+            + f" = {area_text(r['diag'].area_change)}"
+        )
+        diagnostic_metrics(r["diag"], st.columns(4, gap="small"))
+
+
+def show_stack(chosen: Chosen) -> None:
+    """The layer followed by more random layers with the same activation, and, for the
+    identity, the single affine map they make."""
+    layers, n = chosen.layers, chosen.n
+    st.subheader(_("{k} layers stacked").format(k=layers))
+    stack_key = (
+        chosen.setup(),
+        controls.activation_key(chosen.act),
+        tuple(sorted(chosen.params.items())),
+        layers,
+        chosen.wseed,
+        chosen.wscale,
+    )
+    stack = stack_of(*stack_key)
+    titles = [_("input")] + [_("after layer {k}").format(k=k) for k in range(1, layers + 1)]
+    stack_csv = functools.partial(
+        warp_charts.stack_table,
+        (chosen.cloud, n, chosen.seed),
+        chosen.w,
+        chosen.b,
+        controls.activation_from_key(stack_key[1]),
+        dict(stack_key[2]),
+        *stack_key[3:],
+    )
+    show_chart(
+        stack_figure(*stack_key, titles),
+        _("warp stack"),
+        stack_csv,
+        key="warp-stack",
+        rebuild=functools.partial(stack_figure, *stack_key, titles),
+    )
+    show_stack_counts(stack_key, _("warp stack counts {act}").format(act=chosen.act))
+    if chosen.act != "identity":
+        st.caption(
+            _(
+                "Layers 2 to {k} have random W and b (from the matrix seed + 1) and the same "
+                "activation. With a nonlinear f the stack is not one matrix: each layer bends "
+                "the output of the last."
+            ).format(k=layers)
+        )
+        return
+    w_total, b_total = stack["single"]
+    st.markdown(
+        _("With the identity activation the {k} layers are one affine map, x ↦ W′x + b′:").format(
+            k=layers
+        )
+    )
+    st.latex(rf"W' = {matrix_latex(w_total)},\quad b' = {vector_latex(b_total)}")
+    st.caption(
+        _(
+            "Largest difference between the stack and W′x + b′ over all {n:,} points: {gap:.2g}."
+        ).format(n=n, gap=stack["gap"])
+    )

@@ -77,6 +77,14 @@ def test_animation_plays_pauses_scrubs_and_exports(page, app_url, tmp_path):
     page.wait_for_function(f"() => {PLOT}._fullLayout.sliders[0].active === 0", timeout=10_000)
     cloud = make_cloud("gaussian", 5000, 1)
     first_quadrant = cloud.points[cloud.labels == 0].astype(np.float32)  # trace 0: +x +y
+    # The slider is set before the frame's data is drawn: wait for the drawing.
+    expected = [float(v) for v in first_quadrant[:5, 0]]
+    page.wait_for_function(
+        f"""(want) => Array.from({PLOT}._fullData[0].x.slice(0, 5))
+            .every((v, i) => Math.abs(v - want[i]) < 1e-6)""",
+        arg=expected,
+        timeout=10_000,
+    )
     assert np.allclose(first_x(page), first_quadrant[:5, 0])
     assert page.locator("[data-testid='stApp'][data-test-script-state='running']").count() == 0
 
