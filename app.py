@@ -34,9 +34,12 @@ pages = [
     ),
 ]
 page = st.navigation(pages)
-shell.forget_other_pages(page.url_path)
+shell.switch_pages(page.url_path)
 custom.formula_box()
 export.image_settings()
 st.sidebar.caption(_("Every setting lives in the address bar: copy it to share this exact view."))
 with server.compute_slot():
-    page.run()
+    try:
+        page.run()
+    finally:  # also when the page stops or reruns early
+        shell.remember_link(page.url_path)

@@ -6,11 +6,11 @@ import activations
 from charts.curves import Curve, curves_figure
 from charts.theme import activation_color, activation_label, plotly_config
 from i18n import _
-from ui import server, shell, urlstate
+from ui import link, server, shell
 from ui.live_chart import live_chart
 
 server.ensure_entrypoint()
-urlstate.report([])  # Home has no controls of its own; the sidebar's keys are still checked
+link.Controls().report()  # no controls of its own; the sidebar's are checked
 
 shell.header(
     "〽️ Activation Lab",

@@ -32,7 +32,7 @@ from activations.nn import (
 from activations.warp import compose_linear
 from charts import train as charts
 from i18n import _
-from ui import controls, custom, server, shell, urlstate
+from ui import controls, custom, link, server, shell, urlstate
 from ui.export import show_chart
 from ui.live_chart import live_chart
 
@@ -139,8 +139,8 @@ def layer_slots(chosen: list[str | None]) -> list[str | None]:
 slots_now = layer_slots(
     [controls.picked("act") or DEFAULTS["act"], *map(controls.picked, LAYER_KEYS[1:])]
 )
-urlstate.report(
-    [
+link.Controls().report(
+    *[
         urlstate.choice("dataset", DATASET_KINDS),
         urlstate.number("n", N_MIN, N_MAX, integer=True),
         urlstate.number("noise", 0.0, NOISE_MAX),

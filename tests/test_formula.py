@@ -294,7 +294,16 @@ def test_resource_limits_are_named(text, part):
 
 
 def test_time_budget_turns_slow_analysis_into_an_error_and_restores_tracing(monkeypatch):
-    monkeypatch.setattr(F, "TIME_BUDGET", 1e-4)
+    monkeypatch.setattr(F, "TIME_BUDGET", 0.05)
+    real_compile = F.compile_formula
+
+    def slow_compile(text, ranges):  # Python work well past the budget, then the real thing
+        deadline = time.thread_time() + 1.0
+        while time.thread_time() < deadline:
+            pass
+        return real_compile(text, ranges)
+
+    monkeypatch.setattr(F, "compile_formula", slow_compile)
     sentinel = lambda frame, event, arg: None  # noqa: E731
     sys.settrace(sentinel)
     try:

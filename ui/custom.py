@@ -18,10 +18,10 @@ import streamlit as st
 
 from activations import domain, formula
 from i18n import _
+from ui import link, shell
+from ui.app_controls import APP_CONTROLS, FORMULA_KEY, range_key
 
 CUSTOM = "custom"
-FORMULA_KEY = "fx"
-RANGE_LIMIT = 1000.0
 EXAMPLES = (
     "x * sigmoid(b*x)",
     "max(a*x, x)",
@@ -29,9 +29,6 @@ EXAMPLES = (
     "where(x > 0, x, a*(exp(x)-1))",
 )
 PICKER_KEY = "act"  # every page's (first) activation picker
-# Pages whose picker holds several activations, and how many; the others hold one.
-MULTI_PICKERS = {"curves": 12, "gradients": 4}
-SINGLE_PICKERS = ("warp", "train")
 
 # What Markdown (and Streamlit's :colour[...] and :icon: extensions) would act on inside a
 # line: a formula's * and _ must not turn into emphasis, nor x<0 into a tag.
@@ -63,8 +60,8 @@ def _ranges() -> dict[str, tuple[float, float, float]]:
     """(default, min, max) per parameter from the range inputs; the default is 1 if inside."""
     ranges = {}
     for name in formula.PARAM_NAMES:
-        lo = st.session_state.get(_range_key(name, "min"))
-        hi = st.session_state.get(_range_key(name, "max"))
+        lo = st.session_state.get(range_key(name, "min"))
+        hi = st.session_state.get(range_key(name, "max"))
         if lo is None and hi is None:
             continue
         lo = formula.DEFAULT_RANGE[1] if lo is None else float(lo)
@@ -72,10 +69,6 @@ def _ranges() -> dict[str, tuple[float, float, float]]:
         if lo < hi:
             ranges[name] = (min(max(formula.DEFAULT_RANGE[0], lo), hi), lo, hi)
     return ranges
-
-
-def _range_key(param: str, end: str) -> str:
-    return f"{FORMULA_KEY}.{param}.{end}"
 
 
 def current() -> formula.CustomActivation | None:
@@ -142,27 +135,39 @@ def gaps_note(act: formula.CustomActivation, params: dict[str, float] | None = N
 def _show_on_this_page() -> None:
     """The box's change callback: a new, valid formula joins the page's activation picker."""
     act = current()
-    page = st.session_state.get("_page")
+    page = shell.current_page()
     if act is None or page is None:
         return
+    picker = _picker(page)
+    if picker is None:
+        return
     chosen = st.session_state.get(PICKER_KEY)
-    if page in MULTI_PICKERS:
+    if isinstance(picker, link.Choices):
         chosen = list(chosen) if isinstance(chosen, list | tuple) else []
         if CUSTOM in chosen:
             return
-        limit = MULTI_PICKERS[page]
+        limit = picker.max_count or len(chosen) + 1
         st.session_state[PICKER_KEY] = [*chosen[: limit - 1], CUSTOM]
-    elif page in SINGLE_PICKERS:
+    else:
         st.session_state[PICKER_KEY] = CUSTOM
+
+
+def _picker(page: str | None) -> link.Choice | link.Choices | None:
+    """The page's (first) activation picker, as the page declares it; None if it has none."""
+    controls = link.PAGES.get(page or "")
+    picker = controls.by_key.get(PICKER_KEY) if controls is not None else None
+    return picker if isinstance(picker, link.Choice | link.Choices) else None
 
 
 def shown_on_this_page() -> bool | None:
     """Whether this page's picker shows the formula; None on a page without one."""
-    page = st.session_state.get("_page")
-    if page not in MULTI_PICKERS and page not in SINGLE_PICKERS:
+    page = shell.current_page()
+    if _picker(page) is None:
         return None
     # "act" and the pages' other pickers: Warp's "act2" (compare), Train's "act2".."act4"
-    for key in (PICKER_KEY, *(f"{PICKER_KEY}{k}" for k in range(2, 5))):
+    for key in (control.key for control in link.PAGES[page]):
+        if not key.startswith(PICKER_KEY):
+            continue
         chosen = st.session_state.get(key, st.query_params.get_all(key))
         chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
         if CUSTOM in chosen:
@@ -176,10 +181,8 @@ def formula_box() -> None:
     with st.sidebar.expander(
         _("Your own activation"), expanded=bool(text), icon=":material/function:"
     ):
-        text = st.text_input(
-            "f(x) =",
-            key=FORMULA_KEY,
-            bind="query-params",
+        text = APP_CONTROLS.show(
+            FORMULA_KEY,
             max_chars=formula.MAX_LENGTH,
             placeholder=EXAMPLES[0],
             on_change=_show_on_this_page,
@@ -198,24 +201,10 @@ def formula_box() -> None:
         except formula.FormulaError as error:
             st.error(error_text(error), icon=":material/error:")
             return
-        for name, _default, lo, hi in act.ranges:
+        for name, *_range in act.ranges:
             cols = st.columns(2)
-            cols[0].number_input(
-                _("{p} from").format(p=name),
-                -RANGE_LIMIT,
-                RANGE_LIMIT,
-                lo,
-                key=_range_key(name, "min"),
-                bind="query-params",
-            )
-            cols[1].number_input(
-                _("{p} to").format(p=name),
-                -RANGE_LIMIT,
-                RANGE_LIMIT,
-                hi,
-                key=_range_key(name, "max"),
-                bind="query-params",
-            )
+            APP_CONTROLS.show(range_key(name, "min"), cols[0])
+            APP_CONTROLS.show(range_key(name, "max"), cols[1])
         # Inline math wraps at + and = (a display formula is cut at the sidebar's edge).
         st.markdown(f"${act.formula}$")
         st.markdown(f"${act.grad_formula}$")

@@ -13,33 +13,15 @@ import i18n
 from charts import export
 from charts.theme import FigureSpec, plotly_config, safe_filename
 from i18n import _
+from ui.app_controls import APP_CONTROLS, FORMAT_KEY, SCALE_KEY
 from ui.live_chart import SliderLink, live_chart
-
-SCALE_KEY = "scale"
-FORMAT_KEY = "img"
-IMAGE_SCALES = (1, 2, 3, 4)
-TOOLBAR_FORMATS = ("png", "svg")
 
 
 def image_settings() -> None:
     """Sidebar controls for the chart toolbar's camera button (format and scale), in the URL."""
     with st.sidebar.expander(_("Image export"), expanded=False):
-        st.segmented_control(
-            _("Camera button format"),
-            TOOLBAR_FORMATS,
-            default="png",
-            key=FORMAT_KEY,
-            bind="query-params",
-            required=True,
-        )
-        st.select_slider(
-            _("Camera button scale"),
-            IMAGE_SCALES,
-            value=2,
-            key=SCALE_KEY,
-            format_func=lambda s: f"{s}×",
-            bind="query-params",
-        )
+        APP_CONTROLS.show(FORMAT_KEY)
+        APP_CONTROLS.show(SCALE_KEY)
 
 
 def show_chart(

@@ -109,6 +109,7 @@ CONTROLS = link.Controls(
         integer=True,
     ),
     _seed("zseed"),
+    page="gradients",
 )
 
 

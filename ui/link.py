@@ -214,11 +214,14 @@ class Choice(Control):
     default: Any = None
     widget: str = "select"  # "select", "segmented", "select_slider" or "radio"
     shown: Callable[[Any], str] | None = None
+    # An option as the link writes it when it is not its plain text ("2×" for a scale of 2).
+    link_text: Callable[[Any], str] | None = None
     optional: bool = False
     placeholder: str | None = None
 
     def rule(self) -> urlstate.Rule:
-        return urlstate.choice(self.key, [_text(o) for o in _options(self.options)])
+        as_text = self.link_text or _text
+        return urlstate.choice(self.key, [as_text(o) for o in _options(self.options)])
 
     def show(self, where: Any = st, **widget_args: Any) -> Any:
         options = _options(self.options)
@@ -242,7 +245,7 @@ class Choice(Control):
         }[self.widget]
         if self.shown is not None:
             return _id_choice(widget, self.shown_label(), options, self, args)
-        format_func = _text if any(isinstance(o, float) for o in options) else str
+        format_func = self.link_text or _text
         return widget(
             self.shown_label(), options, format_func=format_func, key=self.key, bind=BIND, **args
         )
@@ -316,15 +319,23 @@ class Choices(Control):
         )
 
 
-class Controls:
-    """The link-bound controls of one page, each declared once."""
+# Each page's controls by the page's url path ("warp"): what the sidebar's formula box adds
+# its activation to, and what a page switch puts aside.
+PAGES: dict[str, Controls] = {}
 
-    def __init__(self, *controls: Control) -> None:
+
+class Controls:
+    """The link-bound controls of one page (``page``, its url path) or of the app's sidebar,
+    each declared once."""
+
+    def __init__(self, *controls: Control, page: str | None = None) -> None:
         self.by_key: dict[str, Control] = {}
         for control in controls:
             if control.key in self.by_key:
                 raise ValueError(f"two controls with the key {control.key!r}")
             self.by_key[control.key] = control
+        if page is not None:
+            PAGES[page] = self
 
     def __getitem__(self, key: str) -> Control:
         return self.by_key[key]
@@ -339,9 +350,12 @@ class Controls:
         return [control.rule() for control in self]
 
     def report(self, *extra: urlstate.Rule) -> None:
-        """Warn once about the link's bad or unknown values: these controls' rules plus
-        ``extra`` ones for keys that depend on the view (an activation's parameters)."""
-        urlstate.report([*self.rules(), *extra])
+        """Warn once about the link's bad or unknown values: these controls' rules, the
+        sidebar's, and ``extra`` ones for keys that depend on the view (an activation's
+        parameters)."""
+        from ui.app_controls import APP_CONTROLS  # the sidebar's declarations use this module
+
+        urlstate.report([*APP_CONTROLS.rules(), *self.rules(), *extra])
 
     def show(self, key: str, where: Any = st, **widget_args: Any) -> Any:
         """The widget of control ``key`` in ``where`` (a column, the sidebar...)."""

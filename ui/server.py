@@ -42,9 +42,13 @@ PAGE_MODULES = (
     "charts.train",
     "charts.warp",
     "ui.controls",
+    "ui.curves_view",
     "ui.custom",
     "ui.export",
+    "ui.gradients_view",
     "ui.live_chart",
+    "ui.softmax_view",
+    "ui.warp_view",
 )
 
 
@@ -159,15 +163,27 @@ def ensure_entrypoint(*, entrypoint: bool = False) -> None:
             st.rerun()
 
 
-def keep_in_link(key: str, shown: str) -> None:
+def keep_in_link(key: str, value: object) -> None:
     """Write a bound widget's value into the address bar now, so a copied link keeps it.
 
-    Streamlit writes a bound value only after a change in the browser (and drops a link value
-    that is not one of a picker's shown names). Without the private call, the value still
-    applies; only the address bar omits it.
+    Streamlit writes a bound value only after a change in the browser or when it comes from an
+    earlier run (and drops a link value that is not one of a picker's shown names). Without the
+    private call, the value still applies; only the address bar omits it.
     """
     correct = url_corrector()
     if correct is None:
         _log.warning("QueryParams.set_corrected_value is gone: the link omits %s", key)
         return
-    correct(key, shown, "string_value")
+    if isinstance(value, list | tuple):
+        correct(key, [_link_text(v) for v in value], "string_array_value")
+    else:
+        correct(key, _link_text(value), "string_value")
+
+
+def _link_text(value: object) -> str:
+    """A value as a link writes it: true/false, numbers as %g (5000, not 5000.0)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -9,8 +9,7 @@ import streamlit as st
 
 import i18n
 from ui import server
-
-LANG_KEY = "lang"
+from ui.app_controls import APP_KEYS, LANG_KEY
 
 
 def _session_language() -> str | None:
@@ -59,23 +58,50 @@ def header(title: str, intro: str) -> None:
     st.markdown(intro)
 
 
-# Session keys that belong to the whole app, not to one page.
-APP_KEYS = ("lang", "img", "scale")
-APP_PREFIXES = ("fx",)
+_PAGE = "_page"  # the page of the last run
+_KEPT = "_kept"  # per page: what its controls held when the user left it
+_LINKS = "_links"  # per page: its link after its last run
 
 
-def forget_other_pages(page_id: str) -> None:
-    """On a page switch, drop the previous page's widget values.
+def current_page() -> str | None:
+    """The url path of the page this run shows ("warp"), once app.py has navigated."""
+    return st.session_state.get(_PAGE)
 
-    Pages share URL key names (Warp's and Train's ``layers``, Gradients' and Train's ``width``)
-    with different ranges; Streamlit 1.67 carries a bound widget's value to the next page's
-    widget of the same key, where it may be out of range (an exception) or simply wrong.
+
+def switch_pages(page_id: str) -> None:
+    """On a page switch, put the previous page's control values aside and bring back the new
+    page's, so that coming back to a page finds it as it was left.
+
+    Pages share link key names (Warp's and Train's ``layers``, Gradients' and Train's
+    ``width``) with different meanings and ranges; Streamlit 1.67 carries a bound widget's
+    value to the next page's widget of the same key, where it may be out of range (an
+    exception) or simply wrong. So each page's values are kept under the page's name, and only
+    the sidebar's (``ui.app_controls``) stay for every page. A key the new page's link names
+    (a link into the page) wins over the kept value.
     """
-    last = st.session_state.get("_page")
+    last = st.session_state.get(_PAGE)
     if last is not None and last != page_id:
+        kept = st.session_state.setdefault(_KEPT, {})
+        left = {}
         for key in list(st.session_state.keys()):
             name = str(key)
-            if name.startswith("_") or name in APP_KEYS or name.split(".")[0] in APP_PREFIXES:
+            if name.startswith("_") or name in APP_KEYS:
                 continue
+            left[name] = st.session_state[key]
             del st.session_state[key]
-    st.session_state["_page"] = page_id
+        kept[last] = left
+        for key, value in kept.pop(page_id, {}).items():
+            if key not in st.query_params:
+                st.session_state[key] = value
+        # Streamlit writes a bound widget's value into the address bar when it comes from an
+        # earlier run, not when it is set in this one: write the page's link as it was left.
+        for key, values in st.session_state.get(_LINKS, {}).get(page_id, {}).items():
+            if key not in st.query_params and key not in APP_KEYS:
+                server.keep_in_link(key, values if len(values) > 1 else values[0])
+    st.session_state[_PAGE] = page_id
+
+
+def remember_link(page_id: str) -> None:
+    """After a page's run: its link as the address bar shows it, for :func:`switch_pages`."""
+    links = st.session_state.setdefault(_LINKS, {})
+    links[page_id] = {key: st.query_params.get_all(key) for key in st.query_params}

@@ -76,6 +76,7 @@ CONTROLS = link.Controls(
         default=CLOUD_KINDS[2],
         shown=controls.shape_label,
     ),
+    page="softmax",
 )
 
 

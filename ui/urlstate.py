@@ -17,10 +17,6 @@ import streamlit as st
 
 from i18n import _
 
-# Parameters every page understands (app.py's sidebar: language, image export, own formula).
-GLOBAL_KEYS = ("lang", "img", "scale")
-GLOBAL_PREFIXES = ("fx",)
-FORMULA_RANGE_LIMIT = 1000.0
 # A raw value is echoed in a warning; keep it short so a hostile link cannot flood the page.
 _ECHO_LIMIT = 40
 
@@ -93,23 +89,9 @@ def text(key: str, max_length: int) -> Rule:
     return Rule(key, check)
 
 
-def app_rules() -> list[Rule]:
-    """Rules for the sidebar's keys, checked on every page ("lang" is checked by the picker)."""
-    rules = [
-        choice("img", ("png", "svg")),
-        choice("scale", ("1×", "2×", "3×", "4×")),
-        text("fx", 500),
-    ]
-    for param in ("a", "b", "c"):
-        for end in ("min", "max"):
-            rules.append(number(f"fx.{param}.{end}", -FORMULA_RANGE_LIMIT, FORMULA_RANGE_LIMIT))
-    return rules
-
-
 def problems(query: Mapping[str, list[str]], rules: Iterable[Rule]) -> tuple[list[str], list[str]]:
     """The problems with ``query`` under ``rules``, and the keys no rule (or page) knows."""
-    by_key = {rule.key: rule for rule in app_rules()}
-    by_key.update({rule.key: rule for rule in rules})
+    by_key = {rule.key: rule for rule in rules}
     found: list[str] = []
     unknown: list[str] = []
     for key, values in query.items():

@@ -194,6 +194,7 @@ CONTROLS = link.Controls(
         ),
     ),
     link.Choice(key="eps", label="ε", options=EPS_OPTIONS, default=0.01, widget="select_slider"),
+    page="warp",
 )
 
 
