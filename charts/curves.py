@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -14,14 +14,19 @@ from i18n import _
 
 @dataclass(frozen=True)
 class Curve:
-    """One plotted activation: what to draw and how it looks."""
+    """One plotted activation: its sampled values and how it looks.
+
+    ``f`` and ``df`` are f and f′ on the figure's x grid (:func:`sample_grid`); ``probe`` is
+    (x, f(x), f′(x)) at the probed point, or None.
+    """
 
     key: str  # unique per plotted curve, e.g. "leaky_relu" or "leaky_relu~2"
     label: str  # legend text, parameters included
-    activation: object  # an activations.Activation (or a custom formula activation)
-    params: Mapping[str, float] = field(default_factory=dict)
+    f: np.ndarray
+    df: np.ndarray
     color: str = "#1f77b4"
     dash: str = "solid"
+    probe: tuple[float, float, float] | None = None
 
 
 def sample_grid(x_min: float, x_max: float, n: int = 601) -> np.ndarray:
@@ -36,9 +41,8 @@ def curve_table(curves: Sequence[Curve], x: np.ndarray) -> dict[str, np.ndarray]
     """Columns x, then f and f′ of every curve: the data behind the figure (CSV export)."""
     columns: dict[str, np.ndarray] = {"x": x}
     for curve in curves:
-        f, df = curve.activation.value_and_grad(x, **curve.params)
-        columns[f"{curve.key} f"] = np.asarray(f, dtype=float)
-        columns[f"{curve.key} f'"] = np.asarray(df, dtype=float)
+        columns[f"{curve.key} f"] = np.asarray(curve.f, dtype=float)
+        columns[f"{curve.key} f'"] = np.asarray(curve.df, dtype=float)
     return columns
 
 
@@ -48,24 +52,21 @@ def curves_figure(
     *,
     overlay: bool = False,
     log_grad: bool = False,
-    probe: float | None = None,
-    n: int = 601,
     height: int = 620,
 ) -> go.Figure:
-    """Plot f and f′ of every curve.
+    """Plot f and f′ of every curve, sampled on ``sample_grid(*x_range)``.
 
     Two aligned panels (f above, f′ below, one shared x axis) or one panel with f′ dotted.
     ``log_grad`` plots |f′| on a log axis; exact zeros cannot be drawn there and leave gaps.
-    ``probe`` marks f(probe) and f′(probe) on every curve.
+    Curves with a ``probe`` get markers at f(probe) and f′(probe), and a dotted line there.
     """
-    x = sample_grid(*x_range, n=n)
-    table = curve_table(curves, x)
+    x = sample_grid(*x_range, n=len(curves[0].f) if curves else 601)
     grad_title = _("|f′(x)| (log scale)") if log_grad else _("derivative f′(x)")
     grad_axis = "y2" if (log_grad or not overlay) else "y"
     x_plot = x.astype(np.float32)
     traces: list[dict] = []
     for curve in curves:
-        f, df = _plotted(table[f"{curve.key} f"], table[f"{curve.key} f'"], log_grad)
+        f, df = plotted(curve.f, curve.df, log_grad)
         line = {"color": curve.color, "dash": curve.dash, "width": 2.5}
         traces.append(
             {
@@ -85,7 +86,7 @@ def curves_figure(
                 "type": "scatter",
                 "x": x_plot,
                 "y": df,
-                "name": _grad_name(curve.label),
+                "name": grad_name(curve.label),
                 "mode": "lines",
                 "legendgroup": curve.key,
                 "showlegend": overlay,
@@ -95,10 +96,10 @@ def curves_figure(
                 "yaxis": grad_axis,
             }
         )
-        if probe is not None:
-            fp, dfp = _probe_values(curve, curve.params, probe, log_grad)
-            traces.append(_probe_marker(probe, fp, curve.color, "y"))
-            traces.append(_probe_marker(probe, dfp, curve.color, grad_axis))
+        if curve.probe is not None:
+            px, fp, dfp = probe_values(curve.probe, log_grad)
+            traces.append(_probe_marker(px, fp, curve.color, "y"))
+            traces.append(_probe_marker(px, dfp, curve.color, grad_axis))
 
     layout = base_layout_dict(height=height)
     axis_style = {"zeroline": True, "zerolinecolor": "#888", "showspikes": True}
@@ -119,6 +120,7 @@ def curves_figure(
         layout["yaxis2"] = dict(axis_style, domain=[0.0, 0.47], title={"text": grad_title})
         if log_grad:
             layout["yaxis2"].update(type="log", exponentformat="power")
+    probe = next((c.probe[0] for c in curves if c.probe is not None), None)
     if probe is not None:
         layout["shapes"] = [
             {
@@ -148,65 +150,22 @@ def _probe_marker(x: float, y: float, color: str, axis: str) -> dict:
     }
 
 
-def _plotted(f: np.ndarray, df: np.ndarray, log_grad: bool) -> tuple[np.ndarray, np.ndarray]:
+def plotted(f: np.ndarray, df: np.ndarray, log_grad: bool) -> tuple[np.ndarray, np.ndarray]:
     """The arrays drawn for f and f′: float32 halves the payload and draws the same picture;
     |f′| on a log axis keeps float64, whose range reaches the tiny values it is there to show."""
+    f, df = np.asarray(f), np.asarray(df)
     if log_grad:
         with np.errstate(divide="ignore", invalid="ignore"):
             return f.astype(np.float32), np.where(np.abs(df) > 0, np.abs(df), np.nan)
     return f.astype(np.float32), df.astype(np.float32)
 
 
-def _probe_values(
-    curve: Curve, params: Mapping[str, float], probe: float, log_grad: bool
-) -> tuple[float, float]:
-    fp, dfp = curve.activation.value_and_grad(probe, **params)
-    return float(fp), float(abs(dfp) if log_grad else dfp)
+def probe_values(probe: tuple[float, float, float], log_grad: bool) -> tuple[float, float, float]:
+    """(x, f, f′) as the probe markers draw them (|f′| on a log axis)."""
+    x, fp, dfp = probe
+    return x, float(fp), float(abs(dfp) if log_grad else dfp)
 
 
-@dataclass(frozen=True)
-class ParamSweep:
-    """The traces of ``curves_figure`` for every listed value of one curve's parameter."""
-
-    curve_key: str
-    param: str
-    values: np.ndarray
-    traces: list[int]  # indices in the figure: f, f′, then the probe markers if any
-    ys: list[list[np.ndarray]]  # ys[i][j]: trace traces[j] at values[i]
-    names: list[list[str]]  # names[i][j]: legend name of trace traces[j] at values[i]
-
-
-def param_sweep(
-    curves: Sequence[Curve],
-    index: int,
-    param: str,
-    values: np.ndarray,
-    x_range: tuple[float, float],
-    *,
-    log_grad: bool = False,
-    probe: float | None = None,
-    n: int = 601,
-    label: Callable[[Mapping[str, float]], str] | None = None,
-) -> ParamSweep:
-    """What ``curves_figure(curves, ...)`` draws for ``curves[index]`` as ``param`` takes each of
-    ``values`` (other parameters fixed), so a browser can redraw it without the server."""
-    curve = curves[index]
-    x = sample_grid(*x_range, n=n)
-    per_curve = 2 if probe is None else 4  # f, f′, then the two probe markers
-    traces = list(range(per_curve * index, per_curve * (index + 1)))
-    ys: list[list[np.ndarray]] = []
-    names: list[list[str]] = []
-    for value in values:
-        params = {**curve.params, param: float(value)}
-        f, df = _plotted(*curve.activation.value_and_grad(x, **params), log_grad)
-        row = [f, df]
-        if probe is not None:
-            row += [np.array([v]) for v in _probe_values(curve, params, probe, log_grad)]
-        ys.append(row)
-        name = label(params) if label else curve.label
-        names.append([name, _grad_name(name), "", ""][: len(traces)])
-    return ParamSweep(curve.key, param, np.asarray(values, dtype=float), traces, ys, names)
-
-
-def _grad_name(label: str) -> str:
+def grad_name(label: str) -> str:
+    """The legend name of a curve's f′."""
     return label + " · f′"

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-import activations
-from charts.curves import Curve, curves_figure
-from charts.theme import activation_color, activation_label, plotly_config
+from charts.curves import curves_figure, sample_grid
+from charts.theme import plotly_config
 from i18n import _
-from ui import link, server, shell
+from ui import curves_view, link, server, shell
 from ui.live_chart import live_chart
 
 server.ensure_entrypoint()
@@ -20,17 +19,12 @@ shell.header(
     ),
 )
 
+x = sample_grid(-4.0, 4.0)
 picture = [
-    Curve(
-        key=name,
-        label=activation_label(activations.get(name)),
-        activation=activations.get(name),
-        color=activation_color(name),
-    )
-    for name in ("sigmoid", "tanh", "relu", "gelu")
+    curves_view.sample_curve(name, {}, x, None) for name in ("sigmoid", "tanh", "relu", "gelu")
 ]
 live_chart(
-    curves_figure(picture, (-4.0, 4.0), probe=None, height=420),
+    curves_figure(picture, (-4.0, 4.0), height=420),
     config=plotly_config(_("activation curves")),
     key="home-picture",
 )

@@ -25,22 +25,24 @@ from charts.theme import (
     safe_filename,
 )
 
-CURVES = [
-    Curve(
-        key=n,
-        label=activations.get(n).label,
-        activation=activations.get(n),
-        color=activation_color(n),
-    )
-    for n in ("sigmoid", "relu", "gelu")
-]
+
+def sampled(x_range=(-5.0, 5.0), probe=None, names=("sigmoid", "relu", "gelu")) -> list[Curve]:
+    """Curves as the Curves page makes them: sampled on the figure's grid (and at ``probe``)."""
+    x = sample_grid(*x_range)
+    curves = []
+    for n in names:
+        act = activations.get(n)
+        f, df = act.value_and_grad(x)
+        probed = None if probe is None else (probe, *map(float, act.value_and_grad(probe)))
+        curves.append(Curve(n, act.label, f, df, color=activation_color(n), probe=probed))
+    return curves
 
 
 @pytest.mark.parametrize("overlay", [False, True])
 @pytest.mark.parametrize("log_grad", [False, True])
 @pytest.mark.parametrize("probe", [None, 0.5])
 def test_curves_figure_is_valid_plotly(overlay, log_grad, probe):
-    fig = curves_figure(CURVES, (-5.0, 5.0), overlay=overlay, log_grad=log_grad, probe=probe)
+    fig = curves_figure(sampled(probe=probe), (-5.0, 5.0), overlay=overlay, log_grad=log_grad)
     go.Figure(fig.to_dict())  # raises on any invalid property
 
 
@@ -56,7 +58,9 @@ def test_colours_are_stable_and_distinct():
 
 
 def test_csv_export_round_trips():
-    table = curve_table(CURVES, np.array([-1.0, 0.0, 1.0]))
+    x = np.array([-1.0, 0.0, 1.0])
+    f, df = activations.get("sigmoid").value_and_grad(x)
+    table = curve_table([Curve("sigmoid", "Sigmoid", f, df)], x)
     text = export.to_csv(table).decode()
     lines = text.strip().split("\n")
     assert lines[0].split(",")[0] == "x" and len(lines) == 4
@@ -121,7 +125,7 @@ def _outside_plotly_js(html: str) -> str:
 
 
 def test_html_export_is_standalone_and_sends_nothing():
-    html = export.to_html(curves_figure(CURVES, (-1.0, 1.0)), "curves").decode()
+    html = export.to_html(curves_figure(sampled((-1.0, 1.0)), (-1.0, 1.0)), "curves").decode()
     assert "<html" in html and len(html) > 1_000_000  # plotly.js is embedded
     page = _outside_plotly_js(html)
     # Nothing loaded from the network (no CDN, no MathJax), no outside address at all.
@@ -147,7 +151,7 @@ def test_html_export_keeps_its_animation_controls():
 
 
 def test_html_export_escapes_script_endings_in_text():
-    fig = curves_figure(CURVES[:1], (-1.0, 1.0))
+    fig = curves_figure(sampled((-1.0, 1.0), names=("sigmoid",)), (-1.0, 1.0))
     fig.update_layout(title={"text": "</script><script>alert(1)</script>"})
     html = export.to_html(fig).decode()
     assert "</script><script>alert(1)" not in html
@@ -181,7 +185,12 @@ def test_static_layout_patch_drops_controls_and_their_margin():
     assert "frames" not in static and static["layout"]["sliders"] == []
     assert fig.layout.sliders  # the figure itself is untouched
     # Nothing to do for a figure without controls, or with controls above the plot.
-    assert export.static_layout_patch(curves_figure(CURVES, (-1.0, 1.0)).to_dict()["layout"]) == {}
+    assert (
+        export.static_layout_patch(
+            curves_figure(sampled((-1.0, 1.0)), (-1.0, 1.0)).to_dict()["layout"]
+        )
+        == {}
+    )
     on_top = {"height": 400, "margin": {"b": 50}, "updatemenus": [{"y": 1.1}]}
     assert export.static_layout_patch(on_top) == {"updatemenus": [], "sliders": []}
 
@@ -219,7 +228,9 @@ def test_file_names_are_safe():
 
 @pytest.mark.skipif(export.find_browser() is None, reason="kaleido needs Chrome or Chromium")
 def test_server_side_png_export():
-    png = export.to_image(curves_figure(CURVES[:1], (-1.0, 1.0)), "png", scale=1)
+    png = export.to_image(
+        curves_figure(sampled((-1.0, 1.0), names=("sigmoid",)), (-1.0, 1.0)), "png", scale=1
+    )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -232,7 +243,7 @@ def test_fast_json_matches_plotly_io():
     for validated figures holding numpy arrays (float, int64, bool, non-contiguous), for
     plain-dict builders, and for animation frames."""
     x = np.linspace(-2.0, 2.0, 7)
-    validated = curves_figure(CURVES, (-5.0, 5.0), probe=0.5)
+    validated = curves_figure(sampled(probe=0.5), (-5.0, 5.0))
     validated.add_scatter(x=np.arange(5, dtype=np.int64), y=x[::2][::-1], name="strided")
     validated.add_scatter(x=[1, 2], y=np.array([True, False]), customdata=np.float32([0.5, 1]))
     validated.add_scatter(x=[np.float64(1.5), np.int32(2)], y=[np.nan, np.inf])

@@ -5,11 +5,20 @@ from __future__ import annotations
 import functools
 import math
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import activations
-from charts.curves import Curve, curve_table, curves_figure, param_sweep, sample_grid
+from charts.curves import (
+    Curve,
+    curve_table,
+    curves_figure,
+    grad_name,
+    plotted,
+    probe_values,
+    sample_grid,
+)
 from charts.theme import activation_color, activation_label, copy_dash
 from i18n import N_, _
 from ui import controls, custom, link
@@ -129,44 +138,35 @@ def interactive_view(slots: list[str]) -> None:
         log_grad = CONTROLS.show("logd")
         probe = CONTROLS.show("probe") if CONTROLS.show("show_probe") else None
 
-    curves = [
-        Curve(
-            key=slot,
-            label=controls.slot_label(slot, params[slot]),
-            activation=controls.activation_of(slot),
-            params=params[slot],
-            color=activation_color(controls.slot_activation(slot)),
-            dash=copy_dash(controls.copy_index(slot)),
-        )
-        for slot in slots
-    ]
+    x = sample_grid(x_min, x_max)
+    curves = [sample_curve(slot, params[slot], x, probe) for slot in slots]
     with chart_col:
         for curve in curves:
             if controls.slot_activation(curve.key) == custom.CUSTOM and (
-                gaps := custom.gaps_note(curve.activation, curve.params)
+                gaps := custom.gaps_note(controls.activation_of(curve.key), params[curve.key])
             ):
                 name, where = custom.escape_markdown(curve.label), custom.escape_markdown(gaps)
                 st.caption(f":material/warning: **{name}**: {where}")
-        fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad, probe=probe)
+        fig = curves_figure(curves, (x_min, x_max), overlay=overlay, log_grad=log_grad)
         show_chart(
             fig,
             _("activation curves"),
-            functools.partial(curve_table, curves, sample_grid(x_min, x_max)),
+            functools.partial(curve_table, curves, x),
             key="curves",
-            links=_slider_links(curves, (x_min, x_max), log_grad, probe),
+            links=_slider_links(curves, params, x, log_grad, probe),
         )
         if probe is not None:
             # Static tables: an interactive data grid costs ~100 ms of browser time per redraw.
             st.markdown(_("**Values at x = {x:g}**").format(x=probe))
             st.table(
-                pd.DataFrame([_probe_row(c, probe) for c in curves])
+                pd.DataFrame([_probe_row(c) for c in curves])
                 .set_index(ACT_COL)
                 .rename_axis(_("activation"))
             )
 
     st.subheader(_("Properties"))
     st.caption(_property_caption())
-    table = pd.DataFrame([_property_row(c) for c in curves])
+    table = pd.DataFrame([_property_row(c, params[c.key]) for c in curves])
     sort_by = CONTROLS.show("sort")
     if sort_by != "order":
         table = table.sort_values(sort_by, kind="stable", key=_sort_key, na_position="last")
@@ -182,37 +182,55 @@ def interactive_view(slots: list[str]) -> None:
     )
 
 
+def sample_curve(slot: str, params: dict[str, float], x: np.ndarray, probe: float | None) -> Curve:
+    """Slot ``slot``'s activation at ``params``, sampled on ``x`` (and at ``probe``), with its
+    legend label, colour and dash."""
+    act = controls.activation_of(slot)
+    f, df = act.value_and_grad(x, **params)
+    probed = None
+    if probe is not None:
+        fp, dfp = act.value_and_grad(probe, **params)
+        probed = (float(probe), float(fp), float(dfp))
+    return Curve(
+        key=slot,
+        label=controls.slot_label(slot, params),
+        f=f,
+        df=df,
+        color=activation_color(controls.slot_activation(slot)),
+        dash=copy_dash(controls.copy_index(slot)),
+        probe=probed,
+    )
+
+
 def _slider_links(
-    curves: list[Curve], x_range: tuple[float, float], log_grad: bool, probe: float | None
+    curves: list[Curve],
+    params: dict[str, dict[str, float]],
+    x: np.ndarray,
+    log_grad: bool,
+    probe: float | None,
 ) -> list[SliderLink]:
-    """Every parameter slider's nearby values, drawn in advance so the browser redraws at once."""
+    """Every parameter slider's nearby values, drawn in advance so the browser redraws at once:
+    for each value, the traces the figure would draw for that curve (f, f′, probe markers)."""
     links = []
+    per_curve = 2 if probe is None else 4  # f, f′, then the two probe markers
     for i, curve in enumerate(curves):
-        for p in curve.activation.params:
-            current = curve.params[p.name]
+        traces = list(range(per_curve * i, per_curve * (i + 1)))
+        for p in controls.activation_of(curve.key).params:
+            current = params[curve.key][p.name]
             values = controls.valid_values(
-                curve.key, dict(curve.params), p.name, controls.slider_values(p, current)
+                curve.key, dict(params[curve.key]), p.name, controls.slider_values(p, current)
             )
-            sweep = param_sweep(
-                curves,
-                i,
-                p.name,
-                values,
-                x_range,
-                log_grad=log_grad,
-                probe=probe,
-                label=lambda params, slot=curve.key: controls.slot_label(slot, dict(params)),
-            )
-            links.append(
-                SliderLink(
-                    controls.param_key(curve.key, p.name),
-                    current,
-                    sweep.values,
-                    sweep.traces,
-                    sweep.ys,
-                    sweep.names,
-                )
-            )
+            ys, names = [], []
+            for value in values:
+                moved = sample_curve(curve.key, {**params[curve.key], p.name: value}, x, probe)
+                row = list(plotted(moved.f, moved.df, log_grad))
+                if moved.probe is not None:
+                    _px, fp, dfp = probe_values(moved.probe, log_grad)
+                    row += [np.array([fp]), np.array([dfp])]
+                ys.append(row)
+                names.append([moved.label, grad_name(moved.label), "", ""][: len(traces)])
+            key = controls.param_key(curve.key, p.name)
+            links.append(SliderLink(key, current, values, traces, ys, names))
     return links
 
 
@@ -224,13 +242,9 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column.astype(str) if column.dtype == object else column
 
 
-def _probe_row(curve: Curve, x: float) -> dict[str, object]:
-    f, df = curve.activation.value_and_grad(x, **curve.params)
-    return {
-        ACT_COL: curve.label,
-        "f(x)": _probe_number(float(f)),
-        "f′(x)": _probe_number(float(df)),
-    }
+def _probe_row(curve: Curve) -> dict[str, object]:
+    _x, f, df = curve.probe
+    return {ACT_COL: curve.label, "f(x)": _probe_number(f), "f′(x)": _probe_number(df)}
 
 
 def _probe_number(value: float) -> str:
@@ -290,8 +304,8 @@ def _word(value: bool | str | None) -> str:
     return "—" if value is None else words[value]
 
 
-def _property_row(curve: Curve) -> dict[str, object]:
-    props = activations.properties(curve.activation, **curve.params)
+def _property_row(curve: Curve, params: dict[str, float]) -> dict[str, object]:
+    props = activations.properties(controls.activation_of(curve.key), **params)
     known = props.defined_anywhere  # x/0 has no range, no shape, no moments
 
     def word(value: bool | str | None) -> str:
