@@ -58,9 +58,9 @@ def pipeline_ms(n: int) -> dict[str, float]:
     palette = warp_charts.group_palette(cloud.two_class)
     values = warp_charts.group_values(cloud.labels, cloud.two_class)
     labels = warp_charts.frame_labels(steps)
-    fig = warp_charts.animation_spec([(ACT, frames, values[anim])], palette, labels)
+    fig = warp_charts.animation_figure([(ACT, frames, values[anim])], palette, labels)
     titles = warp_charts.stage_titles()
-    small_fig = warp_charts.stages_spec(
+    small_fig = warp_charts.stages_figure(
         [(titles[i], a[small], values[small]) for i, (_, a) in enumerate(stages)],
         palette,
         columns=3,

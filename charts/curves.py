@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
-from charts.theme import base_layout_dict, fast_figure
+from charts.theme import FigureSpec, base_layout_dict
 from i18n import _
 
 
@@ -53,7 +52,7 @@ def curves_figure(
     overlay: bool = False,
     log_grad: bool = False,
     height: int = 620,
-) -> go.Figure:
+) -> FigureSpec:
     """Plot f and f′ of every curve, sampled on ``sample_grid(*x_range)``.
 
     Two aligned panels (f above, f′ below, one shared x axis) or one panel with f′ dotted.
@@ -134,7 +133,7 @@ def curves_figure(
                 "line": {"color": "#555", "width": 1, "dash": "dot"},
             }
         ]
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def _probe_marker(x: float, y: float, color: str, axis: str) -> dict:

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import activations
 from activations.experiments import DepthResult, DyingResult, ZigzagResult
-from charts.theme import activation_color, activation_label, base_layout_dict, fast_figure
+from charts.theme import FigureSpec, activation_color, activation_label, base_layout_dict
 from i18n import _
 
 __all__ = [
@@ -92,7 +91,7 @@ def depth_figure(
     *,
     bound: np.ndarray | None = None,
     height: int = 760,
-) -> go.Figure:
+) -> FigureSpec:
     """Three aligned panels over the layer index: the gradient norm ‖∂L/∂z_l‖ (log axis), the
     standard deviation of the layer's outputs (log axis), and the shares of saturated (solid)
     and dead (dotted) units. ``bound`` (from ``vanishing_bound``) is drawn dashed in sigmoid's
@@ -186,7 +185,7 @@ def depth_figure(
     layout["annotations"] = [
         _note(_("solid: saturated (|f′| < 0.01) · dotted: dead (f = f′ = 0)"), "paper", 0.235)
     ]
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def dying_table(results: Sequence[DyingResult]) -> dict[str, np.ndarray]:
@@ -211,7 +210,7 @@ def dying_figure(
     labels: Mapping[str, str] | None = None,
     *,
     height: int = 430,
-) -> go.Figure:
+) -> FigureSpec:
     """Left: the share of dead units (solid) and of units negative on every sample (dotted)
     over the epochs. Right: the target sin(x) and each network's fit after training."""
     traces: list[dict] = []
@@ -291,7 +290,7 @@ def dying_figure(
     layout["annotations"] = [
         _note(_("solid: dead · dotted: negative on every sample"), "x domain", 0.99, "y domain")
     ]
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def zigzag_table(results: Sequence[ZigzagResult]) -> dict[str, np.ndarray]:
@@ -329,7 +328,7 @@ def zigzag_figure(
     *,
     resolution: int = 121,
     height: int = 420,
-) -> go.Figure:
+) -> FigureSpec:
     """One panel per result, side by side on one common square window: contours of √L at the
     same levels in every panel (evenly spaced ellipses around the optimum), and the
     gradient-descent path from the start (circle) towards the optimum (star). Equal axis
@@ -438,4 +437,4 @@ def zigzag_figure(
             }
         )
     layout["annotations"] = annotations
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}

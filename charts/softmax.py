@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from activations.softmax_maps import simplex_xy
-from charts.theme import activation_color, base_layout_dict, fast_figure
+from charts.theme import FigureSpec, activation_color, base_layout_dict
 from i18n import _
 
 __all__ = [
@@ -62,7 +61,7 @@ def probabilities_figure(
     *,
     temperature: float = 1.0,
     height: int = 520,
-) -> go.Figure:
+) -> FigureSpec:
     """Two aligned bar panels: softmax probabilities (labelled, the argmax in red, their sum in
     the title) above, log-softmax below."""
     n = len(logits)
@@ -125,10 +124,10 @@ def probabilities_figure(
     }
     if layout["yaxis2"]["range"] is None:
         del layout["yaxis2"]["range"]
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
-def jacobian_figure(jacobian: np.ndarray, *, height: int = 520) -> go.Figure:
+def jacobian_figure(jacobian: np.ndarray, *, height: int = 520) -> FigureSpec:
     """The Jacobian ∂pᵢ/∂zⱼ = (diag(p) − p pᵀ)ᵢⱼ / T as a diverging heatmap (row i, column j),
     values written in the cells when there are at most 10 logits."""
     n = jacobian.shape[0]
@@ -154,7 +153,7 @@ def jacobian_figure(jacobian: np.ndarray, *, height: int = 520) -> go.Figure:
     layout["hovermode"] = "closest"
     layout["xaxis"] = {"side": "bottom", "title": {"text": "zⱼ"}}
     layout["yaxis"] = {"autorange": "reversed", "title": {"text": "pᵢ"}}
-    return fast_figure([trace], layout)
+    return {"data": [trace], "layout": layout}
 
 
 def two_class_figure(
@@ -164,7 +163,7 @@ def two_class_figure(
     *,
     temperature: float = 1.0,
     height: int = 400,
-) -> go.Figure:
+) -> FigureSpec:
     """Both components of softmax((z, 0) / T) (thick, pale) with σ(z/T) and σ(−z/T) drawn thin
     on top: ``softmax_pairs`` and ``sigmoids`` are (n, 2), and the curves coincide."""
     colors = (activation_color("sigmoid"), "#ff7f0e")
@@ -199,7 +198,7 @@ def two_class_figure(
     layout = base_layout_dict(height=height)
     layout["xaxis"] = {"title": {"text": _("logit z of class 1 (class 2 fixed at 0)")}}
     layout["yaxis"] = {"title": {"text": _("probability")}, "range": [-0.03, 1.03]}
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def segment_figure(
@@ -209,7 +208,7 @@ def segment_figure(
     temperature: float = 1.0,
     levels: Sequence[float] = (-4.0, -2.0, 0.0, 2.0, 4.0),
     height: int = 460,
-) -> go.Figure:
+) -> FigureSpec:
     """Left: points (z₁, z₂) of the plane coloured by p₁, with the lines z₁ − z₂ = c (each one
     collapses to a single point). Right: their images (p₁, p₂) on the segment p₁ + p₂ = 1."""
     p1 = probs[:, 0]
@@ -318,7 +317,7 @@ def segment_figure(
         "scaleanchor": "x2",
         "constrain": "domain",
     }
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def simplex_figure(
@@ -328,7 +327,7 @@ def simplex_figure(
     highlight_label: str = "",
     path: np.ndarray | None = None,
     height: int = 460,
-) -> go.Figure:
+) -> FigureSpec:
     """Probability triples as points of the triangle (barycentric coordinates), coloured by the
     most likely class. ``highlight`` (one triple) is drawn as a black star named
     ``highlight_label``; ``path`` (m, 3) as a black line, e.g. one logit triple over a range of
@@ -416,7 +415,7 @@ def simplex_figure(
     hidden = {"visible": False, "constrain": "domain"}
     layout["xaxis"] = dict(hidden, range=[-0.12, 1.12])
     layout["yaxis"] = dict(hidden, range=[-0.1, 0.96], scaleanchor="x")
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def maxout_curve_figure(
@@ -426,7 +425,7 @@ def maxout_curve_figure(
     y_vertices: np.ndarray,
     *,
     height: int = 430,
-) -> go.Figure:
+) -> FigureSpec:
     """Each affine piece aⱼx + bⱼ (thin, dashed) and their maximum (thick): the exact
     piecewise-linear graph through its kinks (``x_vertices``, ``y_vertices``). The pieces share
     one legend entry (one per piece took half the chart at k = 6); hovering names each one."""
@@ -486,7 +485,7 @@ def maxout_curve_figure(
         "range": [float(np.min(y_vertices)) - 0.6 * span, float(np.max(y_vertices)) + 0.15 * span],
         "zeroline": True,
     }
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def maxout_warp_figure(
@@ -496,7 +495,7 @@ def maxout_warp_figure(
     group_names: Sequence[str],
     *,
     height: int = 460,
-) -> go.Figure:
+) -> FigureSpec:
     """The cloud before (left) and after (right) a two-unit maxout layer, coloured by group
     (starting quadrant or class), so each fold is visible."""
     traces: list[dict] = []
@@ -535,4 +534,4 @@ def maxout_warp_figure(
         "scaleanchor": "x2",
         "constrain": "domain",
     }
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}

@@ -86,9 +86,20 @@ def base_layout(fig: go.Figure, *, title: str | None = None, height: int = 480) 
 
 
 FigureSpec = dict[str, Any]
-"""A figure as Plotly's JSON dict ({"data", "layout"[, "frames"]}). The Warp page draws these
-directly: building plotly.py's objects (and their deep copies) would cost more than the rest of
-its rerun; ``go.Figure(spec)`` or :func:`fast_figure` make one when needed (exports)."""
+"""A figure as Plotly's JSON dict ({"data", "layout"[, "frames"]}): what every figure builder
+of ``charts`` returns. The app draws these directly (building plotly.py's objects and their
+deep copies would cost more than a Warp rerun's computing); in a notebook, ``go.Figure(spec)``
+or ``plotly.io.show(spec)``."""
+
+
+def spec_of(fig: go.Figure) -> FigureSpec:
+    """A figure built with plotly.py's API as Plotly's JSON dict, without copies (plotly.py's
+    own plain-dict state): what every figure builder returns."""
+    spec: FigureSpec = {"data": fig._data, "layout": fig._layout}
+    frames = [frame._props for frame in fig._frame_objs]
+    if frames:
+        spec["frames"] = frames
+    return spec
 
 
 def fast_figure(

@@ -23,7 +23,7 @@ from plotly.colors import hex_to_rgb, sample_colorscale
 from activations import warp
 from activations.clouds import QUADRANT_NAMES, make_cloud
 from activations.warp import STAGE_NAMES
-from charts.theme import FigureSpec, base_layout, fast_figure, panel_title, typed_array
+from charts.theme import FigureSpec, base_layout, panel_title, typed_array
 from i18n import _
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "animation_figure",
     "animation_gif",
     "animation_plan",
-    "animation_spec",
     "area_palette",
     "area_values",
     "frame_labels",
@@ -45,7 +44,6 @@ __all__ = [
     "group_values",
     "stage_titles",
     "stages_figure",
-    "stages_spec",
     "stages_table",
     "subsample",
 ]
@@ -476,17 +474,7 @@ def _figure_layout(palette: Palette, height: int, margin: dict) -> dict:
 # --- figures ---
 
 
-def stages_figure(*args, **kwargs) -> go.Figure:
-    """:func:`stages_spec` as a plotly.py Figure."""
-    return fast_figure(**stages_spec(*args, **kwargs))
-
-
-def animation_figure(*args, **kwargs) -> go.Figure:
-    """:func:`animation_spec` as a plotly.py Figure."""
-    return fast_figure(**animation_spec(*args, **kwargs))
-
-
-def stages_spec(
+def stages_figure(
     panels: Sequence[tuple[str, np.ndarray, np.ndarray]],
     palette: Palette,
     *,
@@ -514,7 +502,7 @@ def stages_spec(
     return {"data": data, "layout": layout}
 
 
-def animation_spec(
+def animation_figure(
     panels: Sequence[tuple[str, Sequence[np.ndarray], np.ndarray]],
     palette: Palette,
     labels: Sequence[str],

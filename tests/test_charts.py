@@ -43,7 +43,7 @@ def sampled(x_range=(-5.0, 5.0), probe=None, names=("sigmoid", "relu", "gelu")) 
 @pytest.mark.parametrize("probe", [None, 0.5])
 def test_curves_figure_is_valid_plotly(overlay, log_grad, probe):
     fig = curves_figure(sampled(probe=probe), (-5.0, 5.0), overlay=overlay, log_grad=log_grad)
-    go.Figure(fig.to_dict())  # raises on any invalid property
+    go.Figure(fig)  # raises on any invalid property
 
 
 def test_sample_grid_contains_the_kink():
@@ -151,7 +151,7 @@ def test_html_export_keeps_its_animation_controls():
 
 
 def test_html_export_escapes_script_endings_in_text():
-    fig = curves_figure(sampled((-1.0, 1.0), names=("sigmoid",)), (-1.0, 1.0))
+    fig = go.Figure(curves_figure(sampled((-1.0, 1.0), names=("sigmoid",)), (-1.0, 1.0)))
     fig.update_layout(title={"text": "</script><script>alert(1)</script>"})
     html = export.to_html(fig).decode()
     assert "</script><script>alert(1)" not in html
@@ -186,10 +186,7 @@ def test_static_layout_patch_drops_controls_and_their_margin():
     assert fig.layout.sliders  # the figure itself is untouched
     # Nothing to do for a figure without controls, or with controls above the plot.
     assert (
-        export.static_layout_patch(
-            curves_figure(sampled((-1.0, 1.0)), (-1.0, 1.0)).to_dict()["layout"]
-        )
-        == {}
+        export.static_layout_patch(curves_figure(sampled((-1.0, 1.0)), (-1.0, 1.0))["layout"]) == {}
     )
     on_top = {"height": 400, "margin": {"b": 50}, "updatemenus": [{"y": 1.1}]}
     assert export.static_layout_patch(on_top) == {"updatemenus": [], "sliders": []}
@@ -243,7 +240,7 @@ def test_fast_json_matches_plotly_io():
     for validated figures holding numpy arrays (float, int64, bool, non-contiguous), for
     plain-dict builders, and for animation frames."""
     x = np.linspace(-2.0, 2.0, 7)
-    validated = curves_figure(sampled(probe=0.5), (-5.0, 5.0))
+    validated = go.Figure(curves_figure(sampled(probe=0.5), (-5.0, 5.0)))
     validated.add_scatter(x=np.arange(5, dtype=np.int64), y=x[::2][::-1], name="strided")
     validated.add_scatter(x=[1, 2], y=np.array([True, False]), customdata=np.float32([0.5, 1]))
     validated.add_scatter(x=[np.float64(1.5), np.int32(2)], y=[np.nan, np.inf])

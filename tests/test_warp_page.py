@@ -301,7 +301,7 @@ def test_animation_figure_is_a_valid_plotly_figure():
         warp_charts.frame_labels(4),
     )
     # Built without plotly.py's validation for speed: it must still pass it in full.
-    go.Figure(fig.to_dict())
+    fig = go.Figure(fig)
     assert len(fig.frames) == 21
     html = export.to_html(fig).decode()
     assert "Plotly.addFrames" in html and '"bdata"' in html
@@ -321,8 +321,7 @@ def test_stages_figure_is_valid_and_draws_grid_lines():
         line_ids=cloud.line_ids,
         columns=3,
     )
-    go.Figure(fig.to_dict())
-    spec = fig.to_dict()
+    spec = go.Figure(fig).to_dict()
     assert spec["layout"]["yaxis4"]["domain"][1] < spec["layout"]["yaxis"]["domain"][0]  # 2 rows
     assert "colorbar" in spec["layout"]["coloraxis"]
     # Area colouring: one trace per panel, markers only (a line has one colour).
@@ -332,8 +331,7 @@ def test_stages_figure_is_valid_and_draws_grid_lines():
         warp_charts.group_palette(False),
         line_ids=cloud.line_ids,
     )
-    go.Figure(fig.to_dict())
-    first_panel = [t for t in fig.to_dict()["data"] if t["xaxis"] == "x"]
+    first_panel = [t for t in go.Figure(fig).to_dict()["data"] if t["xaxis"] == "x"]
     assert {t["mode"] for t in first_panel} == {"lines+markers"}
     # Each quadrant's piece of every line is its own polyline: NaN between pieces.
     for q, trace in enumerate(first_panel):
@@ -441,7 +439,7 @@ def test_every_activation_renders_without_warnings():
         fig = warp_charts.animation_figure(
             [(name, frames, values)], warp_charts.group_palette(False), warp_charts.frame_labels(4)
         )
-        assert len(fig.frames) == 21
+        assert len(fig["frames"]) == 21
 
 
 @pytest.mark.parametrize(

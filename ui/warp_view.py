@@ -364,10 +364,12 @@ def _animation_panels(
 def animation(
     setup: Setup, sides: Sequence[Side], colouring: Colouring, found: list[dict] | None = None
 ) -> FigureSpec:
-    """The animated view of the layer (see :func:`charts.warp.animation_spec`). ``found``:
+    """The animated view of the layer (see :func:`charts.warp.animation_figure`). ``found``:
     :func:`results` for these arguments when the caller has them (each lookup unpickles)."""
     panels, labels, line_ids = _animation_panels(setup, sides, colouring, found)
-    return warp_charts.animation_spec(panels, palette(setup, colouring), labels, line_ids=line_ids)
+    return warp_charts.animation_figure(
+        panels, palette(setup, colouring), labels, line_ids=line_ids
+    )
 
 
 def animation_gif(setup: Setup, sides: Sequence[Side], colouring: Colouring) -> bytes:
@@ -396,7 +398,7 @@ def stages(
         _panel(title, r["small"][5], r, index, cloud, colouring)
         for title, r in zip(titles[6:], found[1:], strict=True)
     ]
-    return warp_charts.stages_spec(
+    return warp_charts.stages_figure(
         panels,
         palette(setup, colouring),
         line_ids=_line_ids(cloud, index),
@@ -418,7 +420,7 @@ def stack_figure(
     index = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
     outputs = stack_of(setup, act, params, layers, wseed, wscale)["outputs"]
     values = warp_charts.group_values(cloud.labels[index], cloud.two_class)
-    return warp_charts.stages_spec(
+    return warp_charts.stages_figure(
         [warp_charts.Panel(title, y, values) for title, y in zip(titles, outputs, strict=True)],
         warp_charts.group_palette(cloud.two_class),
         line_ids=_line_ids(cloud, index),
