@@ -20,8 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale
 
-from activations import warp
-from activations.clouds import QUADRANT_NAMES, make_cloud
+from activations.clouds import QUADRANT_NAMES
 from activations.warp import STAGE_NAMES
 from charts.theme import FigureSpec, base_layout, panel_title, typed_array
 from i18n import _
@@ -647,55 +646,6 @@ def counts_table(
             for j, kind in enumerate(kinds):
                 columns[kind].append(int(row[1 + j]))
                 columns[f"{kind} share"].append(row[1 + j] / row[0] if row[0] else float("nan"))
-    return columns
-
-
-def layer_table(
-    cloud: tuple[str, int, int],
-    matrix: np.ndarray,
-    bias: np.ndarray,
-    sides: Sequence[tuple[str, object, dict[str, float]]],
-    eps: float = 0.01,
-) -> dict[str, np.ndarray]:
-    """CSV columns: every point of ``cloud`` (kind, n, seed) at every stage of the layer, the
-    activate stage once per (name, activation, params) side, with each point's fate there
-    (kept, axis, origin) and whether some |f′| < ``eps`` (1 or 0).
-
-    Built from small arguments when a download asks for it: a deferred download keeps its
-    arguments alive for the session, so it must not hold the page's arrays."""
-    points_cloud = make_cloud(*cloud)
-    table: dict[str, np.ndarray] = {}
-    for k, (name, act, params) in enumerate(sides):
-        stages = warp.layer_stages(points_cloud.points, matrix, bias, act, **params)
-        columns = stages_table(stages, points_cloud.labels, name)
-        table.update(columns if k == 0 else {c: v for c, v in columns.items() if "activate" in c})
-        d = warp.diagnostics(points_cloud.points, matrix, bias, act, eps=eps, **params)
-        table[f"fate {name}"] = np.asarray(warp.FATES)[d.fate]
-        table[f"|f'| < {eps:g} {name}"] = d.saturated.astype(np.int8)
-    return table
-
-
-def stack_table(
-    cloud: tuple[str, int, int],
-    matrix: np.ndarray,
-    bias: np.ndarray,
-    act: object,
-    params: dict[str, float],
-    layers: int,
-    wseed: int,
-    wscale: float,
-) -> dict[str, np.ndarray]:
-    """CSV columns: every point of ``cloud`` after each layer of the stack (see
-    :func:`activations.warp.stack_outputs`), built from small arguments like
-    :func:`layer_table`."""
-    points_cloud = make_cloud(*cloud)
-    outputs, _affine = warp.stack_outputs(
-        points_cloud.points, matrix, bias, act, layers, wseed, wscale, **params
-    )
-    columns = {"label": points_cloud.labels}
-    for k, y in enumerate(outputs):
-        columns[f"layer {k} x"], columns[f"layer {k} y"] = y[:, 0], y[:, 1]
-    columns[f"fate after layer {layers}"] = np.asarray(warp.FATES)[warp.fates(outputs[-1])]
     return columns
 
 

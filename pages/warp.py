@@ -35,7 +35,7 @@ results = warp_view.results(setup, sides, colouring)
 anim_points, _steps = warp_view.plan(setup, sides, colouring)
 # The CSV of every point at every stage, computed only when downloaded, from small arguments.
 full_stages = functools.partial(
-    warp_charts.layer_table,
+    warp_view.layer_table,
     (chosen.cloud, n, chosen.seed),
     chosen.w,
     chosen.b,

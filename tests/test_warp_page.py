@@ -465,7 +465,7 @@ def test_edge_settings_render_cleanly(run_page, query):
 def test_csv_tables_are_built_from_small_arguments():
     """The deferred CSV downloads recompute from (kind, n, seed) and the layer: same numbers."""
     w, b = np.array([[0.5, -1.0], [1.0, 0.25]]), np.array([0.1, -0.3])
-    table = warp_charts.layer_table(
+    table = warp_view.layer_table(
         ("square", 300, 4), w, b, [("relu", "relu", {}), ("tanh", "tanh", {})]
     )
     cloud = make_cloud("square", 300, 4)
@@ -477,7 +477,7 @@ def test_csv_tables_are_built_from_small_arguments():
     )
     np.testing.assert_allclose(np.column_stack([table[k] for k in act_cols[2:]]), np.tanh(z))
     np.testing.assert_array_equal(table["label"], cloud.labels)
-    stack = warp_charts.stack_table(("square", 300, 4), w, b, "tanh", {}, 3, 5, 1.0)
+    stack = warp_view.stack_table(("square", 300, 4), w, b, "tanh", {}, 3, 5, 1.0)
     np.testing.assert_allclose(stack["layer 1 x"], np.tanh(z[:, 0]))
     assert {"layer 3 x", "layer 3 y"} <= set(stack)
 
@@ -689,7 +689,7 @@ def test_stack_counts_after_the_last_layer(run_page):
 
 def test_layer_csv_has_fates_and_marks_per_activation():
     w, b = warp.PRESET_MATRIX, np.zeros(2)
-    table = warp_charts.layer_table(
+    table = warp_view.layer_table(
         ("square", 200, 1), w, b, [("relu", "relu", {}), ("tanh", "tanh", {})], 0.01
     )
     cloud = make_cloud("square", 200, 1)

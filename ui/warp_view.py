@@ -741,6 +741,58 @@ def set_bound(**values: object) -> None:
             st.query_params[key] = text
 
 
+# --- CSV of every point, built when a download asks for it ---
+
+
+def layer_table(
+    cloud: tuple[str, int, int],
+    matrix: np.ndarray,
+    bias: np.ndarray,
+    sides: Sequence[tuple[str, object, dict[str, float]]],
+    eps: float = 0.01,
+) -> dict[str, np.ndarray]:
+    """CSV columns: every point of ``cloud`` (kind, n, seed) at every stage of the layer, the
+    activate stage once per (name, activation, params) side, with each point's fate there
+    (kept, axis, origin) and whether some |f′| < ``eps`` (1 or 0).
+
+    Built from small arguments when a download asks for it: a deferred download keeps its
+    arguments alive for the session, so it must not hold the page's arrays."""
+    points_cloud = make_cloud(*cloud)
+    table: dict[str, np.ndarray] = {}
+    for k, (name, act, params) in enumerate(sides):
+        stages = warp.layer_stages(points_cloud.points, matrix, bias, act, **params)
+        columns = warp_charts.stages_table(stages, points_cloud.labels, name)
+        table.update(columns if k == 0 else {c: v for c, v in columns.items() if "activate" in c})
+        d = warp.diagnostics(points_cloud.points, matrix, bias, act, eps=eps, **params)
+        table[f"fate {name}"] = np.asarray(warp.FATES)[d.fate]
+        table[f"|f'| < {eps:g} {name}"] = d.saturated.astype(np.int8)
+    return table
+
+
+def stack_table(
+    cloud: tuple[str, int, int],
+    matrix: np.ndarray,
+    bias: np.ndarray,
+    act: object,
+    params: dict[str, float],
+    layers: int,
+    wseed: int,
+    wscale: float,
+) -> dict[str, np.ndarray]:
+    """CSV columns: every point of ``cloud`` after each layer of the stack (see
+    :func:`activations.warp.stack_outputs`), built from small arguments like
+    :func:`layer_table`."""
+    points_cloud = make_cloud(*cloud)
+    outputs, _affine = warp.stack_outputs(
+        points_cloud.points, matrix, bias, act, layers, wseed, wscale, **params
+    )
+    columns = {"label": points_cloud.labels}
+    for k, y in enumerate(outputs):
+        columns[f"layer {k} x"], columns[f"layer {k} y"] = y[:, 0], y[:, 1]
+    columns[f"fate after layer {layers}"] = np.asarray(warp.FATES)[warp.fates(outputs[-1])]
+    return columns
+
+
 # --- the controls column ---
 
 
@@ -967,7 +1019,7 @@ def show_stack(chosen: Chosen) -> None:
     stack = stack_of(*stack_key)
     titles = [_("input")] + [_("after layer {k}").format(k=k) for k in range(1, layers + 1)]
     stack_csv = functools.partial(
-        warp_charts.stack_table,
+        stack_table,
         (chosen.cloud, n, chosen.seed),
         chosen.w,
         chosen.b,
