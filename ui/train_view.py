@@ -109,7 +109,8 @@ class Position(link.Control):
 # Whole numbers: typed in a field (or stepped by ``step``), or on a slider.
 _whole_field = functools.partial(link.Number, integer=True, widget="input")
 _whole_slider = functools.partial(link.Number, integer=True)
-# A slider over a few numbers (learning rates, L2 penalties).
+# A row of buttons, and a slider over a few numbers (learning rates, L2 penalties).
+_buttons = functools.partial(link.Choice, widget="segmented")
 _number_slider = functools.partial(link.Choice, widget="select_slider")
 
 UNIT_HELP = N_(
@@ -135,8 +136,8 @@ CONTROLS = link.Controls(
         label=N_("Dataset"),
         options=DATASET_KINDS,
         default="xor",
-        shown=controls.shape_label,
         help=N_("Two classes in the plane; a quarter of the points are held out as a test set."),
+        shown=controls.shape_label,
     ),
     _whole_field(key="n", label=N_("Points"), lo=20, hi=2000, default=200, step=50),
     _whole_field(
@@ -178,13 +179,7 @@ CONTROLS = link.Controls(
         )
         for k, key in enumerate(LAYER_KEYS[1:], 2)
     ),
-    link.Choice(
-        key="optimizer",
-        label=N_("Optimiser"),
-        options=OPTIMIZERS,
-        default="adam",
-        widget="segmented",
-    ),
+    _buttons(key="optimizer", label=N_("Optimiser"), options=OPTIMIZERS, default="adam"),
     _number_slider(key="lr", label=N_("Learning rate"), options=LR_OPTIONS, default=0.01),
     _whole_field(key="epochs", label=N_("Epochs"), lo=1, hi=5000, default=300, step=100),
     link.Choice(
