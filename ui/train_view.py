@@ -400,7 +400,8 @@ class Chosen:
     width: int
     neck: bool
     acts: tuple[str, ...]  # each hidden layer's activation id
-    functions: tuple[str | Activation, ...]  # the same: registry ids, the user's formula
+    # The same as training takes them: registry ids, the user's formula as an object.
+    functions: tuple[str | Activation, ...]
     params: tuple[dict[str, float], ...]
     optimizer: str
     lr: float
