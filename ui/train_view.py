@@ -220,6 +220,7 @@ CONTROLS = link.Controls(
     Position(
         key="u2", label=N_("Unit on y"), most=MAX_WIDTH, placeholder=N_("auto"), help=UNIT_HELP
     ),
+    page="train",
 )
 
 # What a preset sets besides the dataset and the activation (the controls' defaults).
