@@ -49,6 +49,7 @@ __all__ = [
     "hidden_labels",
     "hidden_limits",
     "layer_names",
+    "live_figure",
     "log_ticks",
     "plane_limits",
     "replay_figure",
@@ -500,6 +501,49 @@ def replay_figure(
     if len(frames) > 1:
         layout["updatemenus"], layout["sliders"] = _replay_controls(names)
     return _figure_with_frames(traces, layout, frame_dicts if len(frames) > 1 else [])
+
+
+def live_figure(
+    data: Any,
+    epoch: int,
+    model: MLP,
+    *,
+    lim: tuple[float, float],
+    layer: int,
+    units: tuple[int, int],
+    hidden_title: str,
+    hidden_axes: tuple[str, str],
+    max_points: int,
+) -> go.Figure:
+    """The network being trained (``model`` after ``epoch``): one frame of the replay figure,
+    light enough to redraw while training runs, with at most ``max_points`` training points and
+    a third as many test points of ``data`` (``x_train, y_train, x_test, y_test``) in the input
+    plane, and at most ``max_points`` of them all mapped into hidden layer ``layer``."""
+    train_idx = spread_indices(len(data.y_train), max_points)
+    test_idx = spread_indices(len(data.y_test), max_points // 3)
+    small = Plane(
+        data.x_train[train_idx],
+        data.y_train[train_idx],
+        data.x_test[test_idx],
+        data.y_test[test_idx],
+        lim,
+        lim,
+    )
+    points = np.concatenate((data.x_train, data.x_test))
+    labels = np.concatenate((data.y_train, data.y_test))
+    is_test = np.arange(len(points)) >= len(data.x_train)
+    shown = np.array(spread_indices(len(points), max_points))
+    frames = replay_frames(
+        [(epoch, model)], points[shown], xlim=lim, ylim=lim, layer=layer, units=units
+    )
+    return replay_figure(
+        frames,
+        small,
+        labels[shown],
+        is_test[shown],
+        hidden_title=hidden_title,
+        hidden_axes=hidden_axes,
+    )
 
 
 def _figure_with_frames(

@@ -19,6 +19,7 @@ from activations.nn import (
     TrainConfig,
     Trainer,
     decision_grid,
+    estimated_seconds,
     grid_lines,
     hidden_boundary,
     hidden_decision_grid,
@@ -503,7 +504,7 @@ def test_config_validation_and_hashable_specs():
 
 # --- the "auto" initialisation and the page's defaults ---------------------------------------
 
-# The Train page's defaults (pages/train.py): 2-8-8-2-1, auto init, Adam at 0.01, 300 epochs,
+# The Train page's defaults (ui/train_view.py): 2-8-8-2-1, auto init, Adam at 0.01, 300 epochs,
 # full batch, on 200 points with noise 0.05; the seed draws the data and the weights.
 DEFAULT_WIDTHS, DEFAULT_LR, DEFAULT_EPOCHS = (8, 8, 2), 0.01, 300
 
@@ -696,3 +697,18 @@ def test_informative_units_skip_dead_units_and_lines():
     # Fewer than two live units: the largest spreads, live first.
     flat = MLP([w * [[1, 1, 0, 0], [1, 1, 0, 0]], np.ones((4, 1))], [b, np.zeros(1)], ["relu"])
     assert 1 in informative_units(flat, x, 0)  # the one live unit (relu(x1)) is shown
+
+
+def test_estimated_training_time_grows_with_epochs_steps_and_size():
+    small = TrainConfig(hidden=(LayerSpec(8, "relu"), LayerSpec(8, "relu"), LayerSpec(2, "relu")))
+    full = dataclasses.replace(small, epochs=300, batch_size=None)
+    base = estimated_seconds(full, 150)
+    assert base > 0 and np.isfinite(base)
+    assert estimated_seconds(dataclasses.replace(full, epochs=600), 150) == pytest.approx(2 * base)
+    # Mini-batches of 8 on 150 points: 19 optimiser steps an epoch instead of 1.
+    assert estimated_seconds(dataclasses.replace(full, batch_size=8), 150) > 3 * base
+    # A batch larger than the training set is one step, as full batch.
+    assert estimated_seconds(dataclasses.replace(full, batch_size=512), 150) == base
+    assert estimated_seconds(full, 1500) > estimated_seconds(full, 150)
+    wide = dataclasses.replace(full, hidden=(LayerSpec(16, "relu"),) * 4)
+    assert estimated_seconds(wide, 150) > base

@@ -321,3 +321,29 @@ def test_unit_notes_name_dead_and_constant_units():
     # A dead unit that still takes several values (a step) is not called flat.
     (note,) = tc.unit_notes(summary, (3, 2), ("h1[4]", "h1[3]"))
     assert note.startswith("h1[4] is dead") and "flat" not in note
+
+
+def test_live_figure_is_one_light_frame_of_the_replay(neck_run):
+    model, history = neck_run
+    data = make_dataset("xor", 2000, 0.05, seed=1)
+    lim = tc.plane_limits(np.concatenate((data.x_train, data.x_test)))
+    fig = tc.live_figure(
+        data,
+        history.n_epochs,
+        model,
+        lim=lim,
+        layer=-1,
+        units=(0, 1),
+        hidden_title="Hidden layer 2 (tanh)",
+        hidden_axes=("h2[1]", "h2[2]"),
+        max_points=300,
+    )
+    spec = valid(fig)
+    assert not spec.get("frames")  # nothing to replay: the network as it is now
+    points = [t for t in spec["data"] if t.get("mode") == "markers"]
+    shown = [len(arr(t["x"])) for t in points]
+    # 300 of the 1500 training points and 100 of the 500 test points in the input plane, then
+    # 300 of all the points mapped into the hidden space.
+    assert sum(shown[:2]) == 300 and sum(shown[2:4]) == 100 and shown[4:] == [300]
+    assert spec["layout"]["annotations"][1]["text"] == "<b>Hidden layer 2 (tanh)</b>"
+    assert spec["layout"]["xaxis"]["range"] == list(lim)

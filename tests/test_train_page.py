@@ -4,16 +4,19 @@ train in slices over several script runs; Stop and setting changes end them."""
 
 from __future__ import annotations
 
+import ast
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 import streamlit as st
-from figtools import arr, figures
+from figtools import arr, figures, walk
 
 from activations.clouds import make_dataset
 from activations.nn import LayerSpec, TrainConfig, informative_units, train, unit_summary
+from ui import train_view
 
 # The biggest configuration the page allows: 5000 epochs on 2000 points, 4 layers of 16 units,
 # mini-batches of 8 (about 2 minutes of training here).
@@ -410,3 +413,44 @@ def test_a_setting_changed_mid_run_abandons_the_run(run_page, slices):
     assert not slices.asked and training(at) == (False, None)
     stopped = [w.value for w in at.warning if w.value.startswith("Stopped at epoch")]
     assert len(stopped) == 1 and shown <= int(stopped[0].split()[3]) < 5000
+
+
+def test_every_control_is_declared_once_and_shows_its_declared_default(run_page):
+    declared, keys = train_view.CONTROLS, train_view.CONTROLS.keys()
+    at = run_page("train")
+    assert not at.exception
+    drawn = {key: at.session_state[key] for key in keys if key in at.session_state}
+    assert drawn == {key: declared.default(key) for key in drawn}
+    # Not drawn by default: layer 4's own activation (3 layers), the unit pickers (the layer
+    # shown has 2 units).
+    assert set(keys) - set(drawn) == {"act4", "u1", "u2"}
+    # Every control drawn: each widget the page binds to the link has a declaration (or is an
+    # activation's parameter, or the sidebar's, which every page binds: Home's).
+    at = run_page("train", {"layers": "4", "view": "1", "hand": "true", "act": "leaky_relu"})
+    assert not at.exception and not at.warning
+    assert all(key in at.session_state for key in keys)
+    sidebar = bound_keys(run_page("home"))
+    assert bound_keys(at) - sidebar - {"leaky_relu.negative_slope"} == set(keys) - {
+        "dataset",  # shown translated: the page writes the link itself (ui.link._id_choice)
+        "batch",
+        "init",
+    }
+
+
+def bound_keys(at) -> set[str]:
+    """The link keys of the widgets Streamlit binds to the link in this run."""
+    protos = (getattr(node, "proto", None) for node in walk(at._tree))
+    return {key for proto in protos if (key := getattr(proto, "query_param_key", ""))}
+
+
+def test_the_page_defines_no_function_or_class():
+    # A function defined in a page script keeps that run's whole namespace alive for the
+    # session (ui/export.py); the page's helpers live in ui/train_view.py.
+    page = Path(__file__).resolve().parent.parent / "pages" / "train.py"
+    tree = ast.parse(page.read_text(encoding="utf-8"))
+    defined = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda)
+    ]
+    assert not defined
