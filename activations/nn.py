@@ -44,8 +44,10 @@ __all__ = [
     "Boundary",
     "ForwardCache",
     "FrozenParams",
+    "HiddenFrame",
     "History",
     "LayerSpec",
+    "ReplayFrame",
     "ThresholdXOR",
     "TrainConfig",
     "Trainer",
@@ -57,10 +59,12 @@ __all__ = [
     "grid_lines",
     "hidden_boundary",
     "hidden_decision_grid",
+    "hidden_limits",
     "informative_units",
     "init_std",
     "init_weights",
     "map_lines",
+    "replay_frames",
     "round_step",
     "train",
     "unit_summary",
@@ -1092,3 +1096,107 @@ def hidden_boundary(model: MLP, layer: int = -1) -> Boundary:
     if range(model.n_hidden)[layer] != model.n_hidden - 1:
         raise ValueError("the boundary is a straight line only in the last hidden layer")
     return Boundary(model.weights[-1][:, 0].copy(), float(model.biases[-1][0]))
+
+
+# --- replay: the network seen at its snapshots -------------------------------------------
+
+
+@dataclass(frozen=True)
+class HiddenFrame:
+    """One epoch in the hidden space: mapped points (m, 2), mapped grid lines (L, S, 2), the
+    axis limits, the output probability over the plane (width-2 layers, else None) and the
+    output's straight boundary (2, 2) (last layer of width 2, else None)."""
+
+    points: np.ndarray
+    lines: np.ndarray
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    xs: np.ndarray | None = None
+    ys: np.ndarray | None = None
+    prob: np.ndarray | None = None
+    boundary: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class ReplayFrame:
+    """One epoch: P(class 1) over the input plane (rows follow y) and the hidden view."""
+
+    epoch: int
+    xs: np.ndarray
+    ys: np.ndarray
+    prob: np.ndarray
+    hidden: HiddenFrame
+
+
+def hidden_limits(
+    values: np.ndarray, min_span: float = 0.2, tail: float = 1.0
+) -> tuple[float, float]:
+    """Axis limits that fit a hidden unit's values: every value, except far outliers, which
+    would shrink everyone else into a corner: the limits reach at most a quarter of the
+    ``tail``-to-(100 − ``tail``) percentile range beyond those percentiles. A margin of 6 % on
+    each side, and a span of at least ``min_span`` (a constant unit)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return (-1.0, 1.0)
+    q_lo, q_hi = (float(q) for q in np.percentile(v, [tail, 100.0 - tail]))
+    reach = 0.25 * (q_hi - q_lo)
+    lo, hi = max(float(v.min()), q_lo - reach), min(float(v.max()), q_hi + reach)
+    if hi - lo < min_span:
+        mid = (lo + hi) / 2
+        lo, hi = mid - min_span / 2, mid + min_span / 2
+    pad = 0.06 * (hi - lo)
+    return (lo - pad, hi + pad)
+
+
+def replay_frames(
+    models: Sequence[tuple[int, MLP]],
+    points: np.ndarray,
+    *,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    layer: int = -1,
+    units: tuple[int, int] = (0, 1),
+    resolution: int = 56,
+    hidden_resolution: int = 32,
+    n_lines: int = 11,
+    line_samples: int = 25,
+) -> list[ReplayFrame]:
+    """One :class:`ReplayFrame` per ``(epoch, model)``.
+
+    ``points`` (m, 2) are mapped into hidden layer ``layer``; a layer wider than 2 is shown by
+    the pair ``units`` (0-based). A width-2 layer also gets the output probability over its plane
+    (:func:`activations.nn.hidden_decision_grid`), and the last one the output's straight
+    boundary (:func:`activations.nn.hidden_boundary`).
+    """
+    lines = grid_lines(xlim, ylim, n_lines, line_samples)
+    pts = np.asarray(points, dtype=np.float64)
+    frames = []
+    with np.errstate(all="ignore"):
+        for epoch, model in models:
+            xs, ys, prob = decision_grid(model, xlim, ylim, resolution)
+            index = range(model.n_hidden)[layer]
+            width = model.widths[index]
+            cols = [0, 1] if width == 2 else list(units)
+            h_pts = model.hidden(pts, index)[:, cols]
+            h_lines = map_lines(model, lines, index)[..., cols]
+            # Fitted to the points: the mapped grid reaches far beyond them (ReLU to 30 and more).
+            hx, hy = hidden_limits(h_pts[:, 0]), hidden_limits(h_pts[:, 1])
+            hxs = hys = hprob = boundary = None
+            if width == 2:
+                hxs, hys, hprob = hidden_decision_grid(model, index, hx, hy, hidden_resolution)
+                if index == model.n_hidden - 1:
+                    boundary = hidden_boundary(model).segment(hx, hy)
+            hidden = HiddenFrame(
+                _f32(h_pts), _f32(h_lines), hx, hy, hxs, hys, _f32(hprob), boundary
+            )
+            frames.append(ReplayFrame(int(epoch), xs, ys, _f32(prob), hidden))
+    return frames
+
+
+def _f32(a: np.ndarray | None) -> np.ndarray | None:
+    # Half the payload of float64, the same picture; huge values (a diverged run) become inf.
+    if a is None:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(a, dtype=np.float32)

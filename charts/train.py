@@ -17,21 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from activations.nn import (
-    MLP,
+    HiddenFrame,
     History,
+    ReplayFrame,
     ThresholdXOR,
     UnitSummary,
     decision_grid,
-    grid_lines,
-    hidden_boundary,
-    hidden_decision_grid,
-    map_lines,
     round_step,
 )
-from charts.theme import base_layout_dict, fast_figure, panel_title, typed_array
+from charts.theme import FigureSpec, base_layout_dict, panel_title, typed_array
 from i18n import _
 
 # Every array of these figures travels as float32: it draws the same picture at half the size.
@@ -39,21 +35,16 @@ _typed = functools.partial(typed_array, dtype="f4")
 
 __all__ = [
     "CLASS_COLORS",
-    "HiddenFrame",
     "Plane",
-    "ReplayFrame",
     "grad_norm_figure",
     "grad_norm_table",
     "hand_figure",
     "hand_table",
     "hidden_labels",
-    "hidden_limits",
     "layer_names",
-    "live_figure",
     "log_ticks",
     "plane_limits",
     "replay_figure",
-    "replay_frames",
     "replay_table",
     "round_epoch_indices",
     "spread_indices",
@@ -89,33 +80,6 @@ class Plane:
     ylim: tuple[float, float]
 
 
-@dataclass(frozen=True)
-class HiddenFrame:
-    """One epoch in the hidden space: mapped points (m, 2), mapped grid lines (L, S, 2), the
-    axis limits, the output probability over the plane (width-2 layers, else None) and the
-    output's straight boundary (2, 2) (last layer of width 2, else None)."""
-
-    points: np.ndarray
-    lines: np.ndarray
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    xs: np.ndarray | None = None
-    ys: np.ndarray | None = None
-    prob: np.ndarray | None = None
-    boundary: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class ReplayFrame:
-    """One epoch: P(class 1) over the input plane (rows follow y) and the hidden view."""
-
-    epoch: int
-    xs: np.ndarray
-    ys: np.ndarray
-    prob: np.ndarray
-    hidden: HiddenFrame
-
-
 def plane_limits(points: np.ndarray, pad: float = 0.15) -> tuple[float, float]:
     """Symmetric limits (−r, r) holding every finite coordinate of ``points`` with a margin."""
     p = np.asarray(points, dtype=np.float64)
@@ -131,27 +95,6 @@ def spread_indices(count: int, limit: int) -> list[int]:
     if count <= limit:
         return list(range(count))
     return sorted(set(np.linspace(0, count - 1, limit).round().astype(int).tolist()))
-
-
-def hidden_limits(
-    values: np.ndarray, min_span: float = 0.2, tail: float = 1.0
-) -> tuple[float, float]:
-    """Axis limits that fit a hidden unit's values: every value, except far outliers, which
-    would shrink everyone else into a corner: the limits reach at most a quarter of the
-    ``tail``-to-(100 − ``tail``) percentile range beyond those percentiles. A margin of 6 % on
-    each side, and a span of at least ``min_span`` (a constant unit)."""
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if not v.size:
-        return (-1.0, 1.0)
-    q_lo, q_hi = (float(q) for q in np.percentile(v, [tail, 100.0 - tail]))
-    reach = 0.25 * (q_hi - q_lo)
-    lo, hi = max(float(v.min()), q_lo - reach), min(float(v.max()), q_hi + reach)
-    if hi - lo < min_span:
-        mid = (lo + hi) / 2
-        lo, hi = mid - min_span / 2, mid + min_span / 2
-    pad = 0.06 * (hi - lo)
-    return (lo - pad, hi + pad)
 
 
 def round_epoch_indices(epochs: Sequence[int], limit: int) -> list[int]:
@@ -174,59 +117,6 @@ def round_epoch_indices(epochs: Sequence[int], limit: int) -> list[int]:
         if len(picked) <= limit:
             return picked
         step = round_step(step + 1, multiple_of=spacing)
-
-
-def replay_frames(
-    models: Sequence[tuple[int, MLP]],
-    points: np.ndarray,
-    *,
-    xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    layer: int = -1,
-    units: tuple[int, int] = (0, 1),
-    resolution: int = 56,
-    hidden_resolution: int = 32,
-    n_lines: int = 11,
-    line_samples: int = 25,
-) -> list[ReplayFrame]:
-    """One :class:`ReplayFrame` per ``(epoch, model)``.
-
-    ``points`` (m, 2) are mapped into hidden layer ``layer``; a layer wider than 2 is shown by
-    the pair ``units`` (0-based). A width-2 layer also gets the output probability over its plane
-    (:func:`activations.nn.hidden_decision_grid`), and the last one the output's straight
-    boundary (:func:`activations.nn.hidden_boundary`).
-    """
-    lines = grid_lines(xlim, ylim, n_lines, line_samples)
-    pts = np.asarray(points, dtype=np.float64)
-    frames = []
-    with np.errstate(all="ignore"):
-        for epoch, model in models:
-            xs, ys, prob = decision_grid(model, xlim, ylim, resolution)
-            index = range(model.n_hidden)[layer]
-            width = model.widths[index]
-            cols = [0, 1] if width == 2 else list(units)
-            h_pts = model.hidden(pts, index)[:, cols]
-            h_lines = map_lines(model, lines, index)[..., cols]
-            # Fitted to the points: the mapped grid reaches far beyond them (ReLU to 30 and more).
-            hx, hy = hidden_limits(h_pts[:, 0]), hidden_limits(h_pts[:, 1])
-            hxs = hys = hprob = boundary = None
-            if width == 2:
-                hxs, hys, hprob = hidden_decision_grid(model, index, hx, hy, hidden_resolution)
-                if index == model.n_hidden - 1:
-                    boundary = hidden_boundary(model).segment(hx, hy)
-            hidden = HiddenFrame(
-                _f32(h_pts), _f32(h_lines), hx, hy, hxs, hys, _f32(hprob), boundary
-            )
-            frames.append(ReplayFrame(int(epoch), xs, ys, _f32(prob), hidden))
-    return frames
-
-
-def _f32(a: np.ndarray | None) -> np.ndarray | None:
-    # Half the payload of float64, the same picture; huge values (a diverged run) become inf.
-    if a is None:
-        return None
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.asarray(a, dtype=np.float32)
 
 
 def _probability(prob: np.ndarray) -> dict[str, str]:
@@ -387,7 +277,7 @@ def replay_figure(
     hidden_title: str,
     hidden_axes: tuple[str, str] = ("h₁", "h₂"),
     height: int = 540,
-) -> go.Figure:
+) -> FigureSpec:
     """The input plane (P(class 1), its 0.5 contour, train points filled and test points hollow)
     beside the hidden space (mapped points and grid lines; for a width-2 layer the output's
     probability and its boundary there), with a slider and Play over the ``frames``.
@@ -500,64 +390,10 @@ def replay_figure(
     )
     if len(frames) > 1:
         layout["updatemenus"], layout["sliders"] = _replay_controls(names)
-    return _figure_with_frames(traces, layout, frame_dicts if len(frames) > 1 else [])
-
-
-def live_figure(
-    data: Any,
-    epoch: int,
-    model: MLP,
-    *,
-    lim: tuple[float, float],
-    layer: int,
-    units: tuple[int, int],
-    hidden_title: str,
-    hidden_axes: tuple[str, str],
-    max_points: int,
-) -> go.Figure:
-    """The network being trained (``model`` after ``epoch``): one frame of the replay figure,
-    light enough to redraw while training runs, with at most ``max_points`` training points and
-    a third as many test points of ``data`` (``x_train, y_train, x_test, y_test``) in the input
-    plane, and at most ``max_points`` of them all mapped into hidden layer ``layer``."""
-    train_idx = spread_indices(len(data.y_train), max_points)
-    test_idx = spread_indices(len(data.y_test), max_points // 3)
-    small = Plane(
-        data.x_train[train_idx],
-        data.y_train[train_idx],
-        data.x_test[test_idx],
-        data.y_test[test_idx],
-        lim,
-        lim,
-    )
-    points = np.concatenate((data.x_train, data.x_test))
-    labels = np.concatenate((data.y_train, data.y_test))
-    is_test = np.arange(len(points)) >= len(data.x_train)
-    shown = np.array(spread_indices(len(points), max_points))
-    frames = replay_frames(
-        [(epoch, model)], points[shown], xlim=lim, ylim=lim, layer=layer, units=units
-    )
-    return replay_figure(
-        frames,
-        small,
-        labels[shown],
-        is_test[shown],
-        hidden_title=hidden_title,
-        hidden_axes=hidden_axes,
-    )
-
-
-def _figure_with_frames(
-    data: list[dict[str, Any]], layout: dict[str, Any], frames: list[dict[str, Any]]
-) -> go.Figure:
-    """:func:`charts.theme.fast_figure` with unvalidated frames too.
-
-    ``go.Figure(frames=...)`` validates every frame whatever ``_validate`` says (about 10 ms per
-    frame here); unvalidated ``go.Frame`` objects put in place directly cost about 0.2 ms each.
-    The tests validate the whole figure once instead.
-    """
-    fig = fast_figure(data, layout)
-    fig._frame_objs = tuple(go.Frame(_validate=False, **frame) for frame in frames)
-    return fig
+    spec: FigureSpec = {"data": traces, "layout": layout}
+    if len(frames) > 1:
+        spec["frames"] = frame_dicts
+    return spec
 
 
 def _replay_controls(names: Sequence[str]) -> tuple[list[dict], list[dict]]:
@@ -646,15 +482,19 @@ def log_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
 
 
 def _log_axis(values: np.ndarray, title: str) -> dict[str, Any]:
-    """A log axis; one labelled tick per decade when the data spans more than two (the
-    default minor labels crowd), round values of :func:`log_ticks` otherwise."""
+    """A log axis; labelled ticks every decade (or every few, six labels at most) when the data
+    spans more than two (the default minor labels crowd), round values of :func:`log_ticks`
+    otherwise."""
     axis: dict[str, Any] = {"type": "log", "title": {"text": title}, "exponentformat": "power"}
     v = _positive(values)
     if not np.isfinite(v).any():
         return axis
     lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
     if hi / lo > 100.0:
-        axis["dtick"] = 1
+        # One label per decade, or per two, three... so that at most six show (a stopped long
+        # run spans eleven decades on a small panel).
+        decades = math.ceil(math.log10(hi)) - math.floor(math.log10(lo))
+        axis["dtick"] = max(1, math.ceil(decades / 6))
         return axis
     ticks = log_ticks(lo, hi)
     if ticks:  # else a flat curve: plotly's own ticks around its one value
@@ -675,7 +515,7 @@ def training_table(history: History) -> dict[str, np.ndarray]:
     }
 
 
-def training_figure(history: History, epochs: int, *, height: int = 420) -> go.Figure:
+def training_figure(history: History, epochs: int, *, height: int = 420) -> FigureSpec:
     """Loss (log scale, top) and accuracy (bottom) on train and test, over ``epochs`` epochs.
 
     The x range is the whole run, so the curves grow into it while training is live.
@@ -715,7 +555,7 @@ def training_figure(history: History, epochs: int, *, height: int = 420) -> go.F
         "tickformat": ".0%",
         "title": {"text": _("accuracy")},
     }
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def grad_norm_table(history: History, layer_names: Sequence[str]) -> dict[str, np.ndarray]:
@@ -729,7 +569,7 @@ def grad_norm_table(history: History, layer_names: Sequence[str]) -> dict[str, n
 
 def grad_norm_figure(
     history: History, layer_names: Sequence[str], *, height: int = 420
-) -> go.Figure:
+) -> FigureSpec:
     """The Frobenius norm of dL/dW per layer over training, on a log axis (zeros leave gaps).
 
     ``layer_names`` names the columns of ``history.grad_norm`` (hidden layers, then output).
@@ -759,7 +599,7 @@ def grad_norm_figure(
     layout = base_layout_dict(height=height)
     layout["xaxis"] = {"title": {"text": _("epoch")}}
     layout["yaxis"] = _log_axis(g, "‖∂L/∂W‖")
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 # --- XOR by hand ------------------------------------------------------------------------------
@@ -773,7 +613,7 @@ def hand_table(net: ThresholdXOR) -> dict[str, np.ndarray]:
     return {"x1": t[:, 0], "x2": t[:, 1], "h": t[:, 2], "x1 + x2": t[:, 0] + t[:, 1], "y": t[:, 3]}
 
 
-def hand_figure(net: ThresholdXOR, *, height: int = 420) -> go.Figure:
+def hand_figure(net: ThresholdXOR, *, height: int = 420) -> FigureSpec:
     """Left: the threshold network's output over the input plane, the four XOR inputs on it.
     Right: the same inputs in the feature space (s, h) = (x1 + x2, h), where the output's
     boundary s − 2h − 0.5 = 0 is one straight line."""
@@ -887,7 +727,7 @@ def hand_figure(net: ThresholdXOR, *, height: int = 420) -> go.Figure:
             _title(_("Feature space (s, h): one straight line"), right),
         ],
     )
-    return fast_figure(traces, layout)
+    return {"data": traces, "layout": layout}
 
 
 def hidden_labels(

@@ -489,7 +489,7 @@ def test_pdf_embeds_the_cjk_face_of_the_language(kaleido_server):
     assert re.search(rb"/FontName /\w+\+NotoSansCJKsc", sc), "Simplified uses the SC face"
 
 
-# --- options shown translated, kept as ids in the link (ui.controls.id_choice) -------------
+# --- options shown translated, kept as ids in the link (ui.link.Choice with shown=) -------------
 
 
 @pytest.fixture

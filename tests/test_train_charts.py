@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from figtools import arr, valid
 
+from activations import nn
 from activations.clouds import make_dataset
 from activations.nn import MLP, LayerSpec, TrainConfig, train, xor_by_hand
 from charts import export
 from charts import train as tc
+from ui import train_view
 
 
 def models_of(model: MLP, history, limit: int = 5) -> list[tuple[int, MLP]]:
@@ -69,7 +71,7 @@ def test_replay_frames_last_layer_of_width_two(xor, neck_run):
     model, history = neck_run
     models = models_of(model, history)
     pts = np.concatenate((xor.x_train, xor.x_test))
-    frames = tc.replay_frames(
+    frames = nn.replay_frames(
         models, pts, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), resolution=32, line_samples=21
     )
     assert [f.epoch for f in frames] == [m[0] for m in models]
@@ -95,11 +97,11 @@ def test_replay_frames_wide_and_inner_layers(xor, wide_run):
     model, history = wide_run
     pts = xor.x_train[:30]
     models = models_of(model, history, limit=3)
-    wide = tc.replay_frames(models, pts, xlim=(-2, 2), ylim=(-2, 2), layer=1, units=(4, 2))
+    wide = nn.replay_frames(models, pts, xlim=(-2, 2), ylim=(-2, 2), layer=1, units=(4, 2))
     h = wide[-1].hidden
     np.testing.assert_allclose(h.points, model.hidden(pts, 1)[:, [4, 2]], rtol=1e-5, atol=1e-6)
     assert h.prob is None and h.boundary is None  # 5 units: no plane to draw p on
-    inner = tc.replay_frames(models, pts, xlim=(-2, 2), ylim=(-2, 2), layer=0)
+    inner = nn.replay_frames(models, pts, xlim=(-2, 2), ylim=(-2, 2), layer=0)
     h = inner[-1].hidden
     assert h.prob is not None and h.boundary is None  # curved there: later layers still bend
     np.testing.assert_allclose(h.points, model.hidden(pts, 0), rtol=1e-5, atol=1e-6)
@@ -109,7 +111,7 @@ def test_replay_frames_wide_and_inner_layers(xor, wide_run):
 def test_replay_figure_is_valid_and_animates_both_views(which, xor, neck_run, wide_run):
     model, history = neck_run if which == "neck" else wide_run
     pts = np.concatenate((xor.x_train, xor.x_test))
-    frames = tc.replay_frames(
+    frames = nn.replay_frames(
         models_of(model, history), pts, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), resolution=24
     )
     labels = np.concatenate((xor.y_train, xor.y_test))
@@ -146,7 +148,7 @@ def test_single_frame_and_a_diverged_network(xor, neck_run):
     broken = model.with_weights(
         [np.full_like(w, np.nan) for w in model.weights], [b.copy() for b in model.biases]
     )
-    frames = tc.replay_frames([(7, broken)], xor.x_train, xlim=(-1, 1), ylim=(-1, 1))
+    frames = nn.replay_frames([(7, broken)], xor.x_train, xlim=(-1, 1), ylim=(-1, 1))
     fig = valid(
         tc.replay_figure(
             frames,
@@ -163,7 +165,7 @@ def test_single_frame_and_a_diverged_network(xor, neck_run):
 
 def test_replay_table_exports_the_plotted_data(xor, neck_run):
     model, history = neck_run
-    frames = tc.replay_frames(models_of(model, history, 2), xor.x_test, xlim=(-1, 1), ylim=(-1, 1))
+    frames = nn.replay_frames(models_of(model, history, 2), xor.x_test, xlim=(-1, 1), ylim=(-1, 1))
     table = tc.replay_table(frames[-1], plane_of(xor), xor.y_test)
     assert len(table["grid x1"]) == 56 * 56 == len(table["grid P(class 1)"])
     assert len(table["point h_a"]) == len(xor.y_test)
@@ -216,15 +218,15 @@ def test_xor_by_hand_figure_and_truth_table():
 def test_hidden_limits_fit_the_points_not_far_outliers():
     rng = np.random.default_rng(0)
     v = rng.uniform(0.0, 3.0, 600)
-    lo, hi = tc.hidden_limits(v)
+    lo, hi = nn.hidden_limits(v)
     assert lo <= v.min() and v.max() <= hi and hi - lo < 3.0 * 1.2  # all of them, snugly
     with_outliers = np.concatenate((v, [30.0, 45.0, -20.0]))
-    lo2, hi2 = tc.hidden_limits(with_outliers)
+    lo2, hi2 = nn.hidden_limits(with_outliers)
     assert hi2 < 5.0 and lo2 > -1.0  # three far points do not squash the other 600
-    assert tc.hidden_limits(np.full(10, 2.0)) == pytest.approx((1.888, 2.112))  # constant unit
-    assert tc.hidden_limits(np.array([np.nan, np.inf])) == (-1.0, 1.0)
-    assert tc.hidden_limits(np.array([], dtype=float)) == (-1.0, 1.0)
-    lo3, hi3 = tc.hidden_limits(np.array([1e300, -1e300, 0.0, np.nan]))
+    assert nn.hidden_limits(np.full(10, 2.0)) == pytest.approx((1.888, 2.112))  # constant unit
+    assert nn.hidden_limits(np.array([np.nan, np.inf])) == (-1.0, 1.0)
+    assert nn.hidden_limits(np.array([], dtype=float)) == (-1.0, 1.0)
+    lo3, hi3 = nn.hidden_limits(np.array([1e300, -1e300, 0.0, np.nan]))
     assert np.isfinite(lo3) and np.isfinite(hi3)
 
 
@@ -236,7 +238,7 @@ def test_relu_hidden_view_is_fitted_to_the_points_not_the_grid():
     model, _ = train(data, config)
     pts = np.concatenate((data.x_train, data.x_test))
     lim = tc.plane_limits(pts)
-    (frame,) = tc.replay_frames([(300, model)], pts, xlim=lim, ylim=lim, layer=0, units=(0, 1))
+    (frame,) = nn.replay_frames([(300, model)], pts, xlim=lim, ylim=lim, layer=0, units=(0, 1))
     h = model.hidden(pts, 0)[:, [0, 1]]
     for k, (lo, hi) in enumerate((frame.hidden.xlim, frame.hidden.ylim)):
         assert lo <= h[:, k].min() + 1e-6 and h[:, k].max() - 1e-6 <= hi
@@ -327,7 +329,7 @@ def test_live_figure_is_one_light_frame_of_the_replay(neck_run):
     model, history = neck_run
     data = make_dataset("xor", 2000, 0.05, seed=1)
     lim = tc.plane_limits(np.concatenate((data.x_train, data.x_test)))
-    fig = tc.live_figure(
+    fig = train_view.live_figure(
         data,
         history.n_epochs,
         model,
@@ -347,3 +349,10 @@ def test_live_figure_is_one_light_frame_of_the_replay(neck_run):
     assert sum(shown[:2]) == 300 and sum(shown[2:4]) == 100 and shown[4:] == [300]
     assert spec["layout"]["annotations"][1]["text"] == "<b>Hidden layer 2 (tanh)</b>"
     assert spec["layout"]["xaxis"]["range"] == list(lim)
+
+
+def test_a_log_axis_over_many_decades_labels_at_most_six():
+    from charts.train import _log_axis
+
+    assert _log_axis(np.array([0.5, 1e-11]), "loss")["dtick"] == 2  # 11 decades: every second
+    assert _log_axis(np.array([1.0, 1e-3]), "loss")["dtick"] == 1

@@ -9,7 +9,7 @@ import streamlit as st
 
 import activations
 from charts.theme import activation_label
-from i18n import _
+from i18n import N_, _
 from ui import custom, urlstate
 
 # A copy of an activation is a "slot" named "<id>~<k>", so one activation can be plotted with
@@ -150,29 +150,6 @@ def slot_label(slot: str, params: dict[str, float]) -> str:
     return f"{label} ({inner})"
 
 
-def whole_number_input(
-    container, label: str, lo: int, hi: int, default: int, step: int, key: str, **kwargs
-) -> int:
-    """A number input for a whole number, bound to the URL.
-
-    It holds a float shown without decimals: Streamlit 1.67's integer ``number_input`` raises
-    OverflowError on an infinite link value (e.g. ``n=1e400``) instead of ignoring it, while
-    the float one falls back to its default (:func:`ui.urlstate.report` has already warned).
-    """
-    value = container.number_input(
-        label,
-        float(lo),
-        float(hi),
-        float(default),
-        step=float(step),
-        format="%.0f",
-        key=key,
-        bind="query-params",
-        **kwargs,
-    )
-    return round(value)
-
-
 ActivationKey = str | tuple[str, str, tuple]
 
 
@@ -212,68 +189,22 @@ def init_label(init: str) -> str:
     return _("auto") if init == "auto" else init
 
 
+# Point clouds' and datasets' names (``activations.clouds`` kinds), translated when shown.
+SHAPE_NAMES = {
+    "square": N_("square"),
+    "gaussian": N_("Gaussian"),
+    "grid": N_("grid"),
+    "circle": N_("circle"),
+    "disk": N_("disk"),
+    "xor": N_("XOR"),
+    "moons": N_("moons"),
+    "rings": N_("rings"),
+    "circles": N_("circles"),
+    "spirals": N_("spirals"),
+    "blobs": N_("blobs"),
+}
+
+
 def shape_label(kind: str) -> str:
-    """A point cloud's or dataset's name (``activations.clouds`` kinds) in the user's language."""
-    labels = {
-        "square": _("square"),
-        "gaussian": _("Gaussian"),
-        "grid": _("grid"),
-        "circle": _("circle"),
-        "disk": _("disk"),
-        "xor": _("XOR"),
-        "moons": _("moons"),
-        "rings": _("rings"),
-        "circles": _("circles"),
-        "spirals": _("spirals"),
-        "blobs": _("blobs"),
-    }
-    return labels.get(kind, kind)
-
-
-def id_choice(widget, label: str, options: Sequence, *, key: str, format_func, **kwargs):
-    """``widget(label, options, format_func=format_func, key=key, **kwargs)`` (a selectbox,
-    select_slider, segmented_control or radio) that shows each option translated by
-    ``format_func`` while the link keeps the option itself ("full", "grid").
-
-    With ``bind="query-params"``, Streamlit writes the *shown* text into the address bar, so a
-    link would depend on the language it was made in. Here the widget is not bound: its first
-    value comes from the link (else from ``index``, ``value`` or ``default``, whichever the
-    widget takes), and after each run the value goes back into the link (it is left out when
-    it is that initial one). Pages check the link's values as usual (``urlstate.choice``).
-    """
-    if kwargs.get("bind") != "query-params":
-        return widget(label, options, format_func=format_func, key=key, **kwargs)
-    del kwargs["bind"]
-    options = list(options)
-    if "index" in kwargs:
-        index = kwargs.pop("index")
-        initial = None if index is None else options[index]
-    elif "value" in kwargs:
-        initial = kwargs.pop("value")
-    elif "default" in kwargs:
-        initial = kwargs.pop("default")
-    else:
-        initial = options[0] if options else None
-    if key not in st.session_state:  # a new view: the link decides
-        by_text = {str(option): option for option in options}
-        st.session_state[key] = by_text.get(st.query_params.get(key), initial)
-    shown_key = f"_shown.{key}"
-    current = st.session_state[key]
-    if st.session_state.get(shown_key, format_func(current)) != format_func(current):
-        # The language changed: the browser still shows (and would send back) the option's
-        # old text, so hand the widget its value again, which redraws it.
-        st.session_state[key] = current
-    value = widget(label, options, format_func=format_func, key=key, **kwargs)
-    st.session_state[shown_key] = format_func(value)
-    _keep_in_link(key, None if value is None or value == initial else str(value))
-    return value
-
-
-def _keep_in_link(key: str, text: str | None) -> None:
-    """Write ``text`` as the link's ``key`` (remove it when None), if it differs."""
-    if st.query_params.get(key) == text:
-        return
-    if text is None:
-        del st.query_params[key]
-    else:
-        st.query_params[key] = text
+    """A point cloud's or dataset's name in the user's language."""
+    return _(SHAPE_NAMES.get(kind, kind))

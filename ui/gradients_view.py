@@ -29,19 +29,12 @@ MAX_ACTS = 4
 DEFAULT_ACTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 WIDTH_MIN, WIDTH_MAX = 16, 256
 GAIN_MIN, GAIN_MAX = 0.1, 3.0
-SEED_MAX = 2**31 - 1
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BIAS_MIN, BIAS_MAX = -1.5, 0.5
 EPOCHS = 300
 ZLR_MIN, ZLR_MAX = 0.1, 4.5
 ZSTEPS_MIN, ZSTEPS_MAX = 10, 300
 ZIGZAG_KINDS = ("positive", "centred")
-
-
-def _seed(key: str) -> link.Number:
-    return link.Number(
-        key=key, label=N_("Seed"), lo=0, hi=SEED_MAX, default=0, integer=True, widget="input"
-    )
 
 
 # The page's link: every control, declared once (URL check and widget both come from here).
@@ -77,7 +70,7 @@ CONTROLS = link.Controls(
         ),
     ),
     link.Number(key="gain", label=N_("Gain"), lo=GAIN_MIN, hi=GAIN_MAX, default=1.0, step=0.05),
-    _seed("seed"),
+    link.seed("seed"),
     link.Choice(
         key="lr",
         label=N_("Learning rate"),
@@ -95,7 +88,7 @@ CONTROLS = link.Controls(
         step=0.1,
         help=N_("A negative bias starts units below zero: a bad initialisation."),
     ),
-    _seed("dseed"),
+    link.seed("dseed"),
     link.Number(
         key="zlr", label=N_("Learning rate"), lo=ZLR_MIN, hi=ZLR_MAX, default=3.0, step=0.1
     ),
@@ -108,7 +101,7 @@ CONTROLS = link.Controls(
         step=10,
         integer=True,
     ),
-    _seed("zseed"),
+    link.seed("zseed"),
     page="gradients",
 )
 
@@ -194,11 +187,9 @@ def depth_section() -> None:
     acts = CONTROLS.show("act")
     left, right = st.columns([1, 3], gap="large")
     with left:
-        depth = CONTROLS.show("depth")
-        width = CONTROLS.show("width")
-        init = CONTROLS.show("init")
-        gain = CONTROLS.show("gain")
-        seed = CONTROLS.show("seed")
+        depth, width, init, gain, seed = CONTROLS.show_each(
+            ("depth", "width", "init", "gain", "seed")
+        )
         params: dict[str, dict[str, float]] = {}
         with_params = [a for a in acts if controls.activation_of(a).params]
         if with_params:
@@ -265,11 +256,7 @@ def dying_section() -> None:
             "small slope, so its units stay trainable."
         ),
     )
-    with left:
-        lr = CONTROLS.show("lr")
-        init = CONTROLS.show("dinit")
-        bias = CONTROLS.show("bias")
-        seed = CONTROLS.show("dseed")
+    lr, init, bias, seed = CONTROLS.show_each(("lr", "dinit", "bias", "dseed"), left)
     results = [
         run_dying(a, float(lr), init, float(bias), int(seed)) for a in ("relu", "leaky_relu")
     ]
@@ -314,10 +301,7 @@ def zigzag_section() -> None:
             "descent bounces across it. Zero-centred inputs (tanh) give a round bowl."
         ),
     )
-    with left:
-        lr = CONTROLS.show("zlr")
-        steps = CONTROLS.show("zsteps")
-        seed = CONTROLS.show("zseed")
+    lr, steps, seed = CONTROLS.show_each(("zlr", "zsteps", "zseed"), left)
     results = [run_zigzag(kind, float(lr), int(steps), int(seed)) for kind in ZIGZAG_KINDS]
     titles = [_("all-positive inputs (sigmoid)"), _("zero-centred inputs (tanh)")]
     short = [_("Steps, positive inputs"), _("Steps, centred inputs")]

@@ -24,10 +24,11 @@ from typing import Any
 
 import streamlit as st
 
-from i18n import _
+from i18n import N_, _
 from ui import urlstate
 
 BIND = "query-params"
+SEED_MAX = 2**31 - 1  # seeds are whole numbers in [0, 2³¹ − 1], as NumPy takes them
 Options = Sequence[Any] | Callable[[], Sequence[Any]]
 
 
@@ -361,5 +362,26 @@ class Controls:
         """The widget of control ``key`` in ``where`` (a column, the sidebar...)."""
         return self.by_key[key].show(where, **widget_args)
 
+    def show_each(self, keys: Sequence[str], where: Any = st) -> tuple[Any, ...]:
+        """The widgets of ``keys`` in order: all in ``where``, or one per place of a sequence
+        of places (``st.columns(3)``)."""
+        places = where if isinstance(where, list | tuple) else [where] * len(keys)
+        return tuple(self.show(key, place) for key, place in zip(keys, places, strict=True))
+
     def default(self, key: str) -> Any:
         return getattr(self.by_key[key], "default", None)
+
+
+def seed(key: str, label: str = N_("Seed"), help: str | None = None) -> Number:
+    """A random seed: a whole number typed in a field."""
+    return Number(
+        key=key,
+        label=label,
+        help=help,
+        lo=0,
+        hi=SEED_MAX,
+        default=0,
+        step=1,
+        integer=True,
+        widget="input",
+    )

@@ -48,6 +48,7 @@ PAGE_MODULES = (
     "ui.gradients_view",
     "ui.live_chart",
     "ui.softmax_view",
+    "ui.train_view",
     "ui.warp_view",
 )
 

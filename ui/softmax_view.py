@@ -28,7 +28,6 @@ T_MIN, T_MAX = 0.1, 10.0
 SPREAD_MIN, SPREAD_MAX = 0.5, 6.0
 CLOUD_POINTS = 1500
 K_MAX = 8
-SEED_MAX = 2**31 - 1
 MAXOUT_RANGE = (-3.0, 3.0)
 
 
@@ -66,9 +65,7 @@ CONTROLS = link.Controls(
         step=0.5,
     ),
     link.Number(key="k", label=N_("Pieces k"), lo=1, hi=K_MAX, default=3, integer=True),
-    link.Number(
-        key="mseed", label=N_("Seed"), lo=0, hi=SEED_MAX, default=0, integer=True, widget="input"
-    ),
+    link.seed("mseed"),
     link.Choice(
         key="mcloud",
         label=N_("Point cloud to warp"),
@@ -223,9 +220,7 @@ def map_section(logits: np.ndarray, temperature: float) -> None:
             "lines z₁ − z₂ = c land on one point: only differences of logits matter."
         ),
     )
-    map_controls = st.columns([1, 1, 2])
-    cloud_kind = CONTROLS.show("cloud", map_controls[0])
-    spread = CONTROLS.show("spread", map_controls[1])
+    cloud_kind, spread = CONTROLS.show_each(("cloud", "spread"), st.columns([1, 1, 2])[:2])
     cloud = make_cloud(cloud_kind, CLOUD_POINTS, seed=0)
     plane = np.asarray(cloud.points) * float(spread)
     plane_probs = activations.softmax(plane, temperature=temperature)
@@ -285,10 +280,7 @@ def maxout_section() -> None:
             "max(x, 0.01x) is leaky ReLU. It cannot die, at the cost of k times the weights."
         ),
     )
-    controls_cols = st.columns([1, 1, 2])
-    k = CONTROLS.show("k", controls_cols[0])
-    seed = CONTROLS.show("mseed", controls_cols[1])
-    kind = CONTROLS.show("mcloud", controls_cols[2])
+    k, seed, kind = CONTROLS.show_each(("k", "mseed", "mcloud"), st.columns([1, 1, 2]))
     w, b = random_maxout(int(k), 1, seed=int(seed))
     xv, yv, _pieces = maxout_envelope(w[:, 0], b, *MAXOUT_RANGE)
     w2, b2 = random_maxout(int(k), 2, 2, seed=int(seed))

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from activations import Activation
+from activations import Activation, nn
 from activations.clouds import DATASET_KINDS, Dataset, make_dataset
 from activations.nn import (
     AUTO_INIT,
@@ -46,12 +46,12 @@ from activations.nn import (
 )
 from activations.warp import compose_linear
 from charts import train as charts
+from charts.theme import FigureSpec
 from i18n import N_, _
 from ui import controls, custom, link, urlstate
 from ui.export import show_chart
 from ui.live_chart import live_chart
 
-SEED_MAX = 2**31 - 1
 LR_OPTIONS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 L2_OPTIONS = (0.0, 0.0001, 0.001, 0.01, 0.1)
 BATCH_OPTIONS = (8, 16, 32, 64, 128, 256, "full")
@@ -140,15 +140,7 @@ CONTROLS = link.Controls(
         shown=controls.shape_label,
     ),
     _whole_field(key="n", label=N_("Points"), lo=20, hi=2000, default=200, step=50),
-    _whole_field(
-        key="seed",
-        label=N_("Seed"),
-        lo=0,
-        hi=SEED_MAX,
-        default=0,
-        step=1,
-        help=N_("Draws the points and the initial weights."),
-    ),
+    link.seed("seed", help=N_("Draws the points and the initial weights.")),
     link.Number(key="noise", label=N_("Noise"), lo=0.0, hi=0.5, default=0.05, step=0.01),
     _whole_slider(key="layers", label=N_("Hidden layers"), lo=1, hi=MAX_HIDDEN_LAYERS, default=3),
     _whole_slider(key="width", label=N_("Units per layer"), lo=MIN_WIDTH, hi=MAX_WIDTH, default=8),
@@ -620,11 +612,11 @@ def hidden_labels(setting: Setting, units: tuple[int, int]) -> tuple[str, tuple[
 @st.cache_data(max_entries=16, show_spinner=False)
 def replay_of(
     key: tuple, done: int, layer: int, units: tuple[int, int], _models: list, _points: np.ndarray
-) -> list[charts.ReplayFrame]:
+) -> list[nn.ReplayFrame]:
     """The replay frames of run ``key`` after ``done`` epochs (the weights come in ``_models``,
     which the key and ``done`` determine: training is deterministic for a config)."""
     lim = charts.plane_limits(_points)
-    return charts.replay_frames(_models, _points, xlim=lim, ylim=lim, layer=layer, units=units)
+    return nn.replay_frames(_models, _points, xlim=lim, ylim=lim, layer=layer, units=units)
 
 
 # --- the store of trained runs ---
@@ -884,9 +876,52 @@ def show_status(slot: Any, run: Result | None, estimate: float, epochs: int) -> 
         )
 
 
+def live_figure(
+    data: Any,
+    epoch: int,
+    model: MLP,
+    *,
+    lim: tuple[float, float],
+    layer: int,
+    units: tuple[int, int],
+    hidden_title: str,
+    hidden_axes: tuple[str, str],
+    max_points: int,
+) -> FigureSpec:
+    """The network being trained (``model`` after ``epoch``): one frame of the replay figure,
+    light enough to redraw while training runs, with at most ``max_points`` training points and
+    a third as many test points of ``data`` (``x_train, y_train, x_test, y_test``) in the input
+    plane, and at most ``max_points`` of them all mapped into hidden layer ``layer``."""
+    train_idx = charts.spread_indices(len(data.y_train), max_points)
+    test_idx = charts.spread_indices(len(data.y_test), max_points // 3)
+    small = charts.Plane(
+        data.x_train[train_idx],
+        data.y_train[train_idx],
+        data.x_test[test_idx],
+        data.y_test[test_idx],
+        lim,
+        lim,
+    )
+    points = np.concatenate((data.x_train, data.x_test))
+    labels = np.concatenate((data.y_train, data.y_test))
+    is_test = np.arange(len(points)) >= len(data.x_train)
+    shown = np.array(charts.spread_indices(len(points), max_points))
+    frames = nn.replay_frames(
+        [(epoch, model)], points[shown], xlim=lim, ylim=lim, layer=layer, units=units
+    )
+    return charts.replay_figure(
+        frames,
+        small,
+        labels[shown],
+        is_test[shown],
+        hidden_title=hidden_title,
+        hidden_axes=hidden_axes,
+    )
+
+
 def replay_frames_of(
     setting: Setting, run: Result | None, units: tuple[int, int]
-) -> list[charts.ReplayFrame]:
+) -> list[nn.ReplayFrame]:
     """The replay of a result: input plane and hidden space, one frame per kept snapshot at
     round epochs."""
     template = setting.template
@@ -990,7 +1025,7 @@ class Figures:
     live: bool
     units: tuple[int, int]
     replay: Any
-    frames: list[charts.ReplayFrame] | None = None
+    frames: list[nn.ReplayFrame] | None = None
     curves: Any = None
     grads: Any = None
 
@@ -1004,7 +1039,7 @@ def figures(setting: Setting, run: Result | None, live: bool) -> Figures:
     hidden_title, axes = hidden_labels(setting, units)
     frames = None
     if live:
-        replay = charts.live_figure(
+        replay = live_figure(
             setting.data,
             hist.snapshots[-1][0],
             run.model,

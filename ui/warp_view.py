@@ -30,7 +30,6 @@ from ui import controls, link
 from ui.export import show_chart
 
 STAGES_MAX_POINTS = 5_000  # per small-multiple panel; dots in a 200-px panel saturate long before
-SEED_MAX = 2**31 - 1
 MODES = ("preset", "random", "svd", "typed")
 ENTRY_KEYS = ("w11", "w12", "w21", "w22")
 BIAS_LIMIT = 3.0
@@ -40,15 +39,17 @@ EPS_OPTIONS = (0.0001, 0.001, 0.01, 0.05, 0.1)
 MAX_LAYERS = 8
 
 
+MODE_NAMES = {  # how W is made, translated when shown
+    "preset": N_("preset"),
+    "random": N_("random"),
+    "svd": N_("svd (rotate, scale, rotate)"),
+    "typed": N_("typed"),
+}
+
+
 def mode_label(mode: str) -> str:
     """How W is made, as the picker shows it."""
-    labels = {
-        "preset": _("preset"),
-        "random": _("random"),
-        "svd": _("svd (rotate, scale, rotate)"),
-        "typed": _("typed"),
-    }
-    return labels.get(mode, mode)
+    return _(MODE_NAMES.get(mode, mode))
 
 
 def _entry(key: str, index: int) -> link.Number:
@@ -128,9 +129,7 @@ CONTROLS = link.Controls(
         integer=True,
         widget="input",
     ),
-    link.Number(
-        key="seed", label=N_("Seed"), lo=0, hi=SEED_MAX, default=0, integer=True, widget="input"
-    ),
+    link.seed("seed"),
     link.Choice(
         key="mode",
         label=N_("Matrix W"),
@@ -150,15 +149,7 @@ CONTROLS = link.Controls(
         integer=True,
         help=N_("Layer 1 is the one chosen here; further layers have random W and b."),
     ),
-    link.Number(
-        key="wseed",
-        label=N_("Matrix seed"),
-        lo=0,
-        hi=SEED_MAX,
-        default=0,
-        integer=True,
-        widget="input",
-    ),
+    link.seed("wseed", N_("Matrix seed")),
     link.Number(
         key="wscale",
         label=N_("Entry scale"),
