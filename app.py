@@ -15,6 +15,7 @@ server.set_up()
 server.ensure_entrypoint(entrypoint=True)
 urlstate.snapshot()
 shell.language_selector()
+shell.style()
 
 pages = [
     st.Page(

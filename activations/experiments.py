@@ -117,8 +117,10 @@ class DepthResult:
 
     * ``act_mean``, ``act_std`` — mean and standard deviation of the layer's outputs f(z).
     * ``saturated`` — share of (sample, unit) pairs on a flat part with a non-zero output:
-      |f'(z)| < eps and not dead (sigmoid/tanh tails, ReLU6 above 6).
-    * ``dead`` — share of pairs with f'(z) = 0 and f(z) = 0 (ReLU's negative side).
+      |f'(z)| < eps and not off (sigmoid/tanh tails, ReLU6 above 6).
+    * ``off`` — share of pairs with f'(z) = 0 and f(z) = 0 (ReLU's negative side) on that
+      sample. Not "dead": a unit is dead only when it is off on *every* sample (see
+      :class:`DyingResult`); at initialisation about half of a ReLU layer's pairs are off.
     * ``grad_norm`` — ||∂L/∂z_l||_F, the gradient w.r.t. the layer's pre-activations, for the loss
       L = Σ g ⊙ a_depth with a fixed random g, ||g||_F = 1 (so the gradient arriving at the top
       has norm exactly 1 and the curve reads as "fraction of the top gradient left").
@@ -133,7 +135,7 @@ class DepthResult:
     act_mean: np.ndarray
     act_std: np.ndarray
     saturated: np.ndarray
-    dead: np.ndarray
+    off: np.ndarray
     grad_norm: np.ndarray
 
 
@@ -164,14 +166,14 @@ def depth_experiment(
     act = get(activation)
     p = checked_params(act, params)
     x, weights, g = _depth_network(depth, width, init, gain, seed, n_samples, dtype)
-    mean, std, sat, dead, gnorm = (np.empty(depth) for _ in range(5))
+    mean, std, sat, off, gnorm = (np.empty(depth) for _ in range(5))
     derivs = []
     a = x
     with np.errstate(all="ignore"):
         for i, w in enumerate(weights):
             a, d = value_and_grad(act, a @ w, p, dtype)
             zero = (d == 0) & (a == 0)
-            dead[i] = zero.mean()
+            off[i] = zero.mean()
             sat[i] = ((np.abs(d) < eps) & ~zero).mean()
             mean[i] = a.mean(dtype=np.float64)
             std[i] = a.std(dtype=np.float64)
@@ -199,7 +201,7 @@ def depth_experiment(
         mean,
         std,
         sat,
-        dead,
+        off,
         gnorm,
     )
 

@@ -60,8 +60,11 @@ def _log_ticks(series: Sequence[np.ndarray]) -> dict:
     overlaps in a small panel: label the 1-2-5 values in full instead."""
     values = np.concatenate([_positive(s) for s in series]) if series else np.array([])
     values = values[np.isfinite(values)]
-    if not values.size or np.log10(values.max() / values.min()) >= 1.5:
+    if not values.size:
         return {"nticks": 5}
+    span = np.log10(values.max() / values.min())
+    if span >= 1.5:  # labels on whole decades only (plotly's "2" and "5" between them crowd)
+        return {"dtick": max(1, int(np.ceil(span / 4)))}
     lo, hi = values.min() / 1.3, values.max() * 1.3
     decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
     ticks = [m * 10.0**e for e in decades for m in (1, 2, 5) if lo <= m * 10.0**e <= hi]
@@ -71,7 +74,7 @@ def _log_ticks(series: Sequence[np.ndarray]) -> dict:
 def depth_table(
     results: Sequence[DepthResult], bound: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
-    """Columns layer, then per activation the gradient norm, activation std, saturated and dead
+    """Columns layer, then per activation the gradient norm, activation std, saturated and off
     shares (and the 0.25ⁿ curve when given): the data behind :func:`depth_figure`."""
     depth = max((r.depth for r in results), default=0)
     columns: dict[str, np.ndarray] = {"layer": np.arange(1, depth + 1)}
@@ -79,7 +82,7 @@ def depth_table(
         columns[f"{r.activation} grad_norm"] = r.grad_norm
         columns[f"{r.activation} act_std"] = r.act_std
         columns[f"{r.activation} saturated"] = r.saturated
-        columns[f"{r.activation} dead"] = r.dead
+        columns[f"{r.activation} off"] = r.off
     if bound is not None:
         columns["0.25^n"] = bound
     return columns
@@ -94,7 +97,7 @@ def depth_figure(
 ) -> FigureSpec:
     """Three aligned panels over the layer index: the gradient norm ‖∂L/∂z_l‖ (log axis), the
     standard deviation of the layer's outputs (log axis), and the shares of saturated (solid)
-    and dead (dotted) units. ``bound`` (from ``vanishing_bound``) is drawn dashed in sigmoid's
+    and off (dotted) units. ``bound`` (from ``vanishing_bound``) is drawn dashed in sigmoid's
     colour. ``labels`` maps activation ids to legend text."""
     traces: list[dict] = []
     for i, r in enumerate(results):
@@ -131,7 +134,7 @@ def depth_figure(
         )
         for share, dash, what in (
             (r.saturated, "solid", _("saturated")),
-            (r.dead, "dot", _("dead")),
+            (r.off, "dot", _("off")),
         ):
             traces.append(
                 dict(
@@ -183,7 +186,11 @@ def depth_figure(
         "title": {"text": _("share of units")},
     }
     layout["annotations"] = [
-        _note(_("solid: saturated (|f′| < 0.01) · dotted: dead (f = f′ = 0)"), "paper", 0.235)
+        _note(
+            _("solid: saturated (|f′| < 0.01) · dotted: off on that sample (f = f′ = 0)"),
+            "paper",
+            0.235,
+        )
     ]
     return {"data": traces, "layout": layout}
 

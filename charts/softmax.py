@@ -478,7 +478,8 @@ def maxout_curve_figure(
     )
     layout = base_layout_dict(height=height)
     layout["hovermode"] = "closest"
-    layout["xaxis"] = {"range": [lo, hi], "title": {"text": "x"}, "zeroline": True}
+    pad = 0.04 * (hi - lo)  # the end dots and the corner tick labels need a little room
+    layout["xaxis"] = {"range": [lo - pad, hi + pad], "title": {"text": "x"}, "zeroline": True}
     span = float(np.ptp(y_vertices)) or 1.0
     layout["yaxis"] = {
         "title": {"text": "f(x)"},

@@ -38,7 +38,7 @@ def test_curves_default_view(run_page):
     assert not at.warning
     properties = at.table[-1].value
     assert len(properties) == 4
-    assert properties.iloc[0]["range"] == "(0, 1)"
+    assert properties.iloc[0]["range"] == "(0,\u00a01)"  # one line in the table
 
 
 def test_curves_several_activations_and_changed_parameters(run_page):

@@ -100,12 +100,12 @@ def test_vanishing_bound_values():
 
 def test_depth_dead_and_saturated_shares():
     relu = depth_experiment("relu", 10, 128, "he", 1.0, seed=0)
-    assert np.all(np.abs(relu.dead - 0.5) < 0.05)  # half of each layer's inputs are negative
+    assert np.all(np.abs(relu.off - 0.5) < 0.05)  # half of each layer's inputs are negative
     assert np.all(relu.saturated == 0)
     tanh = depth_experiment("tanh", 10, 128, "xavier", 4.0, seed=0)
-    assert tanh.saturated[-1] > 0.3 and np.all(tanh.dead == 0)  # large gain: |z| > 3 often
+    assert tanh.saturated[-1] > 0.3 and np.all(tanh.off == 0)  # large gain: |z| > 3 often
     step = depth_experiment("step", 3, 16, "he", 1.0, seed=0)
-    np.testing.assert_allclose(step.dead + step.saturated, 1.0)  # f' = 0 everywhere
+    np.testing.assert_allclose(step.off + step.saturated, 1.0)  # f' = 0 everywhere
     assert np.all(step.grad_norm == 0)
     relu6 = depth_experiment("relu6", 5, 64, "he", 8.0, seed=0)
     assert relu6.saturated.min() > 0.1  # above the cap: flat with output 6, not dead
@@ -129,7 +129,7 @@ def test_depth_is_deterministic_and_layers_do_not_depend_on_depth():
 def test_depth_passes_activation_parameters():
     a = depth_experiment("leaky_relu", 5, 32, "he", 1.0, seed=0, negative_slope=0.5)
     b = depth_experiment("leaky_relu", 5, 32, "he", 1.0, seed=0)
-    assert np.all(a.dead == 0) and a.grad_norm[0] > b.grad_norm[0]
+    assert np.all(a.off == 0) and a.grad_norm[0] > b.grad_norm[0]
 
 
 # --- dying ReLU ---------------------------------------------------------------------------------

@@ -55,10 +55,10 @@ def test_depth_table_columns(depth_results):
         "sigmoid grad_norm",
         "sigmoid act_std",
         "sigmoid saturated",
-        "sigmoid dead",
+        "sigmoid off",
     ]
     np.testing.assert_array_equal(table["layer"], np.arange(1, 13))
-    np.testing.assert_array_equal(table["relu dead"], depth_results[1].dead)
+    np.testing.assert_array_equal(table["relu off"], depth_results[1].off)
     lines = export.to_csv(table).decode().strip().split("\n")
     assert len(lines) == 13
 

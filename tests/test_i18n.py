@@ -212,7 +212,8 @@ def proto_texts(message) -> list[str]:
             for item in values:
                 texts += proto_texts(item)
         elif field.name in TEXT_FIELDS and isinstance(value, str):
-            texts.append(value)
+            if not value.lstrip().startswith("<style>"):  # CSS (ui.shell.style) is never shown
+                texts.append(value)
         elif field.name in TEXT_FIELDS:  # a repeated string field (options)
             texts += [item for item in value if isinstance(item, str)]
     return texts

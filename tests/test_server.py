@@ -47,3 +47,19 @@ def test_compute_slot_collects_at_most_every_interval(monkeypatch):
     with server.compute_slot():
         pass
     assert calls == [1]
+
+
+def test_link_clean_up_call_exists():
+    from streamlit.runtime.state.query_params import QueryParams
+
+    assert hasattr(QueryParams, "remove_param"), "QueryParams.remove_param is gone"
+
+
+def test_rejected_link_values_leave_the_address_bar(run_page):
+    # theta is bound to a number field; a value out of range is reported, then dropped, so a
+    # copied link does not carry it on (nor the warning with it).
+    at = run_page("warp", {"mode": "svd", "theta": "1e308", "s1": "2", "nonsense": "1"})
+    assert not at.exception
+    assert "could not be used" in at.warning[0].value
+    assert "theta" not in at.query_params and "nonsense" not in at.query_params
+    assert at.query_params["s1"] in ("2", ["2"], "2.0", ["2.0"])

@@ -42,8 +42,8 @@ SORT_KEYS = (
 )
 NUMBER_FORMATS = {
     "mean/RMS": "{:.2f}",
-    "max |f′|": "{:.12g}",
-    "f′(0)": "{:.12g}",
+    "max |f′|": "{:.6g}",
+    "f′(0)": "{:.6g}",
     "cost f (ns)": "{:.1f}",
     "cost f′ (ns)": "{:.1f}",
 }
@@ -313,7 +313,7 @@ def _property_row(curve: Curve, params: dict[str, float]) -> dict[str, object]:
 
     return {
         ACT_COL: curve.label,
-        "range": props.range_str,
+        "range": props.range_str.replace(", ", ",\u00a0"),  # "(−∞, ∞)" on one line
         "bounded": word(props.bounded_sides),
         "monotonic": word(props.monotonic),
         "mean/RMS": props.centring,

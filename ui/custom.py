@@ -29,6 +29,7 @@ EXAMPLES = (
     "where(x > 0, x, a*(exp(x)-1))",
 )
 PICKER_KEY = "act"  # every page's (first) activation picker
+_REPLACED = "_custom_replaced"  # what the formula took the place of, said once
 
 # What Markdown (and Streamlit's :colour[...] and :icon: extensions) would act on inside a
 # line: a formula's * and _ must not turn into emphasis, nor x<0 into a tag.
@@ -148,6 +149,8 @@ def _show_on_this_page() -> None:
             return
         limit = picker.max_count or len(chosen) + 1
         st.session_state[PICKER_KEY] = [*chosen[: limit - 1], CUSTOM]
+        # Said in the box: a full picker gives up its last activation for the formula.
+        st.session_state[_REPLACED] = chosen[limit - 1 :]
     else:
         st.session_state[PICKER_KEY] = CUSTOM
 
@@ -183,7 +186,6 @@ def formula_box() -> None:
     ):
         text = APP_CONTROLS.show(
             FORMULA_KEY,
-            max_chars=formula.MAX_LENGTH,
             placeholder=EXAMPLES[0],
             on_change=_show_on_this_page,
             help=_(
@@ -211,7 +213,14 @@ def formula_box() -> None:
         if gaps := gaps_note(act):
             st.caption(f":material/warning: {escape_markdown(gaps)}")
         shown = shown_on_this_page()
-        if shown:
+        replaced = st.session_state.pop(_REPLACED, None)
+        if shown and replaced:
+            st.caption(
+                _("Shown on this page as “custom”, in place of {names} (at most {n}).").format(
+                    names=", ".join(replaced), n=len(st.session_state.get(PICKER_KEY, []))
+                )
+            )
+        elif shown:
             st.caption(_("Shown on this page as “custom”."))
         elif shown is False:
             st.caption(_("Pick “custom” in this page's activation list to see it."))

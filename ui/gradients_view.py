@@ -142,8 +142,40 @@ def run_zigzag(kind: str, lr: float, steps: int, seed: int) -> ZigzagResult:
 
 
 def _number(value: float) -> str:
-    """A metric value: plain for moderate sizes, scientific for tiny or huge ones."""
+    """A metric value: plain for moderate sizes, scientific for tiny or huge ones; "—" for
+    no number (a formula undefined on the layer's inputs)."""
+    if not math.isfinite(value):
+        return "—"
     return f"{value:.3g}" if 1e-3 <= abs(value) < 1e4 else f"{value:.2e}"
+
+
+def _shrink(result: DepthResult) -> float:
+    """By how much the gradient shrank from the top layer to layer 1 (∞ if nothing arrived)."""
+    top, bottom = result.grad_norm[-1], result.grad_norm[0]
+    return top / bottom if bottom > 0 else math.inf
+
+
+def _depth_caption(results: list[DepthResult], labels: dict[str, str], bound: bool) -> str:
+    """What the depth chart shows for the activations picked, with their own numbers."""
+    finite = [r for r in results if math.isfinite(r.grad_norm[0])]
+    text = _("What to see: how far each curve falls from the top layer (right) to layer 1 (left).")
+    if finite:
+        best = min(finite, key=_shrink)
+        worst = max(finite, key=_shrink)
+        text += " " + _("{best} keeps the most (it shrinks {b} times)").format(
+            best=labels[best.activation], b=_factor(_shrink(best))
+        )
+        if worst is not best:
+            text += _("; {worst} the least ({w} times)").format(
+                worst=labels[worst.activation], w=_factor(_shrink(worst))
+            )
+        text += "."
+    if bound:
+        text += " " + _(
+            "The dashed line is 0.25ⁿ, sigmoid's derivative factor alone: the weights' own "
+            "factor is left out, so real curves may lie above it."
+        )
+    return controls.escape_markdown(text)
 
 
 def _factor(value: float) -> str:
@@ -220,24 +252,24 @@ def depth_section() -> None:
             functools.partial(charts.depth_table, results, bound),
             key="depth",
         )
-        st.caption(
-            _(
-                "What to see: ReLU with He initialisation keeps the gradient flat; sigmoid "
-                "decays by orders of magnitude. The dashed line is 0.25ⁿ, the derivative factor "
-                "alone: the weights' own factor is left out, so real curves may lie above it."
-            )
-        )
+        st.caption(_depth_caption(results, labels, bound is not None))
         cols = _metric_grid(len(results))
         for col, r in zip(cols, results, strict=True):
             top, bottom = r.grad_norm[-1], r.grad_norm[0]
-            ratio = top / bottom if bottom > 0 else math.inf
+            if not math.isfinite(bottom):
+                help_text = _(
+                    "Not a number: f or f′ is undefined on some input of a layer (your "
+                    "formula's gaps are listed in the sidebar)."
+                )
+            else:
+                help_text = _(
+                    "Gradient norm at layer 1 (the top layer gets {top:.2e}): it shrank "
+                    "{ratio} times on the way down."
+                ).format(top=top, ratio=_factor(_shrink(r)))
             col.metric(
                 controls.escape_markdown(labels[r.activation]),  # metric labels are Markdown
                 _number(bottom),
-                help=_(
-                    "Gradient norm at layer 1 (the top layer gets {top:.2e}): it shrank "
-                    "{ratio} times on the way down."
-                ).format(top=top, ratio=_factor(ratio)),
+                help=help_text,
             )
         st.caption(_("Gradient norm reaching layer 1, per activation."))
 

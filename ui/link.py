@@ -141,7 +141,7 @@ def _fine_slider(where: Any, number: Number, args: dict[str, Any]) -> float:
         hi=number.hi,
         default=number.default,
         integer=whole,
-        number_format=None if whole else "%.2f",
+        number_format=None if whole else "%g",  # as typed: 0.777 stays 0.777
     )
     value = _number_field(field_col, fine, number.fine_step, field_args)
     # The slider follows the field (a link or a typed value) before it is drawn.

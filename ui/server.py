@@ -188,3 +188,18 @@ def _link_text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def drop_from_link(key: str) -> None:
+    """Take ``key`` out of the address bar, also when a widget is bound to it (Streamlit's
+    ``st.query_params`` refuses to delete a bound key; its own clean-up call does not)."""
+    try:
+        from streamlit.runtime.state import get_session_state
+    except ImportError:
+        return
+    with get_session_state().query_params() as params:
+        remove = getattr(params, "remove_param", None)
+        if remove is None:
+            _log.warning("QueryParams.remove_param is gone: the link keeps %s", key)
+            return
+        remove(key)

@@ -52,6 +52,19 @@ def language_selector() -> str:
     return i18n.set_language(lang)
 
 
+# Long formulas scroll sideways instead of being cut at their box's edge: KaTeX breaks a line
+# only at + and =, so f′ of x*sigmoid(b*x)*... is one long run (sidebar, formula cards).
+_STYLE = """<style>
+.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
+[data-testid="stSidebar"] [data-testid="stMarkdownContainer"]:has(.katex) { overflow-x: auto; }
+</style>"""
+
+
+def style() -> None:
+    """The app's few CSS rules (see ``_STYLE``), once per run."""
+    st.html(_STYLE)
+
+
 def header(title: str, intro: str) -> None:
     """Page title and a one-paragraph introduction."""
     st.title(title)

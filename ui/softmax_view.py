@@ -311,10 +311,21 @@ def maxout_section() -> None:
             },
             key="maxout-warp",
         )
+    kinks = len(xv) - 2  # the vertices between the range's two ends
+    left = (
+        _("Left: no kink inside [−3, 3]: one piece is the largest everywhere.")
+        if kinks == 0
+        else _("Left: one kink inside [−3, 3], the inner dot (the outer two close the range).")
+        if kinks == 1
+        else _(
+            "Left: {kinks} kinks inside [−3, 3], the inner dots (the outer two close the range)."
+        ).format(kinks=kinks)
+    )
     st.caption(
-        _(
-            "Left: {kinks} kinks inside [−3, 3]; the dots mark them. Right: two maxout units "
-            "with k pieces each map the plane to the plane; each output is convex, so the "
-            "cloud folds along up to k − 1 lines per unit."
-        ).format(kinks=len(xv) - 2)
+        left
+        + " "
+        + _(
+            "Right: two maxout units with k pieces each map the plane to the plane; each output "
+            "is convex, so the cloud folds along up to k − 1 lines per unit."
+        )
     )

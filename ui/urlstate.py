@@ -7,7 +7,6 @@ in one short warning, so a user who opens a broken link knows why the view diffe
 
 from __future__ import annotations
 
-import contextlib
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -16,17 +15,21 @@ from dataclasses import dataclass
 import streamlit as st
 
 from i18n import _
+from ui import server
 
+CUSTOM = "custom"  # the user's own formula's id in the pickers (ui.custom)
 # A raw value is echoed in a warning; keep it short so a hostile link cannot flood the page.
 _ECHO_LIMIT = 40
 
 
 @dataclass(frozen=True)
 class Rule:
-    """What one URL key accepts."""
+    """What one URL key accepts. ``drop``: a value it rejects leaves the address bar (a
+    multi-valued key keeps its usable values instead)."""
 
     key: str
     check: Callable[[list[str]], str | None]  # the raw values -> a problem, or None if fine
+    drop: bool = True
 
 
 def number(key: str, lo: float, hi: float, *, integer: bool = False) -> Rule:
@@ -60,11 +63,15 @@ def choice(
         unknown = [v for v in chosen if v not in options]
         if not unknown:
             return None
+        if unknown[0] == CUSTOM:
+            return _("'{key}': your own formula (custom) cannot be used; see the sidebar").format(
+                key=key
+            )
         return _("'{key}': unknown value '{value}'; valid values are {options}").format(
             key=key, value=_echo(unknown[0]), options=_list(options)
         )
 
-    return Rule(key, check)
+    return Rule(key, check, drop=not multi)
 
 
 def flag(key: str) -> Rule:
@@ -86,14 +93,25 @@ def text(key: str, max_length: int) -> Rule:
             key=key, n=len(values[-1]), limit=max_length
         )
 
-    return Rule(key, check)
+    # The text stays in its box and in the link (the page says what it used instead): a
+    # user's long text is never thrown away.
+    return Rule(key, check, drop=False)
 
 
 def problems(query: Mapping[str, list[str]], rules: Iterable[Rule]) -> tuple[list[str], list[str]]:
     """The problems with ``query`` under ``rules``, and the keys no rule (or page) knows."""
+    found, unknown, _rejected = _review(query, rules)
+    return found, unknown
+
+
+def _review(
+    query: Mapping[str, list[str]], rules: Iterable[Rule]
+) -> tuple[list[str], list[str], list[str]]:
+    """(problems, unknown keys, keys whose rejected value should leave the address bar)."""
     by_key = {rule.key: rule for rule in rules}
     found: list[str] = []
     unknown: list[str] = []
+    rejected: list[str] = []
     for key, values in query.items():
         if key == "lang":
             continue
@@ -102,7 +120,9 @@ def problems(query: Mapping[str, list[str]], rules: Iterable[Rule]) -> tuple[lis
             unknown.append(key)
         elif values and (message := rule.check(list(values))):
             found.append(message)
-    return found, unknown
+            if rule.drop:
+                rejected.append(key)
+    return found, unknown, rejected
 
 
 _SNAPSHOT = "_link"
@@ -119,13 +139,12 @@ def report(rules: Iterable[Rule]) -> None:
     query = st.session_state.get(_SNAPSHOT)
     if query is None:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
-    found, unknown = problems(query, rules)
+    found, unknown, rejected = _review(query, rules)
     if unknown:
         found.append(_("Ignored unknown link parameters: {keys}").format(keys=_list(unknown[:8])))
-        for key in unknown:
-            # Unbound keys can be removed; a bound key is never unknown, so this cannot raise.
-            with contextlib.suppress(Exception):  # cleanup must never break a page
-                del st.query_params[key]
+    # What was not used leaves the address bar, so a copied link does not carry it on.
+    for key in [*unknown, *rejected]:
+        server.drop_from_link(key)
     # Report a link once: later reruns read the address bar as it is then.
     st.session_state.pop(_SNAPSHOT, None)
     if found:
