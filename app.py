@@ -33,6 +33,7 @@ pages = [
     st.Page(
         "pages/softmax.py", title=_("Softmax"), icon=":material/bar_chart:", url_path="softmax"
     ),
+    st.Page("pages/lessons.py", title=_("Lessons"), icon=":material/school:", url_path="lessons"),
 ]
 page = st.navigation(pages)
 shell.switch_pages(page.url_path)

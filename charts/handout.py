@@ -69,6 +69,23 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{_inline(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
 
 
+def _note(text: str) -> str:
+    """A note under the figure: a paragraph, or a Markdown table ("| a | b |" rows) as a table."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if not lines or not all(line.startswith("|") for line in lines):
+        return _paragraphs(text)
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in lines
+        if not re.fullmatch(r"\|?(\s*:?-+:?\s*\|)+\s*", line)  # the header's rule
+    ]
+    head = "".join(f"<th>{_inline(cell)}</th>" for cell in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_inline(cell)}</td>" for cell in row) + "</tr>" for row in rows[1:]
+    )
+    return f'<table class="note"><tr>{head}</tr>{body}</table>'
+
+
 def _printed(fig: FigureSpec) -> FigureSpec:
     """The figure as a picture at the page's width, no taller than ``MAX_FIGURE_HEIGHT``."""
     spec = export.static_figure(fig)
@@ -92,6 +109,8 @@ section:last-of-type { break-after: auto; page-break-after: auto; }
 .line { border-bottom: 1px solid #999; height: 18pt; }
 .link { font-size: 8.5pt; color: #444; word-break: break-all; }
 .meta { color: #444; }
+table.note { border-collapse: collapse; margin: 4pt 0; font-size: 9.5pt; }
+table.note th, table.note td { border: 1px solid #bbb; padding: 2pt 6pt; text-align: left; }
 code { font-family: 'Noto Sans Mono', monospace; }
 """
 
@@ -110,17 +129,19 @@ def to_html(handout: Handout) -> bytes:
         parts.append("<section>")
         if i == 0:  # the lesson's heading on the first page
             parts.append(f"<h1>{html.escape(handout.title)}</h1>")
-            parts.append(f'<p class="meta">{_inline(handout.summary)} · {_inline(handout.minutes)}</p>')
+            parts.append(
+                f'<p class="meta">{_inline(handout.summary)} · {_inline(handout.minutes)}</p>'
+            )
             items = "".join(f"<li>{_inline(o)}</li>" for o in handout.objectives)
             parts.append(f"<p><b>{html.escape(labels['objectives'])}</b></p><ul>{items}</ul>")
         parts.append(f"<h2>{html.escape(step.heading)}</h2>")
         parts.append(_paragraphs(step.text))
         parts.append(f'<div class="figure" id="figure-{i}"></div>')
-        parts.extend(f"<p>{_inline(note)}</p>" for note in step.notes)
+        parts.extend(_note(note) for note in step.notes)
         options = "".join(f"<li>{_inline(o)}</li>" for o in step.options)
         parts.append(
             f'<div class="question"><b>{html.escape(labels["question"])}</b> '
-            f"{_inline(step.question)}<ol type=\"A\">{options}</ol>"
+            f'{_inline(step.question)}<ol type="A">{options}</ol>'
             f"<div>{html.escape(labels['answer_line'])}</div>"
             '<div class="line"></div><div class="line"></div></div>'
         )

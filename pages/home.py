@@ -56,5 +56,10 @@ for path, icon, pitch in (
         ":material/bar_chart:",
         _("Softmax: from logits to probabilities, and softmax as a map"),
     ),
+    (
+        "pages/lessons.py",
+        ":material/school:",
+        _("Lessons: the tutorials' arguments step by step, with handouts for teachers"),
+    ),
 ):
     st.page_link(path, label=pitch, icon=icon)
