@@ -62,8 +62,8 @@ def _probs_why(values: Values) -> str:
     gap = float(np.max(np.abs(shifted - activations.softmax(LOGITS))))
     return _(
         "They stay the same: e^(zᵢ+10) / Σⱼ e^(zⱼ+10) = e^(zᵢ) / Σⱼ e^(zⱼ), the factor e^10 "
-        "cancels. Computed: the largest change is {gap:.1e}, rounding. Only differences "
-        "between scores matter."
+        "cancels. Computed: the largest change is {gap:.1e}. Only differences between scores "
+        "matter."
     ).format(gap=gap)
 
 

@@ -266,9 +266,9 @@ def _bend_text(values: Values) -> str:
     act, layers = values["act"], int(values["layers"])
     return _(
         "Stack {k} layers again, now with **{act}** after each. The grid bends and folds more "
-        "with every layer, and the stack is no longer one matrix: the best single W′x + b′ "
-        "misses the real output by up to {gap:.2f}. This is what depth buys, and only with an "
-        "activation. Training then chooses W and b so that the bends and cuts fall where the "
+        "with every layer, and the stack is no longer one matrix: its matrices and shifts "
+        "multiplied into one W′x + b′ miss the real output by up to {gap:.2f}. This is what "
+        "depth buys, and only with an activation. Training then chooses W and b so that the bends and cuts fall where the "
         "data needs them."
     ).format(k=layers, act=_label(act), gap=_stack(act, layers)["gap"])
 
