@@ -268,8 +268,8 @@ def _bend_text(values: Values) -> str:
         "Stack {k} layers again, now with **{act}** after each. The grid bends and folds more "
         "with every layer, and the stack is no longer one matrix: its matrices and shifts "
         "multiplied into one W′x + b′ miss the real output by up to {gap:.2f}. This is what "
-        "depth buys, and only with an activation. Training then chooses W and b so that the bends and cuts fall where the "
-        "data needs them."
+        "depth buys, and only with an activation. Training then chooses W and b so that the "
+        "bends and cuts fall where the data needs them."
     ).format(k=layers, act=_label(act), gap=_stack(act, layers)["gap"])
 
 
