@@ -139,6 +139,12 @@ def test_predict_then_check(run_page):
     assert at.error and question.options[question.answer] in at.error[0].value
     at.radio[0].set_value(question.answer).run()
     assert at.success and "origin" in at.success[0].value
+    # Away and back: the step keeps the student's answer and control values.
+    at.slider(key="lessons.why.2.b1").set_value(0.3).run()
+    at.button(key="lessons.next").click().run()
+    at.button(key="lessons.previous").click().run()
+    assert at.radio[0].value == question.answer and at.success
+    assert at.slider(key="lessons.why.2.b1").value == pytest.approx(0.3)
 
 
 def test_a_control_changes_the_text_and_the_figure(run_page):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -128,6 +128,25 @@ def _widget_key(lesson: Lesson, index: int, key: str) -> str:
     return f"lessons.{lesson.id}.{index}.{key}"
 
 
+_KEPT = "_lessons_kept"  # the session's answers and control values, by widget key
+
+
+def _restore(key: str, is_valid: Callable[[Any], bool]) -> bool:
+    """Give widget ``key`` the value it had when the student left its step (Streamlit forgets
+    a widget's value once a run does not show it); whether it has one. A value the widget no
+    longer accepts is dropped."""
+    kept = st.session_state.setdefault(_KEPT, {})
+    if key not in st.session_state and key in kept:
+        st.session_state[key] = kept[key]
+    if key in st.session_state and not is_valid(st.session_state[key]):
+        del st.session_state[key]
+    return key in st.session_state
+
+
+def _keep(key: str, value: Any) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = value
+
+
 def show_controls(lesson: Lesson, index: int) -> dict[str, Any]:
     """The step's one or two controls, side by side; their values by key. A value kept from
     an earlier visit that the control no longer accepts goes back to the default."""
@@ -138,8 +157,7 @@ def show_controls(lesson: Lesson, index: int) -> dict[str, Any]:
     columns = st.columns(max(len(step.controls), 2), gap="large")
     for column, control in zip(columns, step.controls, strict=False):
         key = _widget_key(lesson, index, control.key)
-        if key in st.session_state and not control.is_valid(st.session_state[key]):
-            del st.session_state[key]
+        kept = _restore(key, control.is_valid)
         if isinstance(control, Slider):
             whole = all(float(v).is_integer() for v in (control.lo, control.hi, control.step))
             kind = int if whole else float
@@ -147,7 +165,7 @@ def show_controls(lesson: Lesson, index: int) -> dict[str, Any]:
                 _(control.label),
                 kind(control.lo),
                 kind(control.hi),
-                kind(control.default),
+                None if kept else kind(control.default),
                 kind(control.step),
                 key=key,
             )
@@ -156,11 +174,12 @@ def show_controls(lesson: Lesson, index: int) -> dict[str, Any]:
             value = column.segmented_control(
                 _(control.label),
                 list(control.options),
-                default=control.default,
+                default=None if kept else control.default,
                 format_func=control.shown,
                 key=key,
                 required=True,
             )
+        _keep(key, value)
         values[control.key] = control.default if value is None else value
     return values
 
@@ -210,13 +229,16 @@ def show_question(lesson: Lesson, index: int, values: Mapping[str, Any]) -> None
     revealed = f"{key}.revealed"
     with st.container(border=True):
         st.markdown("**" + _("Predict, then check") + "** · " + _(question.prompt))
+        options = list(range(len(question.options)))
+        _restore(key, lambda value: value is None or value in options)
         picked = st.radio(
             _("Your answer"),
-            list(range(len(question.options))),
+            options,
             format_func=lambda i: f"{LETTERS[i]}. {_(question.options[i])}",
             index=None,
             key=key,
         )
+        _keep(key, picked)
         st.button(
             _("Check"),
             key=f"{key}.check",
