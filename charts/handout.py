@@ -25,7 +25,7 @@ from charts import export
 from charts.theme import FONT_FAMILY, FONT_FAMILY_TC, FigureSpec
 
 PAGE_WIDTH_PX = 700  # A4 at 96 dpi (794 px) less the page margins
-MAX_FIGURE_HEIGHT = 520  # leaves room on the page for the step's text and question
+MAX_FIGURE_HEIGHT = 440  # leaves room on the page for the step's text, notes and question
 PRINT_TIMEOUT = 90.0  # seconds
 
 
@@ -143,7 +143,7 @@ def to_html(handout: Handout) -> bytes:
             f'<div class="question"><b>{html.escape(labels["question"])}</b> '
             f'{_inline(step.question)}<ol type="A">{options}</ol>'
             f"<div>{html.escape(labels['answer_line'])}</div>"
-            '<div class="line"></div><div class="line"></div></div>'
+            '<div class="line"></div></div>'
         )
         if step.link:
             parts.append(

@@ -453,7 +453,12 @@ COMPARE = Step(
     ),
     question=Question(
         prompt=N_("Which is the usual first choice for hidden layers today?"),
-        options=(N_("sigmoid"), N_("ReLU or a variant of it"), N_("step")),
+        # The registry's labels (translated with the activations' names).
+        options=(
+            activations.get("sigmoid").label,
+            N_("ReLU or a variant of it"),
+            activations.get("step").label,
+        ),
         answer=1,
         why=_compare_why,
     ),
