@@ -28,6 +28,7 @@ PAGES = {
     "train": "/train",
     "gradients": "/gradients?depth=10&width=64",
     "softmax": "/softmax?k=6",
+    "lessons": "/lessons?lesson=why&step=1",
 }
 
 
