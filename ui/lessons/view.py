@@ -8,7 +8,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -90,10 +90,12 @@ def step_query(lesson_id: str, index: int) -> str:
 def app_base() -> str:
     """The app's address up to its pages ("http://host:8501/"), for links printed on paper;
     "/" when the server does not know it."""
-    url = getattr(st.context, "url", None) or ""
-    if "://" not in url:
+    parts = urlsplit(getattr(st.context, "url", None) or "")
+    if not parts.scheme or not parts.netloc:
         return "/"
-    return url.split("?")[0].split("#")[0].rsplit("/", 1)[0] + "/"
+    # The last segment of the path names a page (or is empty): the app lives above it.
+    folder = parts.path.rsplit("/", 1)[0] if "/" in parts.path else ""
+    return f"{parts.scheme}://{parts.netloc}{folder}/"
 
 
 def explore_query(step: Step, values: Mapping[str, Any], lang: str) -> str:
