@@ -154,3 +154,16 @@ def test_bad_url_values_warn_and_fall_back(run_page, query):
     assert at.warning, "a bad link must say what was ignored"
     assert "<b>" not in at.warning[0].value
     assert len(figures(at)) == 3
+
+
+def test_depth_caption_says_grows_when_the_gradient_grows_and_writes_powers_as_superscripts():
+    """tanh's gradient at layer 1 can be larger than at the top: "shrinks 0.58 times" read as
+    nonsense; a factor of 4e9 reads 4·10⁹, not 4·10^9."""
+    from ui import gradients_view
+
+    results = [depth_experiment(a, 20, 256, "he", seed=0) for a in ("sigmoid", "tanh")]
+    labels = {"sigmoid": "sigmoid", "tanh": "tanh"}
+    caption = gradients_view._depth_caption(results, labels, bound=False)
+    assert "tanh keeps the most (it even grows" in caption
+    assert "^" not in caption and "·10" in caption
+    assert gradients_view._factor(4e9) == "4·10⁹" and gradients_view._factor(2e-5) == "2·10⁻⁵"

@@ -548,3 +548,15 @@ def test_sort_options_are_translated(run_page, test_language):
     test_language("zh_Hant")
     at.selectbox(key="sort").set_value("order").run()
     assert "sort" not in at.query_params and not at.exception
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_numbers_in_texts_use_the_decimal_point_like_the_charts(lang):
+    """Charts, tables and number fields write 0.25; a text beside them that writes 0,25 reads
+    as a different number (or a list) to a learner. N(0,1) is a pair, as in the source."""
+    mixed = [
+        (msgid, text)
+        for msgid, text in translations(lang).items()
+        if re.search(r"\d,\d", text) and not re.search(r"\d,\d", msgid)
+    ]
+    assert mixed == []

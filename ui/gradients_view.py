@@ -162,9 +162,14 @@ def _depth_caption(results: list[DepthResult], labels: dict[str, str], bound: bo
     if finite:
         best = min(finite, key=_shrink)
         worst = max(finite, key=_shrink)
-        text += " " + _("{best} keeps the most (it shrinks {b} times)").format(
-            best=labels[best.activation], b=_factor(_shrink(best))
-        )
+        if _shrink(best) < 1:  # the gradient arriving at layer 1 is larger than at the top
+            text += " " + _("{best} keeps the most (it even grows {b} times)").format(
+                best=labels[best.activation], b=_factor(1 / _shrink(best))
+            )
+        else:
+            text += " " + _("{best} keeps the most (it shrinks {b} times)").format(
+                best=labels[best.activation], b=_factor(_shrink(best))
+            )
         if worst is not best:
             text += _("; {worst} the least ({w} times)").format(
                 worst=labels[worst.activation], w=_factor(_shrink(worst))
@@ -185,7 +190,10 @@ def _factor(value: float) -> str:
     if 0.01 <= value < 1000:
         return f"{value:.2g}"
     mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}·10^{int(exponent)}"
+    return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _metric_grid(n: int) -> list:
