@@ -206,3 +206,11 @@ def test_the_handout_holds_every_step_in_the_language(lang):
         words += [step.heading, step.text, step.question, *step.options]
     assert english_words(words, lang) == []
     assert re.search(r"<table class=\"note\">", page)  # the truth table as a table
+
+
+@pytest.mark.parametrize("lesson", [lesson.id for lesson in lessons.LESSONS])
+def test_the_printed_handout_asks_for_no_button(lesson):
+    """Paper has no ▶ button: what to press on the live chart is said on screen only."""
+    document = view.build_handout(lesson, "http://school.example/")
+    texts = [step.text for step in document.steps] + [n for s in document.steps for n in s.notes]
+    assert not [text for text in texts if "▶" in text or "Press" in text]

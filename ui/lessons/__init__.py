@@ -80,6 +80,8 @@ class Step:
     explore: Callable[[Values], tuple[str, dict[str, Any]]]
     # Extra lines under the figure (e.g. a truth table or a comparison), translated Markdown.
     notes: Callable[[Values], Sequence[str]] = field(default=lambda values: ())
+    # A hint about the live chart (msgid), shown on screen only: paper has no ▶ button.
+    on_screen: str = ""
 
     def defaults(self) -> dict[str, Any]:
         return {control.key: control.default for control in self.controls}

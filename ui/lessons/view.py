@@ -211,6 +211,8 @@ def show_step(lesson: Lesson, index: int) -> None:
     )
     for note in step.notes(values):
         st.markdown(note)
+    if step.on_screen:
+        st.caption(_(step.on_screen))
     show_question(lesson, index, values)
     lang = i18n.current_language()
     st.link_button(

@@ -193,7 +193,7 @@ def _hidden_text(values: Values) -> str:
         "default network: 8, 8 and 2 units, seed 0). Right: the points as its last hidden layer "
         "sees them, two units, so a plane. The network has moved the points so that the output "
         "separates the classes there with **one straight line** (black). Test accuracy: "
-        "**{acc}**. Press ▶ to replay the training."
+        "**{acc}**."
     ).format(act=_label(act), acc=_accuracy(act, "xor"))
 
 
@@ -211,6 +211,7 @@ HIDDEN = Step(
     text=_hidden_text,
     figure=lambda v: _figure(v["act"], "xor"),
     name=N_("a trained network on xor"),
+    on_screen=N_("Press ▶ under the chart to replay the training, epoch by epoch."),
     controls=(Pick("act", N_("Activation"), ("relu", "tanh", "sigmoid"), "relu", _label),),
     question=Question(
         prompt=N_("In the hidden space (right), what shape is the output's boundary?"),
