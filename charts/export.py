@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import concurrent.futures
+import contextlib
 import csv
 import html
 import io
 import json
 import os
+import re
 import shutil
+import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -206,8 +213,216 @@ def to_csv(columns: Mapping[str, np.ndarray | list]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+class ExportBusy(RuntimeError):
+    """The renderer's queue is full: the caller should ask the user to try again shortly."""
+
+
+# A page that shows one SVG inline, sized to it: printed to PDF, its text stays text (kaleido's
+# own PDF prints the SVG as an <img>, where Chromium turns tick labels into Type3 glyphs that
+# no PDF reader can extract or search: issue 14).
+_PDF_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+@page {{ size: {w}px {h}px; margin: 0; }}
+html, body {{ margin: 0; padding: 0; background: {bg}; }}
+svg {{ display: block; }}
+</style></head><body>{svg}</body></html>"""
+
+
+class Renderer:
+    """One long-lived headless Chromium (kaleido v1) that renders PNG/SVG/PDF for the whole
+    server process, with a bounded queue.
+
+    A cold ``plotly.io.to_image`` starts a browser per image (2.5-5 s and ~150 MB each): thirty
+    students pressing Export at once would start thirty. Here one browser with ``tabs`` pages
+    serves every request; it starts on the first export and lives until the process ends. Calls
+    come from any thread (Streamlit runs deferred downloads in worker threads, not in script
+    runs, so an export never holds up anyone's rerun); they wait on their own future, so results
+    never cross between callers (kaleido's own ``start_sync_server`` hands results back through
+    one shared queue and is only safe for one caller at a time). When ``capacity`` renders are
+    already queued or running, :meth:`render` raises :class:`ExportBusy` at once instead of
+    letting the queue grow without bound.
+    """
+
+    def __init__(self, *, tabs: int = 2, capacity: int = 40, timeout: float = 60.0) -> None:
+        self.tabs, self.capacity, self.timeout = tabs, capacity, timeout
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: Any = None
+        self._pdf_tab: Any = None
+        self._pdf_lock: asyncio.Lock | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-pdf-")
+
+    @property
+    def pending(self) -> int:
+        """Renders queued or running now."""
+        return self._pending
+
+    @property
+    def full(self) -> bool:
+        return self._pending >= self.capacity
+
+    def render(self, fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
+        """``fig`` as a picture (:func:`static_figure`) in ``image_format``, at ``scale``
+        (PNG; SVG and PDF are vector)."""
+        if image_format not in IMAGE_FORMATS:
+            raise ValueError(f"image_format must be one of {IMAGE_FORMATS}, not {image_format!r}")
+        with self._lock:
+            if self._pending >= self.capacity:
+                raise ExportBusy(f"{self._pending} exports queued")
+            self._pending += 1
+            loop = self._ensure_loop()
+        try:
+            figure = orjson.loads(to_json_bytes(static_figure(fig)))
+            future = asyncio.run_coroutine_threadsafe(
+                self._render(figure, image_format, scale), loop
+            )
+            try:
+                return future.result(self.timeout)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                raise
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def close(self) -> None:
+        """Stop the browser and the renderer's thread (tests; the server keeps it)."""
+        with self._lock:
+            loop, self._loop = self._loop, None
+        if loop is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._close_browser(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=loop.run_forever, name="activation-lab-renderer", daemon=True
+            ).start()
+            self._loop = loop
+        return self._loop
+
+    async def _browser(self) -> Any:
+        if self._kaleido is None:
+            import kaleido  # here: importing it starts nothing, but costs ~0.2 s
+
+            # mathjax=False: kaleido would load MathJax from a CDN (nothing leaves the machine).
+            k = kaleido.Kaleido(n=self.tabs, timeout=self.timeout, mathjax=False)
+            await k.open()
+            tab = await k.create_tab(url="", window=True)
+            await tab.send_command("Page.enable")
+            self._kaleido, self._pdf_tab, self._pdf_lock = k, tab, asyncio.Lock()
+        return self._kaleido
+
+    async def _close_browser(self) -> None:
+        k, self._kaleido, self._pdf_tab = self._kaleido, None, None
+        if k is not None:
+            with contextlib.suppress(Exception):
+                await k.close()
+
+    async def _render(self, figure: FigureSpec, image_format: str, scale: float) -> bytes:
+        for attempt in (1, 2):
+            try:
+                k = await self._browser()
+                if image_format != "pdf":
+                    return await k.calc_fig(figure, {"format": image_format, "scale": scale})
+                svg = await k.calc_fig(figure, {"format": "svg"})
+                return await self._print_pdf(figure, svg)
+            except Exception:
+                # A browser that died (killed, out of memory) is started again, once.
+                if attempt == 2 or self._kaleido is None or await _alive(self._kaleido):
+                    raise
+                await self._close_browser()
+        raise AssertionError("unreachable")
+
+    async def _print_pdf(self, figure: FigureSpec, svg: bytes | str) -> bytes:
+        text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+        layout = figure.get("layout", {})
+        width = int(layout.get("width") or _svg_size(text, "width") or 700)
+        height = int(layout.get("height") or _svg_size(text, "height") or 500)
+        background = (layout.get("paper_bgcolor") or _template_paper(layout)) or "white"
+        assert self._pdf_lock is not None
+        async with self._pdf_lock:
+            page = Path(self._tmp.name) / "page.html"
+            page.write_text(
+                _PDF_PAGE.format(w=width, h=height, bg=background, svg=text), encoding="utf-8"
+            )
+            tab = self._pdf_tab
+            loaded = tab.subscribe_once("Page.loadEventFired")
+            while loaded.done():  # an event left over from the last page
+                loaded = tab.subscribe_once("Page.loadEventFired")
+            await tab.send_command("Page.navigate", params={"url": page.as_uri()})
+            await asyncio.wait_for(loaded, self.timeout)
+            await tab.send_command(
+                "Runtime.evaluate",
+                params={
+                    "expression": "document.fonts.ready.then(() => true)",
+                    "awaitPromise": True,
+                },
+            )
+            response = await tab.send_command(
+                "Page.printToPDF",
+                params={
+                    "printBackground": True,
+                    "preferCSSPageSize": True,
+                    "marginTop": 0,
+                    "marginBottom": 0,
+                    "marginLeft": 0,
+                    "marginRight": 0,
+                    "pageRanges": "1",
+                },
+            )
+        if "error" in response:
+            raise RuntimeError(f"printToPDF failed: {response['error']}")
+        return base64.b64decode(response["result"]["data"])
+
+
+async def _alive(k: Any) -> bool:
+    try:
+        return not await k._is_closed()
+    except Exception:
+        return False
+
+
+def _svg_size(svg: str, attr: str) -> float | None:
+    match = re.search(rf'<svg[^>]*\b{attr}="([0-9.]+)', svg)
+    return float(match.group(1)) if match else None
+
+
+def _template_paper(layout: Mapping[str, Any]) -> str | None:
+    template = layout.get("template")
+    if isinstance(template, Mapping):
+        return (template.get("layout") or {}).get("paper_bgcolor")
+    return None
+
+
+_RENDERER: Renderer | None = None
+_RENDERER_LOCK = threading.Lock()
+
+
+def renderer() -> Renderer:
+    """The server process's one renderer (made on first use; its browser on first render).
+    ``ACTIVATION_LAB_EXPORT_TABS`` and ``ACTIVATION_LAB_EXPORT_QUEUE`` size it."""
+    global _RENDERER
+    with _RENDERER_LOCK:
+        if _RENDERER is None:
+            _RENDERER = Renderer(
+                tabs=int(os.environ.get("ACTIVATION_LAB_EXPORT_TABS", "2")),
+                capacity=int(os.environ.get("ACTIVATION_LAB_EXPORT_QUEUE", "40")),
+            )
+        return _RENDERER
+
+
 def to_image(fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
-    """PNG, SVG or PDF rendered server-side by kaleido (needs a Chrome or Chromium)."""
+    """PNG, SVG or PDF rendered server-side by the process's long-lived renderer (needs a
+    Chrome or Chromium); raises :class:`ExportBusy` when its queue is full."""
+    return renderer().render(fig, image_format, scale)
+
+
+def to_image_cold(fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
+    """The old path, for comparison in bench/bench_export_class.py: ``plotly.io.to_image``,
+    which starts and stops a browser for every image."""
     if image_format not in IMAGE_FORMATS:
         raise ValueError(f"image_format must be one of {IMAGE_FORMATS}, not {image_format!r}")
     return pio.to_image(fast_figure(**static_figure(fig)), format=image_format, scale=scale)

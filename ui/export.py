@@ -11,17 +11,58 @@ import streamlit as st
 
 import i18n
 from charts import export
-from charts.theme import FigureSpec, plotly_config, safe_filename
+from charts.theme import FigureSpec, plotly_config, safe_filename, spec_of, themed
 from i18n import _
-from ui.app_controls import APP_CONTROLS, FORMAT_KEY, SCALE_KEY
+from ui import shell
+from ui.app_controls import (
+    APP_CONTROLS,
+    FORMAT_KEY,
+    IMAGE_THEME_KEY,
+    PALETTE_KEY,
+    SCALE_KEY,
+)
 from ui.live_chart import SliderLink, live_chart
 
 
 def image_settings() -> None:
-    """Sidebar controls for the chart toolbar's camera button (format and scale), in the URL."""
+    """Sidebar controls, in the URL: the palette of every chart, and the image export's
+    settings (the camera button's format and scale, light or on-screen colours)."""
+    APP_CONTROLS.show(PALETTE_KEY, st.sidebar)
     with st.sidebar.expander(_("Image export"), expanded=False):
         APP_CONTROLS.show(FORMAT_KEY)
         APP_CONTROLS.show(SCALE_KEY)
+        APP_CONTROLS.show(IMAGE_THEME_KEY)
+    shell.shortcut_hint()
+
+
+def palette() -> str:
+    """The palette the user chose ("registry" or "okabe_ito")."""
+    return st.session_state.get(PALETTE_KEY) or "registry"
+
+
+def export_theme() -> str:
+    """The colours of exported files: light unless the user asked for what the screen shows."""
+    return shell.theme_type() if st.session_state.get(IMAGE_THEME_KEY) == "screen" else "light"
+
+
+def for_screen(fig: go.Figure | FigureSpec, name: str) -> FigureSpec:
+    """``fig`` in the page's light or dark theme and the user's palette, named ``name`` for
+    screen readers when it has no title of its own (``layout.meta.accessibleName``, which
+    ``ui/shortcuts.js`` puts on the chart's container as its aria-label)."""
+    spec = spec_of(fig) if isinstance(fig, go.Figure) else fig
+    spec = themed(spec, theme=shell.theme_type(), palette=palette(), transparent=True)
+    layout = spec.get("layout") or {}
+    if "meta" not in layout:
+        title = layout.get("title")
+        text = title.get("text") if isinstance(title, dict) else title
+        spec = {**spec, "layout": {**layout, "meta": {"accessibleName": text or name}}}
+    return spec
+
+
+def _for_file(theme: str, palette_: str, make: Callable[[], go.Figure | FigureSpec]) -> FigureSpec:
+    fig = make()
+    spec = spec_of(fig) if isinstance(fig, go.Figure) else fig
+    return themed(spec, theme=theme, palette=palette_)
 
 
 def show_chart(
@@ -47,11 +88,13 @@ def show_chart(
     """
     lang = i18n.current_language()
     make = (lambda: fig) if rebuild is None else functools.partial(i18n.translated, lang, rebuild)
+    # Files are light by default (slides, print), in the user's palette.
+    make = functools.partial(_for_file, export_theme(), palette(), make)
     image_format = st.session_state.get(FORMAT_KEY) or "png"
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
     live_chart(
-        fig,
+        for_screen(fig, name),
         key=f"chart-{key}",
         config=plotly_config(stem, image_format=image_format, scale=scale),
         links=links,
@@ -91,6 +134,17 @@ def show_chart(
                 )
             )
             return
+        renderer = export.renderer()
+        busy = renderer.full
+        if busy:
+            # Polite and early: the buttons wait until the queue has room again (a click that
+            # still meets a full queue gets Streamlit's "failed to generate" note).
+            st.caption(
+                _(
+                    "The server is drawing {n} pictures for other users; "
+                    "try PNG/SVG/PDF again in a few seconds."
+                ).format(n=renderer.pending)
+            )
         mimes = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
         for image_format_ in export.IMAGE_FORMATS:
             st.download_button(
@@ -103,6 +157,7 @@ def show_chart(
                 on_click="ignore",
                 key=f"{image_format_}-{key}",
                 icon=":material/image:",
+                disabled=busy,
             )
 
 

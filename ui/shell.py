@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 import i18n
-from ui import server
+from ui import server, shortcuts
 from ui.app_controls import APP_KEYS, LANG_KEY
 
 
@@ -61,8 +61,23 @@ _STYLE = """<style>
 
 
 def style() -> None:
-    """The app's few CSS rules (see ``_STYLE``), once per run."""
+    """The app's few CSS rules (see ``_STYLE``) and its page-wide browser helpers (keyboard
+    shortcuts, accessible chart names, the light/dark theme: ``ui.shortcuts``), once per run."""
     st.html(_STYLE)
+    shortcuts.install()
+
+
+def theme_type() -> str:
+    """ "light" or "dark", as the user's browser shows the app (charts follow it)."""
+    return shortcuts.theme_type()
+
+
+def shortcut_hint() -> None:
+    """The keyboard shortcuts, in the sidebar of the page that has them (Train)."""
+    if current_page() == "train":
+        st.sidebar.caption(
+            i18n._("Keyboard: Alt+T trains, Alt+S stops, Alt+P plays or pauses the replay.")
+        )
 
 
 def header(title: str, intro: str) -> None:
