@@ -416,7 +416,11 @@ def renderer() -> Renderer:
 
 def to_image(fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
     """PNG, SVG or PDF rendered server-side by the process's long-lived renderer (needs a
-    Chrome or Chromium); raises :class:`ExportBusy` when its queue is full."""
+    Chrome or Chromium); raises :class:`ExportBusy` when its queue is full.
+    ``ACTIVATION_LAB_EXPORT=cold`` restores the old browser-per-image path, for the bench's
+    baseline (bench/bench_export_class.py)."""
+    if os.environ.get("ACTIVATION_LAB_EXPORT") == "cold":
+        return to_image_cold(fig, image_format, scale)
     return renderer().render(fig, image_format, scale)
 
 
