@@ -122,7 +122,10 @@ class Exporter(Session):
         if response.error_msg:
             return time.perf_counter() - start, response.error_msg
         url = base_url + "/" + response.deferred_file.url.lstrip("/")
-        data = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=60).read())
+        try:
+            data = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=60).read())
+        except OSError as error:  # HTTPError included: the file went before it was fetched
+            return time.perf_counter() - start, f"fetching the file: {error}"
         seconds = time.perf_counter() - start
         if (
             not data.lstrip().startswith(MAGIC[image_format])

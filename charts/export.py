@@ -228,29 +228,39 @@ svg {{ display: block; }}
 
 
 class Renderer:
-    """One long-lived headless Chromium (kaleido v1) that renders PNG/SVG/PDF for the whole
-    server process, with a bounded queue.
+    """One long-lived headless Chromium that renders PNG/SVG/PDF for the whole server process,
+    with a bounded queue.
 
     A cold ``plotly.io.to_image`` starts a browser per image (2.5-5 s and ~150 MB each): thirty
-    students pressing Export at once would start thirty. Here one browser with ``tabs`` pages
-    serves every request; it starts on the first export and lives until the process ends. Calls
-    come from any thread (Streamlit runs deferred downloads in worker threads, not in script
-    runs, so an export never holds up anyone's rerun); they wait on their own future, so results
-    never cross between callers (kaleido's own ``start_sync_server`` hands results back through
-    one shared queue and is only safe for one caller at a time). When ``capacity`` renders are
-    already queued or running, :meth:`render` raises :class:`ExportBusy` at once instead of
-    letting the queue grow without bound.
+    students pressing Export at once would start thirty. Here one browser (started on the first
+    export, living until the process ends) keeps ``tabs`` pages with plotly.js loaded, and each
+    export is one ``Plotly.toImage`` call in a free page: no browser start, no page load
+    (kaleido's own server reloads its page after every image, which costs several times the
+    drawing). PDFs are printed from the SVG shown inline in one more page, so their text stays
+    text. Pages are reloaded every ``RELOAD_EVERY`` images, and a browser that died is started
+    again.
+
+    Calls come from any thread (Streamlit runs deferred downloads in worker threads, not in
+    script runs, so an export never holds up anyone's rerun); each waits on its own future, so
+    results never cross between callers. When ``capacity`` renders are already queued or
+    running, :meth:`render` raises :class:`ExportBusy` at once instead of letting the queue
+    grow without bound.
     """
+
+    RELOAD_EVERY = 200
 
     def __init__(self, *, tabs: int = 2, capacity: int = 40, timeout: float = 60.0) -> None:
         self.tabs, self.capacity, self.timeout = tabs, capacity, timeout
         self._lock = threading.Lock()
         self._pending = 0
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._kaleido: Any = None
+        self._browser_obj: Any = None
+        self._pages: asyncio.Queue | None = None
         self._pdf_tab: Any = None
         self._pdf_lock: asyncio.Lock | None = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-pdf-")
+        self._start_lock: asyncio.Lock | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-render-")
+        self._index = Path(self._tmp.name) / "plotly.html"
 
     @property
     def pending(self) -> int:
@@ -272,7 +282,7 @@ class Renderer:
             self._pending += 1
             loop = self._ensure_loop()
         try:
-            figure = orjson.loads(to_json_bytes(static_figure(fig)))
+            figure = json.loads(to_json_bytes(static_figure(fig)))
             future = asyncio.run_coroutine_threadsafe(
                 self._render(figure, image_format, scale), loop
             )
@@ -304,62 +314,128 @@ class Renderer:
         return self._loop
 
     async def _browser(self) -> Any:
-        if self._kaleido is None:
-            import kaleido  # here: importing it starts nothing, but costs ~0.2 s
+        if self._start_lock is None:
+            self._start_lock = asyncio.Lock()
+        async with self._start_lock:
+            if self._browser_obj is not None and not await _alive(self._browser_obj):
+                await self._close_browser()  # it died between two exports: start another
+            if self._browser_obj is None:
+                import choreographer
+                from kaleido import PageGenerator
 
-            # mathjax=False: kaleido would load MathJax from a CDN (nothing leaves the machine).
-            k = kaleido.Kaleido(n=self.tabs, timeout=self.timeout, mathjax=False)
-            await k.open()
-            tab = await k.create_tab(url="", window=True)
-            await tab.send_command("Page.enable")
-            self._kaleido, self._pdf_tab, self._pdf_lock = k, tab, asyncio.Lock()
-        return self._kaleido
+                # plotly.js from plotly.py's own package; mathjax=False: kaleido's page would
+                # load MathJax from a CDN (nothing leaves the machine).
+                page = PageGenerator(mathjax=False).generate_index()
+                self._index.write_text(page, encoding="utf-8")
+                browser = choreographer.Browser(path=find_browser(), headless=True)
+                await browser.open()
+                try:
+                    pages: asyncio.Queue = asyncio.Queue()
+                    for _ in range(self.tabs):
+                        tab = await self._new_tab(browser, self._index.as_uri())
+                        await pages.put([tab, 0])
+                    pdf_tab = await self._new_tab(browser, "about:blank")
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await browser.close()
+                    raise
+                self._browser_obj, self._pages = browser, pages
+                self._pdf_tab, self._pdf_lock = pdf_tab, asyncio.Lock()
+        return self._browser_obj
+
+    async def _new_tab(self, browser: Any, url: str) -> Any:
+        tab = await browser.create_tab(url="", window=True)
+        await tab.send_command("Page.enable")
+        await self._navigate(tab, url)
+        return tab
+
+    async def _navigate(self, tab: Any, url: str) -> None:
+        loaded = tab.subscribe_once("Page.loadEventFired")
+        while loaded.done():  # an event left over from the last page
+            loaded = tab.subscribe_once("Page.loadEventFired")
+        await tab.send_command("Page.navigate", params={"url": url})
+        await asyncio.wait_for(loaded, self.timeout)
 
     async def _close_browser(self) -> None:
-        k, self._kaleido, self._pdf_tab = self._kaleido, None, None
-        if k is not None:
+        browser, self._browser_obj, self._pdf_tab, self._pages = self._browser_obj, None, None, None
+        if browser is not None:
             with contextlib.suppress(Exception):
-                await k.close()
+                await browser.close()
 
     async def _render(self, figure: FigureSpec, image_format: str, scale: float) -> bytes:
         for attempt in (1, 2):
             try:
-                k = await self._browser()
-                if image_format != "pdf":
-                    return await k.calc_fig(figure, {"format": image_format, "scale": scale})
-                svg = await k.calc_fig(figure, {"format": "svg"})
+                await self._browser()
+                if image_format == "png":
+                    data = await self._to_image(figure, "png", scale)
+                    return base64.b64decode(data.split(",", 1)[-1])
+                svg = await self._to_image(figure, "svg", 1)
+                if image_format == "svg":
+                    return svg.encode("utf-8")
                 return await self._print_pdf(figure, svg)
             except Exception:
                 # A browser that died (killed, out of memory) is started again, once.
-                if attempt == 2 or self._kaleido is None or await _alive(self._kaleido):
+                browser = self._browser_obj
+                if attempt == 2 or browser is None or await _alive(browser):
                     raise
                 await self._close_browser()
         raise AssertionError("unreachable")
 
-    async def _print_pdf(self, figure: FigureSpec, svg: bytes | str) -> bytes:
-        text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    async def _to_image(self, figure: FigureSpec, image_format: str, scale: float) -> str:
+        """``Plotly.toImage`` in a free page: PNG as base64, SVG as text."""
         layout = figure.get("layout", {})
-        width = int(layout.get("width") or _svg_size(text, "width") or 700)
-        height = int(layout.get("height") or _svg_size(text, "height") or 500)
+        options = {
+            "format": image_format,
+            "width": layout.get("width") or 700,
+            "height": layout.get("height") or 500,
+            "scale": scale,
+            "imageDataOnly": True,
+        }
+        # JSON is a JavaScript expression: the figure goes in as a literal.
+        expression = (
+            f"(F => Plotly.toImage({{data: F.data || [], layout: F.layout || {{}}, config: {{}}}},"
+            f" {json.dumps(options)}))({json.dumps(figure)})"
+        )
+        pages = self._pages
+        assert pages is not None
+        slot = await pages.get()
+        try:
+            tab, used = slot
+            if used >= self.RELOAD_EVERY:  # what a page holds on to, given back now and then
+                await self._navigate(tab, self._index.as_uri())
+                slot[1] = 0
+            response = await asyncio.wait_for(
+                tab.send_command(
+                    "Runtime.evaluate",
+                    params={"expression": expression, "awaitPromise": True, "returnByValue": True},
+                ),
+                self.timeout,
+            )
+            slot[1] += 1
+        finally:
+            pages.put_nowait(slot)
+        result = response.get("result", {})
+        if "error" in response or "exceptionDetails" in result:
+            detail = response.get("error") or result["exceptionDetails"].get("text")
+            raise RuntimeError(f"Plotly.toImage failed: {detail}")
+        return result["result"]["value"]
+
+    async def _print_pdf(self, figure: FigureSpec, svg: str) -> bytes:
+        layout = figure.get("layout", {})
+        width = int(layout.get("width") or _svg_size(svg, "width") or 700)
+        height = int(layout.get("height") or _svg_size(svg, "height") or 500)
         background = (layout.get("paper_bgcolor") or _template_paper(layout)) or "white"
         assert self._pdf_lock is not None
         async with self._pdf_lock:
             page = Path(self._tmp.name) / "page.html"
             page.write_text(
-                _PDF_PAGE.format(w=width, h=height, bg=background, svg=text), encoding="utf-8"
+                _PDF_PAGE.format(w=width, h=height, bg=background, svg=svg), encoding="utf-8"
             )
             tab = self._pdf_tab
-            loaded = tab.subscribe_once("Page.loadEventFired")
-            while loaded.done():  # an event left over from the last page
-                loaded = tab.subscribe_once("Page.loadEventFired")
-            await tab.send_command("Page.navigate", params={"url": page.as_uri()})
-            await asyncio.wait_for(loaded, self.timeout)
+            await self._navigate(tab, page.as_uri())
             await tab.send_command(
                 "Runtime.evaluate",
-                params={
-                    "expression": "document.fonts.ready.then(() => true)",
-                    "awaitPromise": True,
-                },
+                params={"expression": "document.fonts.ready.then(() => 1)", "awaitPromise": True},
             )
             response = await tab.send_command(
                 "Page.printToPDF",
@@ -378,11 +454,9 @@ class Renderer:
         return base64.b64decode(response["result"]["data"])
 
 
-async def _alive(k: Any) -> bool:
-    try:
-        return not await k._is_closed()
-    except Exception:
-        return False
+async def _alive(browser: Any) -> bool:
+    process = getattr(browser, "subprocess", None)  # choreographer's Chromium process
+    return process is not None and process.poll() is None
 
 
 def _svg_size(svg: str, attr: str) -> float | None:
