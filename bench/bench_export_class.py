@@ -103,6 +103,16 @@ class Exporter(Session):
         if not self.file_id:
             raise RuntimeError(f"no {image_format} download button on {page}")
 
+    async def _response(self, request_id: str) -> object:
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await self.ws.recv())
+            response = fm.backend_operation_response
+            if fm.WhichOneof("type") == "backend_operation_response" and (
+                response.request_id == request_id
+            ):
+                return response
+
     async def export(self, base_url: str, image_format: str) -> tuple[float, str]:
         """Click: (seconds to the file's bytes, "" or an error)."""
         msg = BackMsg()
@@ -112,13 +122,10 @@ class Exporter(Session):
         request.deferred_file.file_id = self.file_id
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        while True:
-            fm = ForwardMsg()
-            fm.ParseFromString(await asyncio.wait_for(self.ws.recv(), self.timeout))
-            if fm.WhichOneof("type") == "backend_operation_response":
-                response = fm.backend_operation_response
-                if response.request_id == request.request_id:
-                    break
+        try:
+            response = await asyncio.wait_for(self._response(request.request_id), self.timeout)
+        except TimeoutError:
+            return time.perf_counter() - start, f"no file within {self.timeout:.0f} s"
         if response.error_msg:
             return time.perf_counter() - start, response.error_msg
         url = base_url + "/" + response.deferred_file.url.lstrip("/")
@@ -147,8 +154,10 @@ async def rerunner(url: str, page: str, stop: asyncio.Event, out: list[float]) -
     await session.close()
 
 
-async def burst(url: str, pid: int, page: str, image_format: str, sessions: int) -> dict:
-    tabs = [Exporter(url, 180) for _ in range(sessions)]
+async def burst(
+    url: str, pid: int, page: str, image_format: str, sessions: int, timeout: float = 300
+) -> dict:
+    tabs = [Exporter(url, timeout) for _ in range(sessions)]
     for tab in tabs:
         await tab.connect(page)
     for tab in tabs:  # one after another: opening is not what is measured
