@@ -217,14 +217,27 @@ class ExportBusy(RuntimeError):
     """The renderer's queue is full: the caller should ask the user to try again shortly."""
 
 
-# A page that shows one SVG inline, sized to it: printed to PDF, its text stays text (kaleido's
-# own PDF prints the SVG as an <img>, where Chromium turns tick labels into Type3 glyphs that
-# no PDF reader can extract or search: issue 14).
-_PDF_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
-@page {{ size: {w}px {h}px; margin: 0; }}
+# PDF: the SVG shown inline in a free page, alone and sized to it, then printed: its text
+# stays text (kaleido's own PDF prints the SVG as an <img>, where Chromium turned tick labels
+# into glyphs no PDF reader could extract: issue 14). Cleared again after printing.
+_SHOW_SVG = """((svg, css) => {
+  const make = (tag, id, parent) =>
+    parent.appendChild(Object.assign(document.createElement(tag), {id: id}));
+  const style = document.getElementById("al-print-style")
+    || make("style", "al-print-style", document.head);
+  style.textContent = css;
+  const box = document.getElementById("al-print-box") || make("div", "al-print-box", document.body);
+  box.innerHTML = svg;
+  return document.fonts.ready.then(() => 1);
+})"""
+_CLEAR_SVG = """(() => {
+  for (const id of ["al-print-style", "al-print-box"]) document.getElementById(id)?.remove();
+  return 1;
+})()"""
+_PRINT_CSS = """@page {{ size: {w}px {h}px; margin: 0; }}
 html, body {{ margin: 0; padding: 0; background: {bg}; }}
-svg {{ display: block; }}
-</style></head><body>{svg}</body></html>"""
+body > *:not(#al-print-box) {{ display: none !important; }}
+#al-print-box svg {{ display: block; }}"""
 
 
 class Renderer:
@@ -236,7 +249,7 @@ class Renderer:
     export, living until the process ends) keeps ``tabs`` pages with plotly.js loaded, and each
     export is one ``Plotly.toImage`` call in a free page: no browser start, no page load
     (kaleido's own server reloads its page after every image, which costs several times the
-    drawing). PDFs are printed from the SVG shown inline in one more page, so their text stays
+    drawing). PDFs are printed from the SVG shown inline in such a page, so their text stays
     text. Pages are reloaded every ``RELOAD_EVERY`` images, and a browser that died is started
     again.
 
@@ -256,8 +269,6 @@ class Renderer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._browser_obj: Any = None
         self._pages: asyncio.Queue | None = None
-        self._pdf_tab: Any = None
-        self._pdf_lock: asyncio.Lock | None = None
         self._start_lock: asyncio.Lock | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-render-")
         self._index = Path(self._tmp.name) / "plotly.html"
@@ -334,13 +345,11 @@ class Renderer:
                     for _ in range(self.tabs):
                         tab = await self._new_tab(browser, self._index.as_uri())
                         await pages.put([tab, 0])
-                    pdf_tab = await self._new_tab(browser, "about:blank")
                 except BaseException:
                     with contextlib.suppress(Exception):
                         await browser.close()
                     raise
                 self._browser_obj, self._pages = browser, pages
-                self._pdf_tab, self._pdf_lock = pdf_tab, asyncio.Lock()
         return self._browser_obj
 
     async def _new_tab(self, browser: Any, url: str) -> Any:
@@ -357,7 +366,7 @@ class Renderer:
         await asyncio.wait_for(loaded, self.timeout)
 
     async def _close_browser(self) -> None:
-        browser, self._browser_obj, self._pdf_tab, self._pages = self._browser_obj, None, None, None
+        browser, self._browser_obj, self._pages = self._browser_obj, None, None
         if browser is not None:
             with contextlib.suppress(Exception):
                 await browser.close()
@@ -425,30 +434,36 @@ class Renderer:
         width = int(layout.get("width") or _svg_size(svg, "width") or 700)
         height = int(layout.get("height") or _svg_size(svg, "height") or 500)
         background = (layout.get("paper_bgcolor") or _template_paper(layout)) or "white"
-        assert self._pdf_lock is not None
-        async with self._pdf_lock:
-            page = Path(self._tmp.name) / "page.html"
-            page.write_text(
-                _PDF_PAGE.format(w=width, h=height, bg=background, svg=svg), encoding="utf-8"
+        css = _PRINT_CSS.format(w=width, h=height, bg=background)
+        show = f"{_SHOW_SVG}({json.dumps(svg)}, {json.dumps(css)})"
+        pages = self._pages
+        assert pages is not None
+        slot = await pages.get()
+        try:
+            tab = slot[0]
+            shown = await tab.send_command(
+                "Runtime.evaluate", params={"expression": show, "awaitPromise": True}
             )
-            tab = self._pdf_tab
-            await self._navigate(tab, page.as_uri())
-            await tab.send_command(
-                "Runtime.evaluate",
-                params={"expression": "document.fonts.ready.then(() => 1)", "awaitPromise": True},
+            if "error" in shown or "exceptionDetails" in shown.get("result", {}):
+                raise RuntimeError(f"showing the SVG failed: {shown}")
+            response = await asyncio.wait_for(
+                tab.send_command(
+                    "Page.printToPDF",
+                    params={
+                        "printBackground": True,
+                        "preferCSSPageSize": True,
+                        "marginTop": 0,
+                        "marginBottom": 0,
+                        "marginLeft": 0,
+                        "marginRight": 0,
+                        "pageRanges": "1",
+                    },
+                ),
+                self.timeout,
             )
-            response = await tab.send_command(
-                "Page.printToPDF",
-                params={
-                    "printBackground": True,
-                    "preferCSSPageSize": True,
-                    "marginTop": 0,
-                    "marginBottom": 0,
-                    "marginLeft": 0,
-                    "marginRight": 0,
-                    "pageRanges": "1",
-                },
-            )
+            await tab.send_command("Runtime.evaluate", params={"expression": _CLEAR_SVG})
+        finally:
+            pages.put_nowait(slot)
         if "error" in response:
             raise RuntimeError(f"printToPDF failed: {response['error']}")
         return base64.b64decode(response["result"]["data"])
