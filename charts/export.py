@@ -27,11 +27,14 @@ from _plotly_utils.utils import to_typed_array_spec
 from plotly.offline import get_plotlyjs
 
 from charts.theme import (
+    LIGHT_INK,
     MODEBAR_BAND,
     FigureSpec,
     base_layout_dict,
     camera_title,
     fast_figure,
+    is_dark,
+    light_template,
     plotly_config,
 )
 
@@ -103,9 +106,25 @@ def static_figure(fig: go.Figure | FigureSpec) -> FigureSpec:
 
 
 def camera(fig: go.Figure | FigureSpec, image_format: str = "png") -> dict[str, Any]:
-    """What ``static_image.js`` needs for ``fig``'s camera button: its title and layout patch."""
+    """What ``static_image.js`` needs for ``fig``'s camera button: its title and layout patch;
+    for a chart drawn dark whose pictures should be light (``layout.meta.exportTheme``, set by
+    ``ui.export``), the light template and backgrounds, and the ink colours to turn back."""
     layout = _spec(fig).get("layout", {})
-    return {"title": camera_title(image_format), "patch": static_layout_patch(layout)}
+    result: dict[str, Any] = {
+        "title": camera_title(image_format),
+        "patch": static_layout_patch(layout),
+    }
+    meta = layout.get("meta")
+    wants = meta.get("exportTheme") if isinstance(meta, Mapping) else None
+    if wants == "light" and is_dark(layout):
+        result["patch"] = {
+            **result["patch"],
+            "template": light_template(),
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+        }
+        result["recolour"] = LIGHT_INK
+    return result
 
 
 # A band above the chart for the toolbar, so that it never covers the legend or a title

@@ -243,6 +243,31 @@ _DARK_INK = {
 }
 
 
+# The way back, for a light picture of a chart drawn dark (the camera button, charts/export.py).
+LIGHT_INK = {
+    "#eeeeee": "#111111",
+    "#bbbbbb": "#555555",
+    DARK_BACKGROUND: "white",
+    "#262b36": "#ececec",
+    "#303643": "#e6e6e6",
+    "#ffffff": "#000000",  # Okabe-Ito's ink on dark
+}
+
+
+def is_dark(layout: dict[str, Any]) -> bool:
+    """Whether ``layout`` was made dark by :func:`themed`."""
+    template = layout.get("template")
+    paper = (
+        (template.get("layout") or {}).get("paper_bgcolor") if isinstance(template, dict) else None
+    )
+    return paper == DARK_BACKGROUND
+
+
+def light_template() -> dict[str, Any]:
+    """The app's light template, expanded (what :func:`base_layout_dict` puts in a figure)."""
+    return _template()
+
+
 @functools.cache
 def _dark_template() -> dict[str, Any]:
     template = pio.templates["plotly_dark"].to_plotly_json()

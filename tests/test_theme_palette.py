@@ -131,3 +131,18 @@ def test_a_full_export_queue_is_said_politely_and_the_image_buttons_wait(run_pag
     assert images and all(b.proto.disabled for b in images)
     others = [b for b in buttons if b.proto.label in ("HTML", "CSV")]
     assert others and not any(b.proto.disabled for b in others)
+
+
+def test_camera_of_a_dark_chart_makes_a_light_picture_unless_asked():
+    from charts.export import camera
+    from charts.theme import LIGHT_INK
+
+    dark = themed(curves_figure("relu"), theme="dark", transparent=True)
+    dark["layout"]["meta"] = {"exportTheme": "light"}
+    cam = camera(dark)
+    assert cam["patch"]["paper_bgcolor"] == "white"
+    assert cam["patch"]["template"]["layout"]["paper_bgcolor"] != DARK_BACKGROUND
+    assert cam["recolour"] == LIGHT_INK and LIGHT_INK["#eeeeee"] == CUSTOM_COLOR
+    dark["layout"]["meta"] = {"exportTheme": "dark"}
+    assert "recolour" not in camera(dark) and "template" not in camera(dark)["patch"]
+    assert "recolour" not in camera(curves_figure("relu"))  # a light chart needs nothing

@@ -55,7 +55,9 @@ def for_screen(fig: go.Figure | FigureSpec, name: str) -> FigureSpec:
     if "meta" not in layout:
         title = layout.get("title")
         text = title.get("text") if isinstance(title, dict) else title
-        spec = {**spec, "layout": {**layout, "meta": {"accessibleName": text or name}}}
+        # exportTheme: the camera button's pictures are light unless the user chose otherwise.
+        meta = {"accessibleName": text or name, "exportTheme": export_theme()}
+        spec = {**spec, "layout": {**layout, "meta": meta}}
     return spec
 
 
