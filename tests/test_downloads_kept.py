@@ -46,4 +46,3 @@ def test_kept_files_survive_other_runs_then_go_after_the_grace():
         other_sessions_rerun(manager, 2)
     with pytest.raises(MediaFileStorageError):
         manager._storage.get_file(file_id)
-
