@@ -161,3 +161,24 @@ def test_colour_blind_palette_arrives_through_the_link(page, app_url):
     assert activation_color("relu") not in colours
     assert page.locator("[data-testid='stSidebar'] input[type=radio]:checked").count() == 1
     assert "palette=okabe_ito" in page.url  # it stays in the address bar to share
+
+
+def test_switching_to_dark_in_the_menu_redraws_the_charts_dark(browser, app_url):
+    context, page = open_in(browser, app_url + "/softmax", "light")
+    try:
+        fonts = page.evaluate(f"() => ({CHART_INFO})().map(c => c.font)")
+        assert fonts and all(luminance(f) < 0.5 for f in fonts)
+        # The ⋮ menu keeps its theme switch (System, Light, Dark).
+        page.locator("[data-testid=stMainMenuButton]").click()
+        page.locator("[data-testid='stMainMenuItem-theme-Dark']").click()
+        page.keyboard.press("Escape")
+        page.wait_for_function(
+            f"""() => {{ const i = ({CHART_INFO})();
+                return i.length && i.every(c => c.font && c.font !== '{fonts[0]}'); }}""",
+            timeout=60_000,
+        )
+        wait_idle(page, 30_000)
+        assert all(luminance(c["font"]) > 0.5 for c in page.evaluate(CHART_INFO))
+        assert not page.errors
+    finally:
+        context.close()
