@@ -107,23 +107,24 @@ def static_figure(fig: go.Figure | FigureSpec) -> FigureSpec:
 
 def camera(fig: go.Figure | FigureSpec, image_format: str = "png") -> dict[str, Any]:
     """What ``static_image.js`` needs for ``fig``'s camera button: its title and layout patch;
-    for a chart drawn dark whose pictures should be light (``layout.meta.exportTheme``, set by
-    ``ui.export``), the light template and backgrounds, and the ink colours to turn back."""
+    for a chart drawn dark, what makes its picture light (the light template and backgrounds,
+    the ink colours to turn back), used unless the chart's config asks for the screen's
+    colours (``toImageButtonOptions.exportTheme``, set by ``ui.export``)."""
     layout = _spec(fig).get("layout", {})
     result: dict[str, Any] = {
         "title": camera_title(image_format),
         "patch": static_layout_patch(layout),
     }
-    meta = layout.get("meta")
-    wants = meta.get("exportTheme") if isinstance(meta, Mapping) else None
-    if wants == "light" and is_dark(layout):
-        result["patch"] = {
-            **result["patch"],
-            "template": light_template(),
-            "paper_bgcolor": "white",
-            "plot_bgcolor": "white",
+    if is_dark(layout):
+        # Used unless the chart's toImageButtonOptions say exportTheme "screen" (ui.export).
+        result["light"] = {
+            "patch": {
+                "template": light_template(),
+                "paper_bgcolor": "white",
+                "plot_bgcolor": "white",
+            },
+            "recolour": LIGHT_INK,
         }
-        result["recolour"] = LIGHT_INK
     return result
 
 
@@ -289,8 +290,7 @@ class Renderer:
         self._browser_obj: Any = None
         self._pages: asyncio.Queue | None = None
         self._start_lock: asyncio.Lock | None = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-render-")
-        self._index = Path(self._tmp.name) / "plotly.html"
+        self._tmp: tempfile.TemporaryDirectory | None = None  # made with the browser
 
     @property
     def pending(self) -> int:
@@ -356,6 +356,9 @@ class Renderer:
                 # plotly.js from plotly.py's own package; mathjax=False: kaleido's page would
                 # load MathJax from a CDN (nothing leaves the machine).
                 page = PageGenerator(mathjax=False).generate_index()
+                if self._tmp is None:
+                    self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-render-")
+                self._index = Path(self._tmp.name) / "plotly.html"
                 self._index.write_text(page, encoding="utf-8")
                 browser = choreographer.Browser(path=find_browser(), headless=True)
                 await browser.open()

@@ -51,7 +51,10 @@ function activationLabCameraButton(Plotly, camera) {
     icon: Plotly.Icons.camera,
     click: (gd) => {
       const options = Object.assign({ format: "png" }, gd._context.toImageButtonOptions || {});
-      const figure = activationLabStaticFigure(gd, camera.patch, camera.recolour);
+      // A chart drawn dark saves a light picture unless the user chose "as on screen".
+      const light = camera.light && options.exportTheme !== "screen" ? camera.light : null;
+      const patch = light ? Object.assign({}, camera.patch, light.patch) : camera.patch;
+      const figure = activationLabStaticFigure(gd, patch, light && light.recolour);
       return Plotly.downloadImage(figure, {
         format: options.format,
         filename: options.filename || "chart",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
-from figtools import figures, valid
+from figtools import chart_config, figures, live_charts, valid
 
 import activations
 from charts.theme import (
@@ -17,6 +17,10 @@ from charts.theme import (
     base_layout_dict,
     themed,
 )
+
+
+def at_chart(at):
+    return live_charts(at)[0].proto
 
 
 def curves_figure(*names: str) -> dict:
@@ -95,8 +99,9 @@ def test_palette_travels_in_the_link_and_colours_the_page(run_page):
     fig = figures(at)[0]
     colours = [t["line"]["color"] for t in fig["data"] if t.get("line", {}).get("color")]
     assert list(dict.fromkeys(colours))[:2] == [OKABE_ITO[0], OKABE_ITO[1]]  # f and f′ share
-    # The chart is named for screen readers.
-    assert fig["layout"]["meta"]["accessibleName"]
+    # The chart is named for screen readers, and its pictures are light by default.
+    options = chart_config(at_chart(at))["toImageButtonOptions"]
+    assert options["accessibleName"] == "activation curves" and options["exportTheme"] == "light"
 
 
 def test_default_page_keeps_registry_colours_and_a_bad_palette_is_reported(run_page):
@@ -133,16 +138,13 @@ def test_a_full_export_queue_is_said_politely_and_the_image_buttons_wait(run_pag
     assert others and not any(b.proto.disabled for b in others)
 
 
-def test_camera_of_a_dark_chart_makes_a_light_picture_unless_asked():
+def test_camera_of_a_dark_chart_offers_a_light_picture():
     from charts.export import camera
     from charts.theme import LIGHT_INK
 
     dark = themed(curves_figure("relu"), theme="dark", transparent=True)
-    dark["layout"]["meta"] = {"exportTheme": "light"}
-    cam = camera(dark)
-    assert cam["patch"]["paper_bgcolor"] == "white"
-    assert cam["patch"]["template"]["layout"]["paper_bgcolor"] != DARK_BACKGROUND
-    assert cam["recolour"] == LIGHT_INK and LIGHT_INK["#eeeeee"] == CUSTOM_COLOR
-    dark["layout"]["meta"] = {"exportTheme": "dark"}
-    assert "recolour" not in camera(dark) and "template" not in camera(dark)["patch"]
-    assert "recolour" not in camera(curves_figure("relu"))  # a light chart needs nothing
+    light = camera(dark)["light"]  # static_image.js uses it unless exportTheme is "screen"
+    assert light["patch"]["paper_bgcolor"] == "white"
+    assert light["patch"]["template"]["layout"]["paper_bgcolor"] != DARK_BACKGROUND
+    assert light["recolour"] == LIGHT_INK and LIGHT_INK["#eeeeee"] == CUSTOM_COLOR
+    assert "light" not in camera(curves_figure("relu"))  # a light chart needs nothing

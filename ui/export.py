@@ -45,20 +45,24 @@ def export_theme() -> str:
     return shell.theme_type() if st.session_state.get(IMAGE_THEME_KEY) == "screen" else "light"
 
 
-def for_screen(fig: go.Figure | FigureSpec, name: str) -> FigureSpec:
-    """``fig`` in the page's light or dark theme and the user's palette, named ``name`` for
-    screen readers when it has no title of its own (``layout.meta.accessibleName``, which
-    ``ui/shortcuts.js`` puts on the chart's container as its aria-label)."""
+def for_screen(fig: go.Figure | FigureSpec) -> FigureSpec:
+    """``fig`` in the page's light or dark theme and the user's palette."""
     spec = spec_of(fig) if isinstance(fig, go.Figure) else fig
-    spec = themed(spec, theme=shell.theme_type(), palette=palette(), transparent=True)
-    layout = spec.get("layout") or {}
-    if "meta" not in layout:
-        title = layout.get("title")
-        text = title.get("text") if isinstance(title, dict) else title
-        # exportTheme: the camera button's pictures are light unless the user chose otherwise.
-        meta = {"accessibleName": text or name, "exportTheme": export_theme()}
-        spec = {**spec, "layout": {**layout, "meta": meta}}
-    return spec
+    return themed(spec, theme=shell.theme_type(), palette=palette(), transparent=True)
+
+
+def chart_config(stem: str, name: str, image_format: str, scale: float) -> dict:
+    """The chart's plotly config; its camera options also carry, for ui/shortcuts.js and
+    charts/static_image.js, the chart's name for screen readers (its title, else ``name``)
+    and the colours of its pictures (light unless the user chose "as on screen")."""
+    config = plotly_config(stem, image_format=image_format, scale=scale)
+    config["toImageButtonOptions"].update(accessibleName=name, exportTheme=export_theme_choice())
+    return config
+
+
+def export_theme_choice() -> str:
+    """ "light" or "screen", as the user chose for exported pictures."""
+    return "screen" if st.session_state.get(IMAGE_THEME_KEY) == "screen" else "light"
 
 
 def _for_file(theme: str, palette_: str, make: Callable[[], go.Figure | FigureSpec]) -> FigureSpec:
@@ -96,9 +100,9 @@ def show_chart(
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
     live_chart(
-        for_screen(fig, name),
+        for_screen(fig),
         key=f"chart-{key}",
-        config=plotly_config(stem, image_format=image_format, scale=scale),
+        config=chart_config(stem, name, image_format, scale),
         links=links,
     )
     with st.popover(_("Export"), icon=":material/download:"):

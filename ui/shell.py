@@ -54,9 +54,13 @@ def language_selector() -> str:
 
 # Long formulas scroll sideways instead of being cut at their box's edge: KaTeX breaks a line
 # only at + and =, so f′ of x*sigmoid(b*x)*... is one long run (sidebar, formula cards).
+# Streamlit's "Running... Stop" status stays hidden, as under toolbarMode "minimal" (the menu is
+# shown now for its theme switch): pages have their own Stop, and the header's would be a
+# second button of that name.
 _STYLE = """<style>
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
 [data-testid="stSidebar"] [data-testid="stMarkdownContainer"]:has(.katex) { overflow-x: auto; }
+[data-testid="stStatusWidget"] { display: none; }
 </style>"""
 
 

@@ -3,8 +3,8 @@
 //    They find their button by its Streamlit key class (st-key-<key>), so a page only has to
 //    give its button that key. Ignored while typing in a field.
 // 2. Accessible names: every chart container gets role="figure" and an aria-label, from the
-//    figure's title (layout.meta.accessibleName, set by ui/export.show_chart, or its title,
-//    or its panel titles).
+//    figure's title, else the name ui/export.show_chart gives it (in its camera options), else
+//    its panel titles.
 // 3. Light or dark: when the page's background and the server's idea of the theme disagree
 //    (the user switched theme in Settings, or the first run did not know it yet), report the
 //    real one, which reruns the page with charts in the matching template.
@@ -74,8 +74,8 @@ function nameCharts() {
     const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
     // Charts drawn without ui/export.show_chart and without a title: their panel titles.
     const panels = (layout.annotations || []).map((a) => plainText(a.text)).filter(Boolean);
-    const name = plainText((layout.meta && layout.meta.accessibleName) || title)
-      || panels.slice(0, 3).join(" · ");
+    const given = ((gd._context || {}).toImageButtonOptions || {}).accessibleName;
+    const name = plainText(title || given) || panels.slice(0, 3).join(" · ");
     const holder = gd.closest(".al-live-chart") || gd;
     if (name && holder.getAttribute("aria-label") !== name) {
       holder.setAttribute("role", "figure");
