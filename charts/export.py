@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import concurrent.futures
+import contextlib
 import csv
 import html
 import io
 import json
 import os
+import re
 import shutil
+import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,11 +27,14 @@ from _plotly_utils.utils import to_typed_array_spec
 from plotly.offline import get_plotlyjs
 
 from charts.theme import (
+    LIGHT_INK,
     MODEBAR_BAND,
     FigureSpec,
     base_layout_dict,
     camera_title,
     fast_figure,
+    is_dark,
+    light_template,
     plotly_config,
 )
 
@@ -96,9 +106,26 @@ def static_figure(fig: go.Figure | FigureSpec) -> FigureSpec:
 
 
 def camera(fig: go.Figure | FigureSpec, image_format: str = "png") -> dict[str, Any]:
-    """What ``static_image.js`` needs for ``fig``'s camera button: its title and layout patch."""
+    """What ``static_image.js`` needs for ``fig``'s camera button: its title and layout patch;
+    for a chart drawn dark, what makes its picture light (the light template and backgrounds,
+    the ink colours to turn back), used unless the chart's config asks for the screen's
+    colours (``toImageButtonOptions.exportTheme``, set by ``ui.export``)."""
     layout = _spec(fig).get("layout", {})
-    return {"title": camera_title(image_format), "patch": static_layout_patch(layout)}
+    result: dict[str, Any] = {
+        "title": camera_title(image_format),
+        "patch": static_layout_patch(layout),
+    }
+    if is_dark(layout):
+        # Used unless the chart's toImageButtonOptions say exportTheme "screen" (ui.export).
+        result["light"] = {
+            "patch": {
+                "template": light_template(),
+                "paper_bgcolor": "white",
+                "plot_bgcolor": "white",
+            },
+            "recolour": LIGHT_INK,
+        }
+    return result
 
 
 # A band above the chart for the toolbar, so that it never covers the legend or a title
@@ -206,8 +233,311 @@ def to_csv(columns: Mapping[str, np.ndarray | list]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+class ExportBusy(RuntimeError):
+    """The renderer's queue is full: the caller should ask the user to try again shortly."""
+
+
+# PDF: the SVG shown inline in a free page, alone and sized to it, then printed: its text
+# stays text (kaleido's own PDF prints the SVG as an <img>, where Chromium turned tick labels
+# into glyphs no PDF reader could extract: issue 14). Cleared again after printing.
+_SHOW_SVG = """((svg, css) => {
+  const make = (tag, id, parent) =>
+    parent.appendChild(Object.assign(document.createElement(tag), {id: id}));
+  const style = document.getElementById("al-print-style")
+    || make("style", "al-print-style", document.head);
+  style.textContent = css;
+  const box = document.getElementById("al-print-box") || make("div", "al-print-box", document.body);
+  box.innerHTML = svg;
+  return document.fonts.ready.then(() => 1);
+})"""
+_CLEAR_SVG = """(() => {
+  for (const id of ["al-print-style", "al-print-box"]) document.getElementById(id)?.remove();
+  return 1;
+})()"""
+_PRINT_CSS = """@page {{ size: {w}px {h}px; margin: 0; }}
+html, body {{ margin: 0; padding: 0; background: {bg}; }}
+body > *:not(#al-print-box) {{ display: none !important; }}
+#al-print-box svg {{ display: block; }}"""
+
+
+class Renderer:
+    """One long-lived headless Chromium that renders PNG/SVG/PDF for the whole server process,
+    with a bounded queue.
+
+    A cold ``plotly.io.to_image`` starts a browser per image (2.5-5 s and ~150 MB each): thirty
+    students pressing Export at once would start thirty. Here one browser (started on the first
+    export, living until the process ends) keeps ``tabs`` pages with plotly.js loaded, and each
+    export is one ``Plotly.toImage`` call in a free page: no browser start, no page load
+    (kaleido's own server reloads its page after every image, which costs several times the
+    drawing). PDFs are printed from the SVG shown inline in such a page, so their text stays
+    text. Pages are reloaded every ``RELOAD_EVERY`` images, and a browser that died is started
+    again.
+
+    Calls come from any thread (Streamlit runs deferred downloads in worker threads, not in
+    script runs, so an export never holds up anyone's rerun); each waits on its own future, so
+    results never cross between callers. When ``capacity`` renders are already queued or
+    running, :meth:`render` raises :class:`ExportBusy` at once instead of letting the queue
+    grow without bound.
+    """
+
+    RELOAD_EVERY = 200
+
+    def __init__(self, *, tabs: int = 2, capacity: int = 40, timeout: float = 60.0) -> None:
+        self.tabs, self.capacity, self.timeout = tabs, capacity, timeout
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._browser_obj: Any = None
+        self._pages: asyncio.Queue | None = None
+        self._start_lock: asyncio.Lock | None = None
+        self._tmp: tempfile.TemporaryDirectory | None = None  # made with the browser
+
+    @property
+    def pending(self) -> int:
+        """Renders queued or running now."""
+        return self._pending
+
+    @property
+    def full(self) -> bool:
+        return self._pending >= self.capacity
+
+    def render(self, fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
+        """``fig`` as a picture (:func:`static_figure`) in ``image_format``, at ``scale``
+        (PNG; SVG and PDF are vector)."""
+        if image_format not in IMAGE_FORMATS:
+            raise ValueError(f"image_format must be one of {IMAGE_FORMATS}, not {image_format!r}")
+        with self._lock:
+            if self._pending >= self.capacity:
+                raise ExportBusy(f"{self._pending} exports queued")
+            self._pending += 1
+            loop = self._ensure_loop()
+        try:
+            figure = json.loads(to_json_bytes(static_figure(fig)))
+            future = asyncio.run_coroutine_threadsafe(
+                self._render(figure, image_format, scale), loop
+            )
+            try:
+                return future.result(self.timeout)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                raise
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def close(self) -> None:
+        """Stop the browser and the renderer's thread (tests; the server keeps it)."""
+        with self._lock:
+            loop, self._loop = self._loop, None
+        if loop is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._close_browser(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=loop.run_forever, name="activation-lab-renderer", daemon=True
+            ).start()
+            self._loop = loop
+        return self._loop
+
+    async def _browser(self) -> Any:
+        if self._start_lock is None:
+            self._start_lock = asyncio.Lock()
+        async with self._start_lock:
+            if self._browser_obj is not None and not await _alive(self._browser_obj):
+                await self._close_browser()  # it died between two exports: start another
+            if self._browser_obj is None:
+                import choreographer
+                from kaleido import PageGenerator
+
+                # plotly.js from plotly.py's own package; mathjax=False: kaleido's page would
+                # load MathJax from a CDN (nothing leaves the machine).
+                page = PageGenerator(mathjax=False).generate_index()
+                if self._tmp is None:
+                    self._tmp = tempfile.TemporaryDirectory(prefix="activation-lab-render-")
+                self._index = Path(self._tmp.name) / "plotly.html"
+                self._index.write_text(page, encoding="utf-8")
+                browser = choreographer.Browser(path=find_browser(), headless=True)
+                await browser.open()
+                try:
+                    pages: asyncio.Queue = asyncio.Queue()
+                    for _ in range(self.tabs):
+                        tab = await self._new_tab(browser, self._index.as_uri())
+                        await pages.put([tab, 0])
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await browser.close()
+                    raise
+                self._browser_obj, self._pages = browser, pages
+        return self._browser_obj
+
+    async def _new_tab(self, browser: Any, url: str) -> Any:
+        tab = await browser.create_tab(url="", window=True)
+        await tab.send_command("Page.enable")
+        await self._navigate(tab, url)
+        return tab
+
+    async def _navigate(self, tab: Any, url: str) -> None:
+        loaded = tab.subscribe_once("Page.loadEventFired")
+        while loaded.done():  # an event left over from the last page
+            loaded = tab.subscribe_once("Page.loadEventFired")
+        await tab.send_command("Page.navigate", params={"url": url})
+        await asyncio.wait_for(loaded, self.timeout)
+
+    async def _close_browser(self) -> None:
+        browser, self._browser_obj, self._pages = self._browser_obj, None, None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await browser.close()
+
+    async def _render(self, figure: FigureSpec, image_format: str, scale: float) -> bytes:
+        for attempt in (1, 2):
+            try:
+                await self._browser()
+                if image_format == "png":
+                    data = await self._to_image(figure, "png", scale)
+                    return base64.b64decode(data.split(",", 1)[-1])
+                svg = await self._to_image(figure, "svg", 1)
+                if image_format == "svg":
+                    return svg.encode("utf-8")
+                return await self._print_pdf(figure, svg)
+            except Exception:
+                # A browser that died (killed, out of memory) is started again, once.
+                browser = self._browser_obj
+                if attempt == 2 or browser is None or await _alive(browser):
+                    raise
+                await self._close_browser()
+        raise AssertionError("unreachable")
+
+    async def _to_image(self, figure: FigureSpec, image_format: str, scale: float) -> str:
+        """``Plotly.toImage`` in a free page: PNG as base64, SVG as text."""
+        layout = figure.get("layout", {})
+        options = {
+            "format": image_format,
+            "width": layout.get("width") or 700,
+            "height": layout.get("height") or 500,
+            "scale": scale,
+            "imageDataOnly": True,
+        }
+        # JSON is a JavaScript expression: the figure goes in as a literal.
+        expression = (
+            f"(F => Plotly.toImage({{data: F.data || [], layout: F.layout || {{}}, config: {{}}}},"
+            f" {json.dumps(options)}))({json.dumps(figure)})"
+        )
+        pages = self._pages
+        assert pages is not None
+        slot = await pages.get()
+        try:
+            tab, used = slot
+            if used >= self.RELOAD_EVERY:  # what a page holds on to, given back now and then
+                await self._navigate(tab, self._index.as_uri())
+                slot[1] = 0
+            response = await asyncio.wait_for(
+                tab.send_command(
+                    "Runtime.evaluate",
+                    params={"expression": expression, "awaitPromise": True, "returnByValue": True},
+                ),
+                self.timeout,
+            )
+            slot[1] += 1
+        finally:
+            pages.put_nowait(slot)
+        result = response.get("result", {})
+        if "error" in response or "exceptionDetails" in result:
+            detail = response.get("error") or result["exceptionDetails"].get("text")
+            raise RuntimeError(f"Plotly.toImage failed: {detail}")
+        return result["result"]["value"]
+
+    async def _print_pdf(self, figure: FigureSpec, svg: str) -> bytes:
+        layout = figure.get("layout", {})
+        width = int(layout.get("width") or _svg_size(svg, "width") or 700)
+        height = int(layout.get("height") or _svg_size(svg, "height") or 500)
+        background = (layout.get("paper_bgcolor") or _template_paper(layout)) or "white"
+        css = _PRINT_CSS.format(w=width, h=height, bg=background)
+        show = f"{_SHOW_SVG}({json.dumps(svg)}, {json.dumps(css)})"
+        pages = self._pages
+        assert pages is not None
+        slot = await pages.get()
+        try:
+            tab = slot[0]
+            shown = await tab.send_command(
+                "Runtime.evaluate", params={"expression": show, "awaitPromise": True}
+            )
+            if "error" in shown or "exceptionDetails" in shown.get("result", {}):
+                raise RuntimeError(f"showing the SVG failed: {shown}")
+            response = await asyncio.wait_for(
+                tab.send_command(
+                    "Page.printToPDF",
+                    params={
+                        "printBackground": True,
+                        "preferCSSPageSize": True,
+                        "marginTop": 0,
+                        "marginBottom": 0,
+                        "marginLeft": 0,
+                        "marginRight": 0,
+                        "pageRanges": "1",
+                    },
+                ),
+                self.timeout,
+            )
+            await tab.send_command("Runtime.evaluate", params={"expression": _CLEAR_SVG})
+        finally:
+            pages.put_nowait(slot)
+        if "error" in response:
+            raise RuntimeError(f"printToPDF failed: {response['error']}")
+        return base64.b64decode(response["result"]["data"])
+
+
+async def _alive(browser: Any) -> bool:
+    process = getattr(browser, "subprocess", None)  # choreographer's Chromium process
+    return process is not None and process.poll() is None
+
+
+def _svg_size(svg: str, attr: str) -> float | None:
+    match = re.search(rf'<svg[^>]*\b{attr}="([0-9.]+)', svg)
+    return float(match.group(1)) if match else None
+
+
+def _template_paper(layout: Mapping[str, Any]) -> str | None:
+    template = layout.get("template")
+    if isinstance(template, Mapping):
+        return (template.get("layout") or {}).get("paper_bgcolor")
+    return None
+
+
+_RENDERER: Renderer | None = None
+_RENDERER_LOCK = threading.Lock()
+
+
+def renderer() -> Renderer:
+    """The server process's one renderer (made on first use; its browser on first render).
+    ``ACTIVATION_LAB_EXPORT_TABS`` and ``ACTIVATION_LAB_EXPORT_QUEUE`` size it."""
+    global _RENDERER
+    with _RENDERER_LOCK:
+        if _RENDERER is None:
+            _RENDERER = Renderer(
+                tabs=int(os.environ.get("ACTIVATION_LAB_EXPORT_TABS", "2")),
+                capacity=int(os.environ.get("ACTIVATION_LAB_EXPORT_QUEUE", "40")),
+            )
+        return _RENDERER
+
+
 def to_image(fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
-    """PNG, SVG or PDF rendered server-side by kaleido (needs a Chrome or Chromium)."""
+    """PNG, SVG or PDF rendered server-side by the process's long-lived renderer (needs a
+    Chrome or Chromium); raises :class:`ExportBusy` when its queue is full.
+    ``ACTIVATION_LAB_EXPORT=cold`` restores the old browser-per-image path, for the bench's
+    baseline (bench/bench_export_class.py)."""
+    if os.environ.get("ACTIVATION_LAB_EXPORT") == "cold":
+        return to_image_cold(fig, image_format, scale)
+    return renderer().render(fig, image_format, scale)
+
+
+def to_image_cold(fig: go.Figure | FigureSpec, image_format: str, scale: float = 2.0) -> bytes:
+    """The old path, for comparison in bench/bench_export_class.py: ``plotly.io.to_image``,
+    which starts and stops a browser for every image."""
     if image_format not in IMAGE_FORMATS:
         raise ValueError(f"image_format must be one of {IMAGE_FORMATS}, not {image_format!r}")
     return pio.to_image(fast_figure(**static_figure(fig)), format=image_format, scale=scale)

@@ -13,14 +13,34 @@ function activationLabCopy(value) {
   }
 }
 
-function activationLabStaticFigure(gd, patch) {
+function activationLabRecolour(node, colours, key) {
+  // Colour strings under keys ending in "color" mapped by ``colours`` (lower-case keys): a
+  // chart drawn dark, saved as a light picture (charts/export.py's camera()).
+  if (typeof node === "string") {
+    return key && key.endsWith("color") ? colours[node.toLowerCase()] || node : node;
+  }
+  if (Array.isArray(node)) return node.map((v) => activationLabRecolour(v, colours, key));
+  if (node && typeof node === "object" && !ArrayBuffer.isView(node)) {
+    for (const k of Object.keys(node)) {
+      if (k !== "template") node[k] = activationLabRecolour(node[k], colours, k);
+    }
+  }
+  return node;
+}
+
+function activationLabStaticFigure(gd, patch, recolour) {
   const layout = Object.assign(activationLabCopy(gd.layout), activationLabCopy(patch || {}));
   delete layout.updatemenus;
   delete layout.sliders;
   // The on-screen width (the chart follows its column), and the patched height if any.
   layout.width = gd._fullLayout.width;
   layout.height = (patch && patch.height) || gd._fullLayout.height;
-  return { data: activationLabCopy(gd.data), layout: layout };
+  const data = activationLabCopy(gd.data);
+  if (recolour) {
+    activationLabRecolour(data, recolour, "");
+    activationLabRecolour(layout, recolour, "");
+  }
+  return { data: data, layout: layout };
 }
 
 function activationLabCameraButton(Plotly, camera) {
@@ -31,7 +51,10 @@ function activationLabCameraButton(Plotly, camera) {
     icon: Plotly.Icons.camera,
     click: (gd) => {
       const options = Object.assign({ format: "png" }, gd._context.toImageButtonOptions || {});
-      const figure = activationLabStaticFigure(gd, camera.patch);
+      // A chart drawn dark saves a light picture unless the user chose "as on screen".
+      const light = camera.light && options.exportTheme !== "screen" ? camera.light : null;
+      const patch = light ? Object.assign({}, camera.patch, light.patch) : camera.patch;
+      const figure = activationLabStaticFigure(gd, patch, light && light.recolour);
       return Plotly.downloadImage(figure, {
         format: options.format,
         filename: options.filename || "chart",

@@ -215,3 +215,156 @@ def panel_title(text: str, x: float, y: float) -> dict[str, Any]:
         "showarrow": False,
         "font": {"size": 14},
     }
+
+
+# --- light or dark, and a colour-blind-safe palette --------------------------------------------
+
+THEMES = ("light", "dark")
+# Streamlit 1.67's dark background: an exported dark picture has the page's colour (on the
+# page itself a dark chart is transparent, so it also sits well on a custom dark theme).
+DARK_BACKGROUND = "#171614"
+# Okabe & Ito (2008), "Color Universal Design": eight colours that stay distinct with every
+# common colour-vision deficiency. Ordered so that the first few are the most distinct and the
+# yellow, weakest on white, comes last; black is the ink colour of its theme.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+PALETTES = ("registry", "okabe_ito")
+# Fixed ink colours of the figure builders (custom formula, guides, marker outlines) and what
+# they become on a dark background.
+_DARK_INK = {
+    "#111111": "#eeeeee",
+    "black": "#eeeeee",
+    "#000000": "#eeeeee",
+    "#555": "#bbbbbb",
+    "#555555": "#bbbbbb",
+    "white": DARK_BACKGROUND,
+    "#ffffff": DARK_BACKGROUND,
+    "#ececec": "#262b36",
+    "#e6e6e6": "#303643",
+}
+
+
+# The way back, for a light picture of a chart drawn dark (the camera button, charts/export.py).
+LIGHT_INK = {
+    "#eeeeee": "#111111",
+    "#bbbbbb": "#555555",
+    DARK_BACKGROUND: "white",
+    "#262b36": "#ececec",
+    "#303643": "#e6e6e6",
+    "#ffffff": "#000000",  # Okabe-Ito's ink on dark
+}
+
+
+def is_dark(layout: dict[str, Any]) -> bool:
+    """Whether ``layout`` was made dark by :func:`themed`."""
+    template = layout.get("template")
+    paper = (
+        (template.get("layout") or {}).get("paper_bgcolor") if isinstance(template, dict) else None
+    )
+    return paper == DARK_BACKGROUND
+
+
+def light_template() -> dict[str, Any]:
+    """The app's light template, expanded (what :func:`base_layout_dict` puts in a figure)."""
+    return _template()
+
+
+@functools.cache
+def _dark_template() -> dict[str, Any]:
+    template = pio.templates["plotly_dark"].to_plotly_json()
+    template["layout"]["paper_bgcolor"] = DARK_BACKGROUND
+    template["layout"]["plot_bgcolor"] = DARK_BACKGROUND
+    return template
+
+
+@functools.cache
+def _registry_colours() -> frozenset[str]:
+    return frozenset(activations.get(name).colour.lower() for name in activations.names())
+
+
+def palette_colours(palette: str, theme: str = "light") -> tuple[str, ...]:
+    """The colours ``palette`` gives activations in order of appearance (() for the registry's
+    own colours)."""
+    if palette != "okabe_ito":
+        return ()
+    ink = "#FFFFFF" if theme == "dark" else "#000000"
+    return tuple(ink if c == "#000000" else c for c in OKABE_ITO)
+
+
+def themed(
+    fig: FigureSpec, *, theme: str = "light", palette: str = "registry", transparent: bool = False
+) -> FigureSpec:
+    """``fig`` for a light or dark page and a palette: a new spec sharing every unchanged part
+    with ``fig`` (the light theme with the registry's colours returns ``fig`` itself).
+
+    Dark: Plotly's dark template on Streamlit's dark background, and the builders' fixed ink
+    colours (:data:`_DARK_INK`) turned light. ``"okabe_ito"``: each registry colour in the
+    figure becomes the next Okabe–Ito colour in order of first appearance, so up to eight
+    activations in one chart stay distinct for colour-blind readers; copies of one activation
+    keep sharing a colour. ``transparent``: a dark figure lets the page show through (screen).
+    """
+    mapping: dict[str, str] = {}
+    if theme == "dark":
+        mapping.update(_DARK_INK)
+    colours = palette_colours(palette, theme)
+    if colours:
+        seen: list[str] = []
+        for colour in _colour_values(fig.get("data", [])):
+            low = colour.lower()
+            if low in _registry_colours() and low not in seen:
+                seen.append(low)
+        mapping.update({c: colours[i % len(colours)] for i, c in enumerate(seen)})
+    if not mapping and theme != "dark":
+        return fig
+    out: FigureSpec = dict(fig)
+    for part in ("data", "layout", "frames"):
+        if part in fig:
+            out[part] = _recolour(fig[part], mapping)
+    if theme == "dark":
+        layout = dict(out.get("layout") or {})
+        layout["template"] = _dark_template()
+        background = "rgba(0,0,0,0)" if transparent else DARK_BACKGROUND
+        for key in ("paper_bgcolor", "plot_bgcolor"):
+            if key in layout or transparent:
+                layout[key] = background
+        out["layout"] = layout
+    return out
+
+
+def _colour_values(node: Any, key: str = "") -> list[str]:
+    """Colour strings under keys ending in "color", depth first (trace order)."""
+    found: list[str] = []
+    if isinstance(node, str):
+        if key.endswith("color"):
+            found.append(node)
+    elif isinstance(node, dict):
+        if "bdata" not in node:
+            for k, v in node.items():
+                found.extend(_colour_values(v, str(k)))
+    elif isinstance(node, list | tuple) and node and isinstance(node[0], dict | list | str):
+        for v in node:
+            found.extend(_colour_values(v, key))
+    return found
+
+
+def _recolour(node: Any, mapping: dict[str, str], key: str = "") -> Any:
+    """``node`` with colour strings (under keys ending in "color") mapped; unchanged parts are
+    shared, not copied. Templates and typed arrays are left alone."""
+    if isinstance(node, str):
+        return mapping.get(node.lower(), node) if key.endswith("color") else node
+    if isinstance(node, dict):
+        if "bdata" in node:
+            return node
+        out = None
+        for k, v in node.items():
+            if k == "template":
+                continue
+            new = _recolour(v, mapping, str(k))
+            if new is not v:
+                out = dict(node) if out is None else out
+                out[k] = new
+        return node if out is None else out
+    if isinstance(node, list | tuple) and node and isinstance(node[0], dict | list | str):
+        new_items = [_recolour(v, mapping, key) for v in node]
+        if any(a is not b for a, b in zip(new_items, node, strict=True)):
+            return new_items
+    return node

@@ -144,7 +144,7 @@ PAGES = list(URL_PATHS)
 @cache
 def app_wide_keys() -> frozenset[str]:
     """The keys every page binds: the sidebar's (language, image export, own formula)."""
-    return frozenset.intersection(*(frozenset(discover(page).bound) for page in PAGES))
+    return frozenset.intersection(*(frozenset(discover(page).keys) for page in PAGES))
 
 
 def is_global(key: str) -> bool:

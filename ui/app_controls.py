@@ -1,16 +1,20 @@
 """The controls every page shares (the sidebar), declared once: the camera button's format and
-scale, the user's own formula and its parameters' ranges. The language picker is
+scale, the colours of exported pictures, the colour palette, the user's own formula and its
+parameters' ranges. The language picker is
 ``ui.shell.language_selector``'s (it takes a code or a shown name from a link)."""
 
 from __future__ import annotations
 
 from activations.formula import DEFAULT_RANGE, MAX_LENGTH, PARAM_NAMES
-from i18n import N_
+from charts.theme import PALETTES
+from i18n import N_, _
 from ui import link
 
 LANG_KEY = "lang"
 FORMAT_KEY = "img"
 SCALE_KEY = "scale"
+PALETTE_KEY = "palette"
+IMAGE_THEME_KEY = "imgtheme"
 FORMULA_KEY = "fx"
 RANGE_LIMIT = 1000.0  # |min|, |max| of a formula parameter's slider
 
@@ -35,6 +39,24 @@ APP_CONTROLS = link.Controls(
         default=2,
         widget="select_slider",
         link_text=lambda scale: f"{scale}×",
+    ),
+    link.Choice(
+        key=IMAGE_THEME_KEY,
+        label=N_("Exported pictures"),
+        options=("light", "screen"),
+        default="light",
+        widget="segmented",
+        shown=lambda o: {"light": _("Light"), "screen": _("As on screen")}[o],
+        help=N_("Light suits slides and print; “as on screen” follows the dark theme too."),
+    ),
+    link.Choice(
+        key=PALETTE_KEY,
+        label=N_("Colours"),
+        options=PALETTES,
+        default="registry",
+        widget="radio",
+        shown=lambda o: {"registry": _("Standard"), "okabe_ito": _("Colour-blind safe")}[o],
+        help=N_("Colour-blind safe: the Okabe–Ito palette, in every chart and exported picture."),
     ),
     link.Text(key=FORMULA_KEY, label="f(x) =", max_length=MAX_LENGTH),
     *(

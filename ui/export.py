@@ -11,17 +11,64 @@ import streamlit as st
 
 import i18n
 from charts import export
-from charts.theme import FigureSpec, plotly_config, safe_filename
+from charts.theme import FigureSpec, plotly_config, safe_filename, spec_of, themed
 from i18n import _
-from ui.app_controls import APP_CONTROLS, FORMAT_KEY, SCALE_KEY
+from ui import shell
+from ui.app_controls import (
+    APP_CONTROLS,
+    FORMAT_KEY,
+    IMAGE_THEME_KEY,
+    PALETTE_KEY,
+    SCALE_KEY,
+)
 from ui.live_chart import SliderLink, live_chart
 
 
 def image_settings() -> None:
-    """Sidebar controls for the chart toolbar's camera button (format and scale), in the URL."""
+    """Sidebar controls, in the URL: the palette of every chart, and the image export's
+    settings (the camera button's format and scale, light or on-screen colours)."""
+    APP_CONTROLS.show(PALETTE_KEY, st.sidebar)
     with st.sidebar.expander(_("Image export"), expanded=False):
         APP_CONTROLS.show(FORMAT_KEY)
         APP_CONTROLS.show(SCALE_KEY)
+        APP_CONTROLS.show(IMAGE_THEME_KEY)
+    shell.shortcut_hint()
+
+
+def palette() -> str:
+    """The palette the user chose ("registry" or "okabe_ito")."""
+    return st.session_state.get(PALETTE_KEY) or "registry"
+
+
+def export_theme() -> str:
+    """The colours of exported files: light unless the user asked for what the screen shows."""
+    return shell.theme_type() if st.session_state.get(IMAGE_THEME_KEY) == "screen" else "light"
+
+
+def for_screen(fig: go.Figure | FigureSpec) -> FigureSpec:
+    """``fig`` in the page's light or dark theme and the user's palette."""
+    spec = spec_of(fig) if isinstance(fig, go.Figure) else fig
+    return themed(spec, theme=shell.theme_type(), palette=palette(), transparent=True)
+
+
+def chart_config(stem: str, name: str, image_format: str, scale: float) -> dict:
+    """The chart's plotly config; its camera options also carry, for ui/shortcuts.js and
+    charts/static_image.js, the chart's name for screen readers (its title, else ``name``)
+    and the colours of its pictures (light unless the user chose "as on screen")."""
+    config = plotly_config(stem, image_format=image_format, scale=scale)
+    config["toImageButtonOptions"].update(accessibleName=name, exportTheme=export_theme_choice())
+    return config
+
+
+def export_theme_choice() -> str:
+    """ "light" or "screen", as the user chose for exported pictures."""
+    return "screen" if st.session_state.get(IMAGE_THEME_KEY) == "screen" else "light"
+
+
+def _for_file(theme: str, palette_: str, make: Callable[[], go.Figure | FigureSpec]) -> FigureSpec:
+    fig = make()
+    spec = spec_of(fig) if isinstance(fig, go.Figure) else fig
+    return themed(spec, theme=theme, palette=palette_)
 
 
 def show_chart(
@@ -47,13 +94,15 @@ def show_chart(
     """
     lang = i18n.current_language()
     make = (lambda: fig) if rebuild is None else functools.partial(i18n.translated, lang, rebuild)
+    # Files are light by default (slides, print), in the user's palette.
+    make = functools.partial(_for_file, export_theme(), palette(), make)
     image_format = st.session_state.get(FORMAT_KEY) or "png"
     scale = st.session_state.get(SCALE_KEY) or 2
     stem = safe_filename(name)
     live_chart(
-        fig,
+        for_screen(fig),
         key=f"chart-{key}",
-        config=plotly_config(stem, image_format=image_format, scale=scale),
+        config=chart_config(stem, name, image_format, scale),
         links=links,
     )
     with st.popover(_("Export"), icon=":material/download:"):
@@ -91,6 +140,17 @@ def show_chart(
                 )
             )
             return
+        renderer = export.renderer()
+        busy = renderer.full
+        if busy:
+            # Polite and early: the buttons wait until the queue has room again (a click that
+            # still meets a full queue gets Streamlit's "failed to generate" note).
+            st.caption(
+                _(
+                    "The server is drawing {n} pictures for other users; "
+                    "try PNG/SVG/PDF again in a few seconds."
+                ).format(n=renderer.pending)
+            )
         mimes = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
         for image_format_ in export.IMAGE_FORMATS:
             st.download_button(
@@ -103,6 +163,7 @@ def show_chart(
                 on_click="ignore",
                 key=f"{image_format_}-{key}",
                 icon=":material/image:",
+                disabled=busy,
             )
 
 

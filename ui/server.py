@@ -114,10 +114,53 @@ def set_up() -> None:
       sessions pile up, not later.
     """
     threadpool_limits(1, user_api="blas")
+    keep_downloads()
     for name in PAGE_MODULES:
         importlib.import_module(name)
     gc.collect()
     gc.freeze()
+
+
+DOWNLOAD_GRACE = 60.0  # seconds a file made by a download click stays fetchable
+
+
+def keep_downloads(grace: float = DOWNLOAD_GRACE, manager: Any = None) -> bool:
+    """Keep each file a download button's function made (a deferred download: the HTML, CSV
+    and PNG/SVG/PDF of every chart) for ``grace`` seconds. True once it is in place.
+
+    Streamlit 1.67 keeps such a file in no session's list, so the clean-up after any
+    session's next two script runs deletes it, fetched or not: with a class rerunning many
+    times a second, the browser's GET that follows the click came too late (404) for 1-3 of
+    30 students pressing Export at once (bench/bench_export_class.py).
+    """
+    if manager is None:
+        try:
+            from streamlit.runtime import Runtime
+
+            manager = Runtime.instance().media_file_mgr
+        except Exception:  # no runtime (bare mode, AppTest)
+            return False
+    if getattr(manager, "_activation_lab_keeps_downloads", False):
+        return True
+    made: dict[str, float] = {}
+    execute, inactive = manager.execute_deferred, manager._get_inactive_file_ids
+
+    def execute_deferred(file_id: str) -> str:
+        url = execute(file_id)
+        made[url.rsplit("/", 1)[-1].split("?")[0].split(".")[0]] = time.monotonic()
+        return url
+
+    def get_inactive_file_ids() -> set[str]:
+        now = time.monotonic()
+        for file_id, when in list(made.items()):
+            if now - when > grace:
+                made.pop(file_id, None)
+        return inactive() - made.keys()
+
+    manager.execute_deferred = execute_deferred
+    manager._get_inactive_file_ids = get_inactive_file_ids
+    manager._activation_lab_keeps_downloads = True
+    return True
 
 
 @st.cache_resource

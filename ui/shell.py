@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 import i18n
-from ui import server
+from ui import server, shortcuts
 from ui.app_controls import APP_KEYS, LANG_KEY
 
 
@@ -54,15 +54,34 @@ def language_selector() -> str:
 
 # Long formulas scroll sideways instead of being cut at their box's edge: KaTeX breaks a line
 # only at + and =, so f′ of x*sigmoid(b*x)*... is one long run (sidebar, formula cards).
+# Streamlit's "Running... Stop" status stays hidden, as under toolbarMode "minimal" (the menu is
+# shown now for its theme switch): pages have their own Stop, and the header's would be a
+# second button of that name.
 _STYLE = """<style>
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
 [data-testid="stSidebar"] [data-testid="stMarkdownContainer"]:has(.katex) { overflow-x: auto; }
+[data-testid="stStatusWidget"] { display: none; }
 </style>"""
 
 
 def style() -> None:
-    """The app's few CSS rules (see ``_STYLE``), once per run."""
+    """The app's few CSS rules (see ``_STYLE``) and its page-wide browser helpers (keyboard
+    shortcuts, accessible chart names, the light/dark theme: ``ui.shortcuts``), once per run."""
     st.html(_STYLE)
+    shortcuts.install()
+
+
+def theme_type() -> str:
+    """ "light" or "dark", as the user's browser shows the app (charts follow it)."""
+    return shortcuts.theme_type()
+
+
+def shortcut_hint() -> None:
+    """The keyboard shortcuts, in the sidebar of the page that has them (Train)."""
+    if current_page() == "train":
+        st.sidebar.caption(
+            i18n._("Keyboard: Alt+T trains, Alt+S stops, Alt+P plays or pauses the replay.")
+        )
 
 
 def header(title: str, intro: str) -> None:
