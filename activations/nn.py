@@ -1,7 +1,9 @@
-"""A small fully connected network for 2-D two-class problems, trained with plain NumPy.
+"""A small fully connected network for 2-D classification, trained with plain NumPy.
 
 The network is ``x -> [W_l x + b_l, f_l] (1..4 hidden layers) -> w·h + b -> sigmoid``, trained on
-the mean binary cross-entropy (plus an optional L2 penalty) by backpropagation. Each hidden layer
+the mean binary cross-entropy (plus an optional L2 penalty) by backpropagation. With 3 to 5
+classes (``TrainConfig.classes``) the output layer has one unit per class read through a softmax,
+trained on the mean cross-entropy; two classes keep the single sigmoid unit. Each hidden layer
 has its own activation from the registry; backprop uses the registry's exact derivatives
 (``value_and_grad``), never finite differences.
 
@@ -28,13 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, logsumexp
 
 from activations.registry import Activation, get
 
 __all__ = [
     "AUTO_INIT",
     "INITS",
+    "MAX_CLASSES",
     "MAX_HIDDEN_LAYERS",
     "MAX_WIDTH",
     "MIN_WIDTH",
@@ -76,9 +79,11 @@ INITS = ("xavier", "he", "lecun", "normal")  # data-free: the std of the weights
 AUTO_INIT = "auto"
 TRAIN_INITS = (AUTO_INIT, *INITS)  # what a TrainConfig accepts
 OPTIMIZERS = ("sgd", "adam")
+OUTPUTS = ("logistic", "softmax", "linear")
 MIN_WIDTH, MAX_WIDTH = 2, 16
 MAX_HIDDEN_LAYERS = 4
 MAX_SNAPSHOTS = 100
+MAX_CLASSES = 5
 
 _ADAM_BETA1, _ADAM_BETA2, _ADAM_EPS = 0.9, 0.999, 1e-8
 
@@ -234,6 +239,7 @@ class TrainConfig:
     epochs: int = 500
     seed: int = 0
     snapshot_every: int | None = None
+    classes: int = 2  # 2: one sigmoid unit; 3 to MAX_CLASSES: a softmax over one unit each
 
     def __post_init__(self) -> None:
         hidden = tuple(self.hidden)
@@ -260,6 +266,8 @@ class TrainConfig:
             raise ValueError("epochs must be >= 1")
         if self.snapshot_every is not None and self.snapshot_every < 1:
             raise ValueError("snapshot_every must be >= 1 or None")
+        if not isinstance(self.classes, int) or not 2 <= self.classes <= MAX_CLASSES:
+            raise ValueError(f"classes must be an integer in [2, {MAX_CLASSES}]")
 
     @property
     def snapshot_step(self) -> int:
@@ -275,7 +283,7 @@ class ForwardCache(NamedTuple):
     """What a forward pass keeps for backprop; index ``l`` is hidden layer ``l`` (0-based).
 
     ``a[0]`` is the input and ``a[l + 1] = f_l(z[l])``; ``d[l] = f_l'(z[l])``; ``logit`` is the
-    output's pre-activation, shape (n,).
+    output's pre-activation, shape (n,) for one output unit, (n, k) for a softmax head.
     """
 
     a: list[np.ndarray]
@@ -285,12 +293,13 @@ class ForwardCache(NamedTuple):
 
 
 class MLP:
-    """A fully connected network with one output.
+    """A fully connected network with one output, or one per class.
 
     ``weights[l]`` has shape (fan_in, fan_out) so a layer computes ``z = a @ W + b``; the last
-    entry is the output layer (fan_out 1). ``output="logistic"`` (the default) reads the output
-    through a sigmoid and trains on binary cross-entropy; ``"linear"`` is a regression head with
-    mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights only, not biases) to the loss.
+    entry is the output layer (fan_out 1, or k for ``"softmax"``). ``output="logistic"`` (the
+    default) reads the output through a sigmoid and trains on binary cross-entropy; ``"softmax"``
+    reads k outputs through a softmax and trains on cross-entropy (labels 0..k-1); ``"linear"``
+    is a regression head with mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights only, not biases) to the loss.
     """
 
     def __init__(
@@ -304,8 +313,8 @@ class MLP:
     ) -> None:
         if len(weights) != len(biases) or len(weights) != len(activations) + 1:
             raise ValueError("need one weight and bias per layer and one activation per hidden")
-        if output not in ("logistic", "linear"):
-            raise ValueError("output must be 'logistic' or 'linear'")
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}")
         self.activations = [get(a) for a in activations]
         self.params = [
             checked_params(act, p)
@@ -314,8 +323,8 @@ class MLP:
         self.l2 = float(l2)
         self.output = output
         self.shapes = [np.shape(w) for w in weights]
-        if self.shapes[-1][1] != 1:
-            raise ValueError("the output layer must have one unit")
+        if (self.shapes[-1][1] == 1) == (output == "softmax") or self.shapes[-1][1] < 1:
+            raise ValueError("the output layer must have one unit (k > 2 for a softmax)")
         for (_, fan_out), b in zip(self.shapes, biases, strict=True):
             if np.shape(b) != (fan_out,):
                 raise ValueError("bias shapes must match the layers' fan_out")
@@ -346,7 +355,8 @@ class MLP:
         network a run starts from.
         """
         rng = np.random.default_rng(config.seed) if rng is None else rng
-        sizes = [n_inputs, *(layer.width for layer in config.hidden), 1]
+        k = 1 if config.classes == 2 else config.classes
+        sizes = [n_inputs, *(layer.width for layer in config.hidden), k]
         if config.init == AUTO_INIT:
             gains = [activation_gain(layer.activation, layer.params) for layer in config.hidden]
             weights = [
@@ -362,6 +372,7 @@ class MLP:
             [layer.activation for layer in config.hidden],
             [layer.params for layer in config.hidden],
             l2=config.l2,
+            output="logistic" if k == 1 else "softmax",
         )
         if config.init == AUTO_INIT and x is not None:
             fit_to_data(model, x, config.init_scale)
@@ -391,6 +402,13 @@ class MLP:
         """Widths of the hidden layers."""
         return [fan_out for _, fan_out in self.shapes[:-1]]
 
+    @property
+    def classes(self) -> int:
+        """Number of classes: 2 for a sigmoid head, k for a softmax head (1 for regression)."""
+        if self.output == "softmax":
+            return self.shapes[-1][1]
+        return 2 if self.output == "logistic" else 1
+
     # --- forward ------------------------------------------------------------------------------
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, ForwardCache]:
@@ -411,11 +429,20 @@ class MLP:
                 zs.append(z)
                 a.append(f)
                 ds.append(d)
-            logit = (a[-1] @ self.weights[-1])[:, 0] + self.biases[-1][0] if upto is None else None
+            logit = self._output(a[-1]) if upto is None else None
         return ForwardCache(a, zs, ds, logit)  # type: ignore[arg-type]
 
+    def _output(self, a: np.ndarray) -> np.ndarray:
+        """The output layer's pre-activation: (n,) for one unit, (n, k) for a softmax head."""
+        logit = a @ self.weights[-1] + self.biases[-1]
+        return logit if self.output == "softmax" else logit[:, 0]
+
     def _link(self, logit: np.ndarray) -> np.ndarray:
-        return expit(logit) if self.output == "logistic" else logit.copy()
+        if self.output == "logistic":
+            return expit(logit)
+        if self.output == "softmax":
+            return _softmax(logit)
+        return logit.copy()
 
     def hidden(self, x: np.ndarray, layer: int) -> np.ndarray:
         """Activations of hidden layer ``layer`` (0-based; negative counts from the last)."""
@@ -435,16 +462,17 @@ class MLP:
                 strict=True,
             ):
                 a = np.asarray(act.fn(a @ w + b, **p), dtype=np.float64)
-            logit = (a @ self.weights[-1])[:, 0] + self.biases[-1][0]
+            logit = self._output(a)
         return self._link(logit)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """P(class 1 | x) for a logistic head (the prediction for a linear head), shape (n,)."""
+        """P(class 1 | x) for a logistic head, shape (n,); the class probabilities (n, k) for
+        a softmax head; the prediction (n,) for a linear head."""
         return self.forward(x)[0]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Class labels 0/1 (logit > 0)."""
-        return (self._forward(np.asarray(x, dtype=np.float64)).logit > 0).astype(np.int64)
+        """Class labels: 0/1 (logit > 0), or the most probable class of a softmax head."""
+        return _labels_of(self._forward(np.asarray(x, dtype=np.float64)).logit)
 
     # --- loss and gradients -------------------------------------------------------------------
 
@@ -453,6 +481,10 @@ class MLP:
             if self.output == "logistic":
                 # BCE from the logit: softplus(z) - y z, stable for any z.
                 return float(np.mean(np.logaddexp(0.0, logit) - y * logit))
+            if self.output == "softmax":
+                # CE from the logits: logsumexp(z) - z_y, stable for any z.
+                picked = np.take_along_axis(logit, y.astype(np.int64)[:, None], axis=1)[:, 0]
+                return float(np.mean(logsumexp(logit, axis=1) - picked))
             return float(np.mean((logit - y) ** 2))
 
     def _penalty(self) -> float:
@@ -461,7 +493,7 @@ class MLP:
         return 0.5 * self.l2 * sum(float(np.vdot(w, w)) for w in self.weights)
 
     def loss(self, x: np.ndarray, y: np.ndarray) -> float:
-        """Mean binary cross-entropy (MSE for a linear head) plus ``l2 / 2 · Σ ||W||²``."""
+        """Mean (binary) cross-entropy (MSE for a linear head) plus ``l2 / 2 · Σ ||W||²``."""
         logit = self._forward(np.asarray(x, dtype=np.float64)).logit
         return self._data_loss(logit, np.asarray(y, dtype=np.float64)) + self._penalty()
 
@@ -472,12 +504,17 @@ class MLP:
         with np.errstate(all="ignore"):
             if self.output == "logistic":
                 # sigmoid + BCE: dL/dlogit = (p - y) / n
-                g = (expit(cache.logit) - y) / n
+                g = ((expit(cache.logit) - y) / n)[:, None]
+            elif self.output == "softmax":
+                # softmax + CE: dL/dlogit = (p - onehot(y)) / n
+                g = _softmax(cache.logit)
+                g[np.arange(n), y.astype(np.int64)] -= 1.0
+                g /= n
             else:
-                g = 2.0 * (cache.logit - y) / n
-            np.matmul(cache.a[-1].T, g[:, None], out=gw[-1])
-            gb[-1][0] = g.sum()
-            delta = g[:, None] * self.weights[-1].T  # dL/da of the last hidden layer
+                g = (2.0 * (cache.logit - y) / n)[:, None]
+            np.matmul(cache.a[-1].T, g, out=gw[-1])
+            np.sum(g, axis=0, out=gb[-1])
+            delta = g @ self.weights[-1].T  # dL/da of the last hidden layer
             for layer in range(self.n_hidden - 1, -1, -1):
                 delta *= cache.d[layer]  # dL/dz
                 np.matmul(cache.a[layer].T, delta, out=gw[layer])
@@ -664,8 +701,22 @@ def _layer_norms(model: MLP, grad: np.ndarray) -> np.ndarray:
     return np.array([np.linalg.norm(g) for g in model.unpack(grad)[0]])
 
 
+def _softmax(logit: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of (n, k) logits (shifted by the row's max: no overflow)."""
+    with np.errstate(all="ignore"):
+        e = np.exp(logit - logit.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def _labels_of(logit: np.ndarray) -> np.ndarray:
+    """Predicted classes: logit > 0 for one output, the largest logit for several."""
+    if logit.ndim == 2:
+        return np.argmax(np.nan_to_num(logit, nan=-np.inf), axis=1).astype(np.int64)
+    return (logit > 0).astype(np.int64)
+
+
 def _accuracy(logit: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((logit > 0) == (y > 0.5))) if len(y) else float("nan")
+    return float(np.mean(_labels_of(logit) == np.rint(y))) if len(y) else float("nan")
 
 
 class Trainer:
@@ -831,7 +882,11 @@ def estimated_seconds(config: TrainConfig, n_train: int) -> float:
     """A rough wall time of :func:`train` for ``config`` on ``n_train`` training points, on the
     server this app was measured on: a fixed cost per epoch and per optimiser step, plus a cost
     per sample and weight (a forward and a backward pass over the training set per epoch)."""
-    sizes = [2, *(layer.width for layer in config.hidden), 1]
+    sizes = [
+        2,
+        *(layer.width for layer in config.hidden),
+        1 if config.classes == 2 else config.classes,
+    ]
     weights = sum(a * b for a, b in itertools.pairwise(sizes))
     units = sum(sizes[1:-1])
     batch = config.batch_size or n_train
@@ -923,10 +978,12 @@ def decision_grid(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(xs, ys, prob)`` with ``prob[i, j] = model.predict_proba([xs[j], ys[i]])``.
 
-    Rows follow y, columns follow x (the layout of a Plotly heatmap/contour ``z``).
+    Rows follow y, columns follow x (the layout of a Plotly heatmap/contour ``z``); a softmax
+    head gives every class's probability, ``prob[i, j, c]``.
     """
     xs, ys, pts = _grid(xlim, ylim, resolution)
-    return xs, ys, np.asarray(model.predict_proba(pts)).reshape(len(ys), len(xs))
+    prob = np.asarray(model.predict_proba(pts))
+    return xs, ys, prob.reshape(len(ys), len(xs), *prob.shape[1:])
 
 
 def hidden_decision_grid(
@@ -944,7 +1001,8 @@ def hidden_decision_grid(
     if model.widths[layer] != 2:
         raise ValueError("hidden_decision_grid needs a layer of width 2")
     xs, ys, pts = _grid(xlim, ylim, resolution)
-    return xs, ys, model.forward_from(pts, layer).reshape(len(ys), len(xs))
+    prob = model.forward_from(pts, layer)
+    return xs, ys, prob.reshape(len(ys), len(xs), *prob.shape[1:])
 
 
 def grid_lines(
@@ -1095,6 +1153,8 @@ def hidden_boundary(model: MLP, layer: int = -1) -> Boundary:
     """
     if range(model.n_hidden)[layer] != model.n_hidden - 1:
         raise ValueError("the boundary is a straight line only in the last hidden layer")
+    if model.output == "softmax":
+        raise ValueError("a softmax head has one straight boundary per pair of classes")
     return Boundary(model.weights[-1][:, 0].copy(), float(model.biases[-1][0]))
 
 
@@ -1119,7 +1179,8 @@ class HiddenFrame:
 
 @dataclass(frozen=True)
 class ReplayFrame:
-    """One epoch: P(class 1) over the input plane (rows follow y) and the hidden view."""
+    """One epoch: P(class 1) over the input plane (rows follow y; (rows, columns, k) class
+    probabilities for a softmax head) and the hidden view."""
 
     epoch: int
     xs: np.ndarray
@@ -1185,7 +1246,7 @@ def replay_frames(
             hxs = hys = hprob = boundary = None
             if width == 2:
                 hxs, hys, hprob = hidden_decision_grid(model, index, hx, hy, hidden_resolution)
-                if index == model.n_hidden - 1:
+                if index == model.n_hidden - 1 and model.output != "softmax":
                     boundary = hidden_boundary(model).segment(hx, hy)
             hidden = HiddenFrame(
                 _f32(h_pts), _f32(h_lines), hx, hy, hxs, hys, _f32(hprob), boundary
