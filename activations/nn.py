@@ -299,7 +299,8 @@ class MLP:
     entry is the output layer (fan_out 1, or k for ``"softmax"``). ``output="logistic"`` (the
     default) reads the output through a sigmoid and trains on binary cross-entropy; ``"softmax"``
     reads k outputs through a softmax and trains on cross-entropy (labels 0..k-1); ``"linear"``
-    is a regression head with mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights only, not biases) to the loss.
+    is a regression head with mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights
+    only, not biases) to the loss.
     """
 
     def __init__(
@@ -1040,12 +1041,15 @@ class UnitSummary:
     ``spread``: standard deviation of the unit's activation over the points. ``dead``: f′ = 0
     on every point, so no gradient passes and the unit no longer learns (a dying ReLU).
     ``constant``: the activation takes one value on every point (up to 1e-6 relative), e.g. a
-    saturated sigmoid; a picture of it is a line.
+    saturated sigmoid; a picture of it is a line. ``undefined``: the activation is not a
+    number (NaN) on every point, e.g. a formula log(x) fed only x < 0; such a unit is neither
+    called dead nor constant.
     """
 
     spread: np.ndarray
     dead: np.ndarray
     constant: np.ndarray
+    undefined: np.ndarray | None = None
 
     @property
     def live(self) -> np.ndarray:
@@ -1065,7 +1069,8 @@ def unit_summary(model: MLP, x: np.ndarray, layer: int) -> UnitSummary:
         bottom = np.where(finite, h, np.inf).min(axis=0, initial=np.inf)
         constant = ~(top - bottom > 1e-6 * (1.0 + np.maximum(np.abs(top), np.abs(bottom))))
     passes = (d != 0) & np.isfinite(d)
-    return UnitSummary(spread, ~passes.any(axis=0), constant)
+    undefined = np.isnan(h).all(axis=0) if len(h) else np.zeros(h.shape[1], dtype=bool)
+    return UnitSummary(spread, ~passes.any(axis=0) & ~undefined, constant & ~undefined, undefined)
 
 
 def informative_units(

@@ -35,7 +35,9 @@ _typed = functools.partial(typed_array, dtype="f4")
 
 __all__ = [
     "CLASS_COLORS",
+    "PALE_COLORS",
     "Plane",
+    "class_regions",
     "grad_norm_figure",
     "grad_norm_table",
     "hand_figure",
@@ -43,7 +45,9 @@ __all__ = [
     "hidden_labels",
     "layer_names",
     "log_ticks",
+    "plane_classes",
     "plane_limits",
+    "regions_colorscale",
     "replay_figure",
     "replay_table",
     "round_epoch_indices",
@@ -53,9 +57,12 @@ __all__ = [
     "unit_notes",
 ]
 
-CLASS_COLORS = ("#1f77b4", "#d62728")
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b")
+# Pale versions of the class colours: the regions under the points.
+PALE_COLORS = ("#9ecae1", "#fc9272", "#a1d99b", "#bcbddc", "#d9b8a8")
+UNSURE_COLOR = "#f7f7f7"
 # Pale ends so the points stay readable on top; white where the network is unsure.
-PROB_COLORSCALE = [[0.0, "#9ecae1"], [0.5, "#f7f7f7"], [1.0, "#fc9272"]]
+PROB_COLORSCALE = [[0.0, PALE_COLORS[0]], [0.5, UNSURE_COLOR], [1.0, PALE_COLORS[1]]]
 HAND_COLORSCALE = [[0.0, "#c6dbef"], [0.5, "#c6dbef"], [0.5, "#fcbba1"], [1.0, "#fcbba1"]]
 GRID_COLOR = "#8c8c8c"
 BOUNDARY_COLOR = "#111111"
@@ -70,7 +77,8 @@ GAP = 0.14  # horizontal gap between the two replay panels (paper fraction)
 
 @dataclass(frozen=True)
 class Plane:
-    """The input plane: its limits and the train/test points (x: (m, 2), y: (m,) in {0, 1})."""
+    """The input plane: its limits and the train/test points (x: (m, 2), y: (m,) in
+    {0, .., k-1})."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -119,6 +127,30 @@ def round_epoch_indices(epochs: Sequence[int], limit: int) -> list[int]:
         step = round_step(step + 1, multiple_of=spacing)
 
 
+def regions_colorscale(k: int) -> list[list[Any]]:
+    """The colorscale of :func:`class_regions` for ``k`` classes: band c (z in [c, c + 1))
+    runs from white (the network unsure) to class c's pale colour (sure)."""
+    scale: list[list[Any]] = []
+    for c in range(k):
+        scale += [[c / k, UNSURE_COLOR], [(c + 1) / k, PALE_COLORS[c % len(PALE_COLORS)]]]
+    return scale
+
+
+def class_regions(prob: np.ndarray) -> np.ndarray:
+    """Class probabilities (…, k) as one number per point for a heatmap: the most probable
+    class c plus its confidence in [0, 1) (0 where all k are equally likely, nearly 1 where the
+    network is sure), so that :func:`regions_colorscale` colours each class's region and pales
+    it towards the boundaries. NaN (a diverged run) becomes class 0, unsure."""
+    p = np.asarray(prob, dtype=np.float64)
+    k = p.shape[-1]
+    with np.errstate(invalid="ignore"):
+        clean = np.where(np.isfinite(p), p, -1.0)
+        cls = np.argmax(clean, axis=-1)
+        top = np.max(clean, axis=-1)
+        sure = np.clip((top - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 0.999)
+    return (cls + np.where(top >= 0, sure, 0.0)).astype(np.float32)
+
+
 def _probability(prob: np.ndarray) -> dict[str, str]:
     """P(class 1) as float32 (NaN, from a diverged run, shows as 0.5: undecided). Coarser
     steps, e.g. whole percent in uint8, draw a staircase 0.5 contour where p is nearly flat."""
@@ -127,17 +159,23 @@ def _probability(prob: np.ndarray) -> dict[str, str]:
 
 
 def replay_table(frame: ReplayFrame, plane: Plane, labels: np.ndarray) -> dict[str, np.ndarray]:
-    """CSV columns of one frame: the probability map (long format), then the shown points'
-    hidden coordinates with their class (``labels``)."""
+    """CSV columns of one frame: the probability map (long format; every class's with more
+    than two), then the shown points' hidden coordinates with their class (``labels``)."""
     gx, gy = np.meshgrid(frame.xs, frame.ys)
-    table: dict[str, np.ndarray] = {
-        "grid x1": gx.ravel(),
-        "grid x2": gy.ravel(),
-        "grid P(class 1)": np.asarray(frame.prob, dtype=np.float64).ravel(),
-        "point class": np.asarray(labels),
-        "point h_a": frame.hidden.points[:, 0].astype(np.float64),
-        "point h_b": frame.hidden.points[:, 1].astype(np.float64),
-    }
+    table: dict[str, np.ndarray] = {"grid x1": gx.ravel(), "grid x2": gy.ravel()}
+    prob = np.asarray(frame.prob, dtype=np.float64)
+    if prob.ndim == 3:
+        for c in range(prob.shape[-1]):
+            table[f"grid P(class {c})"] = prob[..., c].ravel()
+    else:
+        table["grid P(class 1)"] = prob.ravel()
+    table.update(
+        {
+            "point class": np.asarray(labels),
+            "point h_a": frame.hidden.points[:, 0].astype(np.float64),
+            "point h_b": frame.hidden.points[:, 1].astype(np.float64),
+        }
+    )
     x = np.concatenate((plane.x_train, plane.x_test))
     table["data x1"], table["data x2"] = x[:, 0], x[:, 1]
     table["data class"] = np.concatenate((plane.y_train, plane.y_test))
@@ -148,8 +186,21 @@ def replay_table(frame: ReplayFrame, plane: Plane, labels: np.ndarray) -> dict[s
 # --- replay figure ----------------------------------------------------------------------------
 
 
-def _prob_trace(axes: tuple[str, str], *, scale: bool) -> dict[str, Any]:
-    """A probability map with a single contour line at p = 0.5."""
+def _prob_trace(axes: tuple[str, str], *, scale: bool, classes: int = 2) -> dict[str, Any]:
+    """A probability map with a single contour line at p = 0.5; with more than two classes,
+    the regions of the most probable class (:func:`class_regions`)."""
+    if classes > 2:
+        return {
+            "type": "heatmap",
+            "zmin": 0.0,
+            "zmax": float(classes),
+            "colorscale": regions_colorscale(classes),
+            "showscale": False,
+            "name": _("most probable class"),
+            "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra></extra>",
+            "xaxis": axes[0],
+            "yaxis": axes[1],
+        }
     trace: dict[str, Any] = {
         "type": "contour",
         "zmin": 0.0,
@@ -187,27 +238,27 @@ def _lines_xy(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat[:, 0], flat[:, 1]
 
 
+def _map_data(xs: np.ndarray, ys: np.ndarray, prob: np.ndarray) -> dict[str, Any]:
+    """The data of a probability map: P(class 1) for a contour, or the class regions."""
+    if np.ndim(prob) == 3:
+        return {
+            "type": "heatmap",
+            "x": _typed(xs),
+            "y": _typed(ys),
+            "z": _typed(class_regions(prob)),
+        }
+    return {"type": "contour", "x": _typed(xs), "y": _typed(ys), "z": _probability(prob)}
+
+
 def _input_data(frame: ReplayFrame) -> dict[str, Any]:
-    return {
-        "type": "contour",
-        "x": _typed(frame.xs),
-        "y": _typed(frame.ys),
-        "z": _probability(frame.prob),
-    }
+    return _map_data(frame.xs, frame.ys, frame.prob)
 
 
 def _hidden_data(frame: HiddenFrame, has_prob: bool, has_boundary: bool) -> list[dict[str, Any]]:
     """The frame-varying traces of the hidden panel, in drawing order."""
     data: list[dict[str, Any]] = []
     if has_prob:
-        data.append(
-            {
-                "type": "contour",
-                "x": _typed(frame.xs),
-                "y": _typed(frame.ys),
-                "z": _probability(frame.prob),
-            }
-        )
+        data.append(_map_data(frame.xs, frame.ys, frame.prob))
     lx, ly = _lines_xy(frame.lines)
     data.append({"type": "scatter", "x": _typed(lx), "y": _typed(ly)})
     data.append(
@@ -231,7 +282,7 @@ def _points_traces(plane: Plane) -> list[dict[str, Any]]:
     splits = (("train", plane.x_train, plane.y_train), ("test", plane.x_test, plane.y_test))
     for split, x, y in splits:
         filled = split == "train"
-        for cls in (0, 1):
+        for cls in range(plane_classes(plane)):
             sel = np.asarray(y) == cls
             traces.append(
                 {
@@ -249,6 +300,12 @@ def _points_traces(plane: Plane) -> list[dict[str, Any]]:
                 }
             )
     return traces
+
+
+def plane_classes(plane: Plane) -> int:
+    """The number of classes of the plane's points (at least 2)."""
+    labels = np.concatenate((np.ravel(plane.y_train), np.ravel(plane.y_test))).astype(np.int64)
+    return max(2, int(labels.max(initial=1)) + 1)
 
 
 def _marker(color: str, *, hollow: bool) -> dict[str, Any]:
@@ -291,13 +348,16 @@ def replay_figure(
     has_prob = last.hidden.prob is not None
     has_boundary = has_prob and any(f.hidden.boundary is not None for f in frames)
     left, right = [0.0, 0.5 - GAP / 2], [0.5 + GAP / 2, 1.0]
+    classes = last.prob.shape[-1] if np.ndim(last.prob) == 3 else 2
 
-    traces: list[dict[str, Any]] = [dict(_prob_trace(("x", "y"), scale=True), **_input_data(last))]
+    traces: list[dict[str, Any]] = [
+        dict(_prob_trace(("x", "y"), scale=True, classes=classes), **_input_data(last))
+    ]
     traces.extend(_points_traces(plane))
     hidden_first = len(traces)
     styles: list[dict[str, Any]] = []
     if has_prob:
-        styles.append(_prob_trace(("x2", "y2"), scale=False))
+        styles.append(_prob_trace(("x2", "y2"), scale=False, classes=classes))
     styles.append(
         {
             "mode": "lines",
@@ -384,7 +444,12 @@ def replay_figure(
             "anchor": "x2",
         },
         annotations=[
-            _title(_("Input plane: P(class 1) and the boundary p = 0.5"), left),
+            _title(
+                _("Input plane: P(class 1) and the boundary p = 0.5")
+                if classes == 2
+                else _("Input plane: the most probable of {k} classes").format(k=classes),
+                left,
+            ),
             _title(hidden_title, right),
         ],
     )
@@ -500,6 +565,11 @@ def _log_axis(values: np.ndarray, title: str) -> dict[str, Any]:
     if ticks:  # else a flat curve: plotly's own ticks around its one value
         axis["tickvals"] = ticks
         axis["ticktext"] = [f"{t:g}" for t in ticks]
+    # A margin above and below (a tenth of the span, at least 2 % of a decade): a short range
+    # otherwise runs the curve into the panel's edges and its end ticks.
+    a, b = math.log10(lo), math.log10(hi)
+    pad = max(0.1 * (b - a), 0.02)
+    axis["range"] = [a - pad, b + pad]
     return axis
 
 
@@ -551,7 +621,9 @@ def training_figure(history: History, epochs: int, *, height: int = 420) -> Figu
     layout["yaxis"] = dict(_log_axis(losses, _("loss (log)")), domain=[0.55, 1.0])
     layout["yaxis2"] = {
         "domain": [0.0, 0.45],
-        "range": [0.0, 1.04],
+        # Below 0 a little, so that the "0%" label sits above the epoch axis's "0".
+        "range": [-0.08, 1.05],
+        "tickvals": [0.0, 0.25, 0.5, 0.75, 1.0],
         "tickformat": ".0%",
         "title": {"text": _("accuracy")},
     }
@@ -749,8 +821,15 @@ def unit_notes(summary: UnitSummary, units: Sequence[int], names: Sequence[str])
     """One sentence for each shown unit (0-based ``units``, called ``names``) that is dead or
     constant on the points of ``summary``: the picture is flat along it, and why."""
     notes = []
+    undefined = summary.undefined
     for u, name in zip(units, names, strict=True):
-        if summary.dead[u] and summary.constant[u]:
+        if undefined is not None and undefined[u]:
+            text = _(
+                "{unit} is undefined: its activation gives no number (NaN) on the training "
+                "points, so the picture has nothing to draw along it. The formula is not "
+                "defined where this layer's inputs fall."
+            )
+        elif summary.dead[u] and summary.constant[u]:
             text = _(
                 "{unit} is dead: f′ = 0 on every training point, so it passes no gradient and "
                 "no longer learns; the picture is flat along it."

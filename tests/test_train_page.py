@@ -175,15 +175,16 @@ def test_the_shared_tanh_link_solves_xor(run_page):
 def test_spirals_say_they_need_the_spirals_preset_which_solves_them(run_page):
     at = run_page("train", {"dataset": "spirals", "act": "sigmoid"})
     assert not at.exception
-    hint = [i.value for i in at.info if "Spirals preset" in i.value]
-    assert len(hint) == 1 and "4 layers of 16 leaky_relu units, 1000 epochs" in hint[0]
+    hint = [i.value for i in at.info if "Spirals presets" in i.value]
+    # The network as the preset builds it: the 2-unit last layer included (#14 review).
+    assert len(hint) == 1 and "hidden layers 16-16-16-2 (leaky_relu), 1000 epochs" in hint[0]
     at.button[2].click().run()  # "Spirals"
     assert not at.exception
     assert at.selectbox(key="act").value == "leaky_relu"
     assert at.selectbox(key="dataset").value == "spirals"
     assert (at.slider(key="layers").value, at.slider(key="width").value) == (4, 16)
     assert at.number_input(key="epochs").value == 1000
-    assert not any("Spirals preset" in i.value for i in at.info)
+    assert not any("Spirals presets" in i.value for i in at.info)
     assert status(at).startswith("Trained 1000 epochs")  # by itself: under the automatic budget
     config = page_config((16, 16, 16, 2), act="leaky_relu", epochs=1000)
     _, hist = train(make_dataset("spirals", 200, 0.05, 0), config)
@@ -422,11 +423,14 @@ def test_every_control_is_declared_once_and_shows_its_declared_default(run_page)
     drawn = {key: at.session_state[key] for key in keys if key in at.session_state}
     assert drawn == {key: declared.default(key) for key in drawn}
     # Not drawn by default: layer 4's own activation (3 layers), the unit pickers (the layer
-    # shown has 2 units).
-    assert set(keys) - set(drawn) == {"act4", "u1", "u2"}
+    # shown has 2 units), the number of classes (XOR has two).
+    assert set(keys) - set(drawn) == {"act4", "u1", "u2", "classes"}
     # Every control drawn: each widget the page binds to the link has a declaration (or is an
     # activation's parameter, or the sidebar's, which every page binds: Home's).
-    at = run_page("train", {"layers": "4", "view": "1", "hand": "true", "act": "leaky_relu"})
+    at = run_page(
+        "train",
+        {"layers": "4", "view": "1", "hand": "true", "act": "leaky_relu", "dataset": "blobs"},
+    )
     assert not at.exception and not at.warning
     assert all(key in at.session_state for key in keys)
     sidebar = bound_keys(run_page("home"))

@@ -26,7 +26,13 @@ import pandas as pd
 import streamlit as st
 
 from activations import Activation, nn
-from activations.clouds import DATASET_KINDS, Dataset, make_dataset
+from activations.clouds import (
+    DATASET_KINDS,
+    MAX_CLASSES,
+    MULTI_CLASS_KINDS,
+    Dataset,
+    make_dataset,
+)
 from activations.nn import (
     AUTO_INIT,
     MAX_HIDDEN_LAYERS,
@@ -136,8 +142,22 @@ CONTROLS = link.Controls(
         label=N_("Dataset"),
         options=DATASET_KINDS,
         default="xor",
-        help=N_("Two classes in the plane; a quarter of the points are held out as a test set."),
+        help=N_(
+            "Labelled points in the plane; a quarter of them are held out as a test set. Blobs "
+            "and spirals can have up to five classes."
+        ),
         shown=controls.shape_label,
+    ),
+    _whole_slider(
+        key="classes",
+        label=N_("Classes"),
+        lo=2,
+        hi=MAX_CLASSES,
+        default=2,
+        help=N_(
+            "More than two classes: the output layer has one unit per class and a softmax "
+            "turns them into probabilities."
+        ),
     ),
     _whole_field(key="n", label=N_("Points"), lo=20, hi=2000, default=200, step=50),
     link.seed("seed", help=N_("Draws the points and the initial weights.")),
@@ -237,10 +257,23 @@ SPIRALS = {
     **NETWORK_DEFAULTS,
     "act": "leaky_relu",
     "dataset": "spirals",
+    "classes": 2,
     "layers": 4,
     "width": 16,
     "epochs": 1000,
 }
+# Three spiral arms and a softmax output: the same network solves them (test accuracy 95 % and
+# more for seeds 0-9).
+THREE_SPIRALS = {**SPIRALS, "classes": 3}
+
+
+def network_text(values: dict[str, Any]) -> str:
+    """A preset's network in words, computed from its values: "hidden layers 16-16-16-2
+    (leaky_relu), 1000 epochs"."""
+    widths = layer_widths(values["layers"], values["width"], values["neck"])
+    return _("hidden layers {widths} ({act}), {epochs} epochs").format(
+        widths="-".join(map(str, widths)), act=values["act"], epochs=values["epochs"]
+    )
 
 
 def layer_slots(chosen: Sequence[str | None]) -> list[str | None]:
@@ -300,10 +333,18 @@ def presets() -> list[Preset]:
             _("Spirals"),
             SPIRALS,
             ":material/cyclone:",
+            _("Two spirals, with a bigger network: {network}.").format(
+                network=network_text(SPIRALS)
+            ),
+        ),
+        Preset(
+            _("Three spirals"),
+            THREE_SPIRALS,
+            ":material/category:",
             _(
-                "Two spirals, with a bigger network: {layers} layers of {width} {act} units, "
-                "{epochs} epochs."
-            ).format(**SPIRALS),
+                "Three spiral arms: a softmax output with one unit per class, the same bigger "
+                "network: {network}."
+            ).format(network=network_text(THREE_SPIRALS)),
         ),
     ]
 
@@ -405,6 +446,7 @@ class Chosen:
     l2: float
     layer: int  # the hidden layer drawn on the right, 0-based
     units: tuple[int | None, int | None]  # its units the user picked, 0-based; None: auto
+    classes: int = 2
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -422,10 +464,11 @@ class Chosen:
             batch_size=None if self.batch == "full" else int(self.batch),
             epochs=self.epochs,
             seed=self.seed,
+            classes=self.classes,
         )
 
-    def data_key(self) -> tuple[str, int, float, int]:
-        return (self.dataset, self.n, self.noise, self.seed)
+    def data_key(self) -> tuple:
+        return (self.dataset, self.n, self.noise, self.seed, self.classes)
 
     def run_key(self) -> tuple:
         """A small hashable key of the run these choices train (the store's key)."""
@@ -450,6 +493,9 @@ def controls_column() -> Chosen:
     """The page's controls, top to bottom, in the current container."""
     st.markdown(_("**Data**"))
     dataset = CONTROLS.show("dataset") or CONTROLS.default("dataset")
+    classes = 2
+    if dataset in MULTI_CLASS_KINDS:
+        classes = int(CONTROLS.show("classes"))
     n_col, seed_col = st.columns(2)
     n, seed = CONTROLS.show("n", n_col), CONTROLS.show("seed", seed_col)
     noise = CONTROLS.show("noise")
@@ -495,6 +541,7 @@ def controls_column() -> Chosen:
         l2=float(l2),
         layer=layer,
         units=units,
+        classes=classes,
     )
 
 
@@ -539,8 +586,8 @@ def _hidden_view(layers: int, widths: Sequence[int]) -> tuple[int, tuple[int | N
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def dataset_of(kind: str, n: int, noise: float, seed: int) -> Dataset:
-    return make_dataset(kind, n, noise, seed)
+def dataset_of(kind: str, n: int, noise: float, seed: int, classes: int = 2) -> Dataset:
+    return make_dataset(kind, n, noise, seed, classes=classes)
 
 
 @dataclass(frozen=True)
@@ -709,10 +756,9 @@ def show_spirals_note(chosen: Chosen) -> None:
     if chosen.dataset == "spirals" and all(CONTROLS.default(k) == v for k, v in network.items()):
         st.info(
             _(
-                "Two spirals are harder than the other datasets: this default network often "
-                "stops short of them. The Spirals preset above trains a bigger one: {layers} "
-                "layers of {width} {act} units, {epochs} epochs."
-            ).format(**SPIRALS),
+                "Spirals are harder than the other datasets: this default network often "
+                "stops short of them. The Spirals presets above train a bigger one: {network}."
+            ).format(network=network_text(SPIRALS)),
             icon=":material/cyclone:",
         )
 
@@ -801,9 +847,10 @@ def show_metrics(
     values: dict[str, float] | None,
     total_units: int,
     before: dict[str, float] | None = None,
+    classes: int = 2,
 ) -> None:
     """Train/test accuracy, loss and dead units (of ``total_units``) in four cells, with
-    deltas against ``before``."""
+    deltas against ``before``; the loss is the cross-entropy over ``classes`` classes."""
     dash = "—"
     cells[0].metric(
         _("train accuracy"),
@@ -818,10 +865,12 @@ def show_metrics(
     )
     cells[2].metric(
         _("loss"),
-        dash if values is None else f"{values['loss']:.4g}",
+        dash if values is None or not np.isfinite(values["loss"]) else f"{values['loss']:.4g}",
         delta=_delta(values, before, "loss", 1.0, ""),
         delta_color="inverse",
-        help=_("Mean binary cross-entropy on the training points (plus the L2 penalty)."),
+        help=_("Mean binary cross-entropy on the training points (plus the L2 penalty).")
+        if classes == 2
+        else _("Mean cross-entropy of the softmax on the training points (plus the L2 penalty)."),
     )
     cells[3].metric(
         _("dead units"),
@@ -844,9 +893,23 @@ def draw_live(slot: Any, fig: Any, name: str) -> None:
         live_chart(fig, key=f"live-train-{name}", config={"displaylogo": False})
 
 
-def show_status(slot: Any, run: Result | None, estimate: float, epochs: int) -> None:
-    """One line on a result: not trained yet, diverged, stopped, or trained in how long."""
-    if run is None:
+def show_status(
+    slot: Any, run: Result | None, estimate: float, epochs: int, undefined: bool = False
+) -> None:
+    """One line on a result: not trained yet, diverged, stopped, or trained in how long.
+    ``undefined``: the untrained network already gives no number (an activation undefined on
+    its inputs), which is not divergence and no learning rate fixes."""
+    if undefined:
+        slot.error(
+            _(
+                "The network's output is not a number before any training: an activation is "
+                "undefined (NaN) on the inputs it gets, e.g. log(x) or sqrt(x) for x < 0. "
+                "Change the formula or pick another activation; a lower learning rate will "
+                "not help."
+            ),
+            icon=":material/error:",
+        )
+    elif run is None:
         slot.info(
             _(
                 "This setting takes about {s:.0f} s to train, so it does not start by itself: "
@@ -968,6 +1031,20 @@ def show_notes(slot: Any, setting: Setting, run: Result | None, units: tuple[int
                 st.latex(
                     rf"w' = ({w_total[0, 0]:.4g},\ {w_total[0, 1]:.4g}),\quad b' = {b_total[0]:.4g}"
                 )
+        elif widths[layer] == 2 and last_layer and setting.config.classes > 2:
+            st.caption(
+                _(
+                    "Right: the last hidden layer. The output has one unit per class, z_c = "
+                    "w_c·h + b_c, and a softmax turns them into probabilities, so the regions "
+                    "there are bounded by straight lines (where two classes' z are equal); the "
+                    "network's layers have bent the plane until those regions hold the classes."
+                )
+            )
+            st.page_link(
+                "pages/softmax.py",
+                label=_("What the softmax output layer does: the Softmax page"),
+                icon=":material/bar_chart:",
+            )
         elif widths[layer] == 2 and last_layer:
             st.caption(
                 _(
@@ -984,6 +1061,14 @@ def show_notes(slot: Any, setting: Setting, run: Result | None, units: tuple[int
                     "layers after it bend the plane further; only in the last hidden layer is it "
                     "straight."
                 ).format(k=layer + 1)
+            )
+        elif not last_layer:
+            st.caption(
+                _(
+                    "Layer {k} has {w} units, so its space has {w} dimensions: the picture shows "
+                    "two of them. The layers after it bend the space further, so the output's "
+                    "boundary is still curved here."
+                ).format(k=layer + 1, w=widths[layer])
             )
         else:
             st.caption(
@@ -1077,7 +1162,7 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
     if live:
         ui.status.empty()
         show_progress(ui["progress"], hist.n_epochs, setting.config.epochs)
-        show_metrics(ui["metrics"], values, total_units)
+        show_metrics(ui["metrics"], values, total_units, classes=setting.config.classes)
         draw_live(ui["replay"], figs.replay, "replay")
     else:
         ui["progress"].empty()
@@ -1092,8 +1177,11 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 "values": values,
                 "before": before,
             }
-        show_metrics(ui["metrics"], values, total_units, before)
-        show_status(ui.status, run, setting.estimate, setting.config.epochs)
+        show_metrics(ui["metrics"], values, total_units, before, classes=setting.config.classes)
+        with np.errstate(all="ignore"):
+            start = setting.template.predict_proba(setting.data.x_train)
+        undefined = bool(np.isnan(start).any())
+        show_status(ui.status, run, setting.estimate, setting.config.epochs, undefined)
         with ui["replay"].container():
             show_chart(
                 figs.replay,
@@ -1131,6 +1219,7 @@ def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
     start = time.perf_counter()
     last_draw = start  # the page has just drawn the state at the start
     epochs, total_units = setting.config.epochs, sum(setting.widths)
+    classes = setting.config.classes
 
     def callback(epoch: int, hist: History) -> None:
         nonlocal last_draw
@@ -1139,7 +1228,7 @@ def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
             return
         last_draw = now
         show_progress(ui["progress"], epoch, epochs)
-        show_metrics(ui["metrics"], metric_values(hist), total_units)
+        show_metrics(ui["metrics"], metric_values(hist), total_units, classes=classes)
 
     trainer.run(callback, callback_every=1, deadline=start + TRAIN_SLICE_SECONDS)
     if not trainer.finished:
