@@ -35,6 +35,7 @@ _typed = functools.partial(typed_array, dtype="f4")
 
 __all__ = [
     "CLASS_COLORS",
+    "CLASS_NAMES",
     "PALE_COLORS",
     "Plane",
     "class_regions",
@@ -45,6 +46,7 @@ __all__ = [
     "hidden_labels",
     "layer_names",
     "log_ticks",
+    "pad_figure",
     "plane_classes",
     "plane_limits",
     "regions_colorscale",
@@ -57,9 +59,11 @@ __all__ = [
     "unit_notes",
 ]
 
-CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b")
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 # Pale versions of the class colours: the regions under the points.
-PALE_COLORS = ("#9ecae1", "#fc9272", "#a1d99b", "#bcbddc", "#d9b8a8")
+PALE_COLORS = ("#9ecae1", "#fc9272", "#a1d99b", "#bcbddc", "#fdd0a2")
+# The same colours by the names Streamlit's Markdown knows (":blue[●]"), for widget labels.
+CLASS_NAMES = ("blue", "red", "green", "violet", "orange")
 UNSURE_COLOR = "#f7f7f7"
 # Pale ends so the points stay readable on top; white where the network is unsure.
 PROB_COLORSCALE = [[0.0, PALE_COLORS[0]], [0.5, UNSURE_COLOR], [1.0, PALE_COLORS[1]]]
@@ -500,6 +504,70 @@ def _replay_controls(names: Sequence[str]) -> tuple[list[dict], list[dict]]:
         "steps": [{"label": n, "method": "animate", "args": [[n], still]} for n in names],
     }
     return [buttons], [slider]
+
+
+# --- the drawing pad of the user's own points --------------------------------------------------
+
+PAD_LIMIT = 2.0
+PAD_CELLS = 41  # clickable spots per side: 0.1 apart over [-2, 2]
+
+
+def pad_figure(x: np.ndarray, y: np.ndarray, *, height: int = 300) -> FigureSpec:
+    """The user's points by class on [−2, 2]², over a grid of invisible, clickable spots: a
+    click selects the nearest spot (x, y), where the page adds a point."""
+    ticks = np.linspace(-PAD_LIMIT, PAD_LIMIT, PAD_CELLS)
+    gx, gy = np.meshgrid(ticks, ticks)
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": np.round(gx.ravel(), 2).tolist(),
+            "y": np.round(gy.ravel(), 2).tolist(),
+            "marker": {"size": 9, "color": "rgba(0,0,0,0)"},
+            "selected": {"marker": {"color": "rgba(0,0,0,0)"}},
+            "unselected": {"marker": {"opacity": 1}},
+            "hovertemplate": "(%{x:.1f}, %{y:.1f})<extra></extra>",
+            "showlegend": False,
+            "name": "pad",
+        }
+    ]
+    x = np.asarray(x, dtype=np.float64).reshape(-1, 2)
+    y = np.asarray(y, dtype=np.int64)
+    for cls in range(len(CLASS_COLORS)):
+        sel = y == cls
+        if not sel.any():
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": x[sel, 0].tolist(),
+                "y": x[sel, 1].tolist(),
+                "marker": _marker(CLASS_COLORS[cls], hollow=False),
+                "unselected": {"marker": {"opacity": 1}},
+                "hoverinfo": "skip",
+                "name": str(cls),
+                "showlegend": False,
+            }
+        )
+    layout = base_layout_dict(height=height)
+    axis = {
+        "range": [-PAD_LIMIT - 0.1, PAD_LIMIT + 0.1],
+        "zeroline": True,
+        "zerolinecolor": "#bbbbbb",
+        "showgrid": True,
+        "fixedrange": True,
+        "dtick": 1,
+    }
+    layout.update(
+        margin={"l": 30, "r": 10, "t": 10, "b": 30},
+        hovermode="closest",
+        dragmode=False,
+        clickmode="event+select",
+        xaxis={**axis, "constrain": "domain"},
+        yaxis={**axis, "scaleanchor": "x", "constrain": "domain"},
+    )
+    return {"data": traces, "layout": layout}
 
 
 # --- training curves --------------------------------------------------------------------------

@@ -15,17 +15,19 @@ function defined in a page script would keep that run's namespace alive for the 
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from activations import Activation, nn
+from activations import Activation, nn, userdata
 from activations.clouds import (
     DATASET_KINDS,
     MAX_CLASSES,
@@ -50,6 +52,7 @@ from activations.nn import (
     unit_summary,
     xor_by_hand,
 )
+from activations.userdata import DataError, UserData
 from activations.warp import compose_linear
 from charts import train as charts
 from charts.theme import FigureSpec
@@ -78,6 +81,16 @@ MAX_RESULTS = 8  # trained runs kept per session
 RESULTS_KEY, SHOWN_KEY = "_train_results", "_train_shown"
 TRAIN_KEY, STOP_KEY, PRESET_KEY = "_train_request", "_train_stop", "_train_preset"
 ACTIVE_KEY = "_train_active"  # (run key, Trainer) of the run that is training
+OWN = "own"  # the dataset of the user's own points
+# The user's points: up to userdata.MAX_LINK_POINTS in the link (?pts=), a bigger upload here.
+UPLOAD_KEY, UPLOAD_NOTE_KEY = "_train_upload", "_train_upload_note"
+UPLOADER_KEY, PAD_KEY, PLACE_KEY = "train-upload", "train-pad", "_train_place"
+# Where the user's own points start: three small groups (class 0, 1, 2) to add to.
+STARTER_POINTS = (
+    "-0.8,-0.6,0;-0.6,-0.9,0;-1,-0.9,0;-0.7,-0.3,0;"
+    "0.8,-0.6,1;0.6,-0.9,1;1,-0.8,1;0.9,-0.3,1;"
+    "0,0.9,2;0.3,0.7,2;-0.3,0.7,2;0,0.5,2"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,13 +153,22 @@ CONTROLS = link.Controls(
     link.Choice(
         key="dataset",
         label=N_("Dataset"),
-        options=DATASET_KINDS,
+        options=(*DATASET_KINDS, OWN),
         default="xor",
         help=N_(
             "Labelled points in the plane; a quarter of them are held out as a test set. Blobs "
             "and spirals can have up to five classes."
         ),
-        shown=controls.shape_label,
+        shown=lambda kind: _("your own points") if kind == OWN else controls.shape_label(kind),
+    ),
+    link.Text(
+        key="pts",
+        label=N_("Your points as text"),
+        max_length=2000,
+        help=N_(
+            "x₁,x₂,class for each point, points separated by semicolons; classes are whole "
+            "numbers 0 to 4. Up to 100 points travel in the link."
+        ),
     ),
     _whole_slider(
         key="classes",
@@ -447,6 +469,7 @@ class Chosen:
     layer: int  # the hidden layer drawn on the right, 0-based
     units: tuple[int | None, int | None]  # its units the user picked, 0-based; None: auto
     classes: int = 2
+    own: UserData | None = field(default=None, compare=False, hash=False)  # dataset "own"
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -468,6 +491,8 @@ class Chosen:
         )
 
     def data_key(self) -> tuple:
+        if self.dataset == OWN:
+            return (OWN, _digest(self.own), self.seed)
         return (self.dataset, self.n, self.noise, self.seed, self.classes)
 
     def run_key(self) -> tuple:
@@ -493,12 +518,18 @@ def controls_column() -> Chosen:
     """The page's controls, top to bottom, in the current container."""
     st.markdown(_("**Data**"))
     dataset = CONTROLS.show("dataset") or CONTROLS.default("dataset")
-    classes = 2
+    classes, own = 2, None
     if dataset in MULTI_CLASS_KINDS:
         classes = int(CONTROLS.show("classes"))
-    n_col, seed_col = st.columns(2)
-    n, seed = CONTROLS.show("n", n_col), CONTROLS.show("seed", seed_col)
-    noise = CONTROLS.show("noise")
+    if dataset == OWN:
+        own = own_points_section()
+        classes = own.classes if own is not None else 2
+        seed = CONTROLS.show("seed")
+        n, noise = CONTROLS.default("n"), CONTROLS.default("noise")
+    else:
+        n_col, seed_col = st.columns(2)
+        n, seed = CONTROLS.show("n", n_col), CONTROLS.show("seed", seed_col)
+        noise = CONTROLS.show("noise")
 
     st.divider()
     st.markdown(_("**Network**"))
@@ -542,7 +573,204 @@ def controls_column() -> Chosen:
         layer=layer,
         units=units,
         classes=classes,
+        own=own,
     )
+
+
+# --- the user's own points ---
+
+
+def _digest(data: UserData | None) -> str:
+    if data is None:
+        return ""
+    return hashlib.sha1(data.x.tobytes() + data.y.tobytes()).hexdigest()[:16]
+
+
+def data_message(err: DataError) -> str:
+    """What is wrong with a file's or the link's points, in the user's language."""
+    d = err.details
+    messages = {
+        "too_big": lambda: _("The file is {size} kB; files up to {limit} kB are read.").format(
+            size=math.ceil(int(d["size"]) / 1024), limit=int(d["limit"]) // 1024
+        ),
+        "empty": lambda: _("The file is empty: it needs rows of x₁, x₂ and a class."),
+        "binary": lambda: _("This is not a text (CSV) file: it holds binary data."),
+        "too_many_rows": lambda: _("It has {rows} points; at most {limit} are used.").format(**d),
+        "too_few_rows": lambda: _("It has {rows} points; at least {least} are needed.").format(**d),
+        "columns": lambda: _(
+            "Row {row} has {found} cells; every row needs three: x₁, x₂ and the class."
+        ).format(**d),
+        "empty_cell": lambda: _("Row {row}, column {column} is empty: it needs a number.").format(
+            **d
+        ),
+        "not_number": lambda: _("Row {row}, column {column}: “{text}” is not a number.").format(
+            **d
+        ),
+        "not_finite": lambda: _(
+            "Row {row}, column {column}: “{text}” is not a finite number (NaN or infinity)."
+        ).format(**d),
+        "label": lambda: _(
+            "Row {row}: the class “{text}” is not a whole number from 0 to {most}."
+        ).format(**d),
+        "one_class": lambda: _(
+            "Every point has class {label}: a network needs two classes or more to separate."
+        ).format(**d),
+        "far": lambda: _("Point {row} lies beyond ±{limit:g}, outside the plane.").format(**d),
+    }
+    return messages[err.code]() if err.code in messages else str(err)
+
+
+def _keep_points(data: UserData, source: str) -> None:
+    """Make ``data`` the user's points: in the link when small enough, else in the session
+    (and the page says the link cannot carry them)."""
+    if len(data.y) <= userdata.MAX_LINK_POINTS:
+        st.session_state["pts"] = userdata.encode_points(data.x, data.y)
+        st.session_state.pop(UPLOAD_KEY, None)
+    else:
+        st.session_state["pts"] = ""
+        st.session_state[UPLOAD_KEY] = (source, data)
+
+
+def _on_upload() -> None:
+    """File uploader callback: read and check the file; a bad one leaves the points as they
+    were and leaves its message for the page."""
+    file = st.session_state.get(UPLOADER_KEY)
+    st.session_state.pop(UPLOAD_NOTE_KEY, None)
+    if file is None:
+        return
+    try:
+        if file.size > userdata.MAX_BYTES:  # refused before it is read
+            raise DataError("too_big", size=file.size, limit=userdata.MAX_BYTES)
+        data = userdata.parse_csv(file.getvalue())
+    except DataError as err:
+        st.session_state[UPLOAD_NOTE_KEY] = (file.name, data_message(err), False)
+        return
+    _keep_points(data, file.name)
+    if data.scaled is not None:
+        (a, b), (c, d) = data.scaled
+        st.session_state[UPLOAD_NOTE_KEY] = (
+            file.name,
+            _(
+                "Its values were far from the plane's scale, so each column was rescaled "
+                "linearly onto [−1.5, 1.5]: x₁ from [{a:.4g}, {b:.4g}], x₂ from [{c:.4g}, {d:.4g}]."
+            ).format(a=a, b=b, c=c, d=d),
+            True,
+        )
+
+
+def current_points() -> tuple[UserData | None, str | None]:
+    """The user's points (a big upload kept in the session, else the link's), and what is
+    wrong with the link's, if anything."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    text = st.session_state.get("pts", "") or ""
+    if upload is not None and not text.strip():
+        return upload[1], None
+    if not text.strip():
+        return None, None
+    try:
+        return userdata.decode_points(text), None
+    except DataError as err:
+        return None, data_message(err)
+
+
+def _on_pad() -> None:
+    """Click on the drawing pad: a point of the chosen class where the click was."""
+    event = st.session_state.get(PAD_KEY) or {}
+    picked = (event.get("selection") or {}).get("points") or []
+    if not picked:
+        return
+    x, y = float(picked[-1]["x"]), float(picked[-1]["y"])
+    add_point(x, y, int(st.session_state.get(PLACE_KEY) or 0))
+
+
+def add_point(x: float, y: float, label: int) -> None:
+    """Append one point to the user's points (the link's, or a big upload's)."""
+    data, _problem = current_points()
+    xs = np.zeros((0, 2)) if data is None else data.x
+    ys = np.zeros(0, dtype=np.int64) if data is None else data.y
+    new = UserData(np.vstack((xs, [[round(x, 2), round(y, 2)]])), np.append(ys, label))
+    upload = st.session_state.get(UPLOAD_KEY)
+    _keep_points(new, upload[0] if upload is not None else "")
+
+
+def _clear_points() -> None:
+    st.session_state["pts"] = ""
+    st.session_state.pop(UPLOAD_KEY, None)
+    st.session_state.pop(UPLOAD_NOTE_KEY, None)
+
+
+def own_points_section() -> UserData | None:
+    """Upload a CSV, click points onto a pad with a chosen class, edit them as text: the
+    user's points if they can be trained on (4 or more, 2 classes or more), else None."""
+    if "pts" not in st.session_state and not st.query_params.get("pts"):
+        st.session_state["pts"] = STARTER_POINTS  # something to start from and add to
+    st.file_uploader(
+        _("Upload a CSV: x₁, x₂, class"),
+        type=["csv", "txt"],
+        key=UPLOADER_KEY,
+        on_change=_on_upload,
+        max_upload_size=userdata.MAX_BYTES // (1024 * 1024),  # in MB, checked in the browser
+        help=_(
+            "Three columns: x₁, x₂ and the class (a whole number 0 to 4); a header row is "
+            "optional. Up to {rows} rows and {kb} kB."
+        ).format(rows=userdata.MAX_ROWS, kb=userdata.MAX_BYTES // 1024),
+    )
+    upload_note = st.session_state.get(UPLOAD_NOTE_KEY)
+    upload = st.session_state.get(UPLOAD_KEY)
+    data, problem = current_points()
+    if upload_note is not None:
+        name, why, used = upload_note
+        if used:
+            st.info(f"“{name}”: {why}", icon=":material/info:")
+        else:
+            st.error(
+                _("“{name}” was not used: {why} The points you had are kept.").format(
+                    name=name, why=why
+                ),
+                icon=":material/error:",
+            )
+    st.radio(
+        _("Class of a clicked point"),
+        options=list(range(MAX_CLASSES)),
+        horizontal=True,
+        key=PLACE_KEY,
+        format_func=lambda c: f":{charts.CLASS_NAMES[c]}[●] {c}",
+    )
+    xs = np.zeros((0, 2)) if data is None else data.x
+    ys = np.zeros(0, dtype=np.int64) if data is None else data.y
+    st.plotly_chart(
+        charts.pad_figure(xs, ys),
+        key=PAD_KEY,
+        on_select=_on_pad,
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+    st.caption(_("Click the plane to add a point of the chosen class."))
+    if upload is not None and not (st.session_state.get("pts") or "").strip():
+        st.info(
+            _(
+                "“{name}” has {n} points: too many for the link, which holds up to {limit}. "
+                "They stay in this session; a shared link will not bring them."
+            ).format(name=upload[0], n=len(upload[1].y), limit=userdata.MAX_LINK_POINTS),
+            icon=":material/link_off:",
+        )
+    with st.expander(_("Points as text")):
+        CONTROLS.show("pts")
+    st.button(_("Clear points"), on_click=_clear_points, icon=":material/delete:")
+    if problem is not None:
+        st.warning(
+            _("The points in the link could not be used: {why}").format(why=problem),
+            icon=":material/warning:",
+        )
+    if data is None or len(data.y) < userdata.MIN_ROWS or len(np.unique(data.y)) < 2:
+        st.info(
+            _("Add at least {least} points of two classes or more to train on them.").format(
+                least=userdata.MIN_ROWS
+            ),
+            icon=":material/touch_app:",
+        )
+        return None
+    return data
 
 
 def _layer_activations(layers: int) -> tuple[list[str], list[dict[str, float]]]:
@@ -621,9 +849,20 @@ class Setting:
         return self.chosen.acts
 
 
-def prepare(chosen: Chosen) -> Setting:
+def prepare(chosen: Chosen, where: Any = st) -> Setting:
+    """What to train and show for the choices. Without usable own points the page says so
+    (in ``where``) and stops here."""
     config = chosen.config()
-    data = dataset_of(*chosen.data_key())
+    if chosen.dataset == OWN:
+        if chosen.own is None:
+            where.info(
+                _("Your own points: upload a CSV or click the plane on the left to add some."),
+                icon=":material/touch_app:",
+            )
+            st.stop()
+        data = userdata.split(chosen.own, chosen.seed)
+    else:
+        data = dataset_of(*chosen.data_key())
     points = np.concatenate((data.x_train, data.x_test))
     shown = np.array(charts.spread_indices(len(points), HIDDEN_POINTS))
     lim = charts.plane_limits(points[shown])
