@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from activations import Activation, nn, userdata
+from activations import Activation, export_code, nn, userdata
 from activations.clouds import (
     DATASET_KINDS,
     MAX_CLASSES,
@@ -1006,7 +1006,7 @@ class Slots:
     """The main column's placeholders, each made just before its first content, in page order:
     one sent empty well ahead of its chart can hide that chart for a frame in the browser."""
 
-    ORDER = ("progress", "metrics", "replay", "notes", "curves", "grads", "grads_note")
+    ORDER = ("progress", "metrics", "replay", "notes", "curves", "grads", "grads_note", "code")
 
     def __init__(self, status: Any) -> None:
         self.status = status
@@ -1450,6 +1450,56 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 key="train-curves",
             )
     show_grads(ui, setting.acts, hist, figs.grads, live)
+    if live:
+        ui["code"].empty()
+    else:
+        show_code(ui["code"], run.model, setting)
+
+
+def show_code(slot: Any, model: MLP, setting: Setting) -> None:
+    """Downloads of the trained network: a NumPy script, PyTorch code, the weights as JSON
+    (each written when its button is clicked)."""
+    name = "network-{dataset}-{acts}".format(
+        dataset=setting.chosen.dataset, acts="-".join(setting.acts)
+    )
+    with slot.container():
+        st.markdown(_("**Take the network with you**"))
+        st.caption(
+            _(
+                "The trained network as code: a Python script that needs only NumPy "
+                "(predict_proba(x) gives the class probabilities of points x), the same network "
+                "as PyTorch code (an nn.Sequential with these weights; each activation a small "
+                "module written from its formula), and the weights as JSON."
+            )
+        )
+        row = st.container(horizontal=True, gap="small")
+        row.download_button(
+            _("NumPy script"),
+            functools.partial(export_code.numpy_script, model),
+            file_name=f"{name}.py",
+            mime="text/x-python",
+            on_click="ignore",
+            icon=":material/code:",
+            key="train-code-numpy",
+        )
+        row.download_button(
+            _("PyTorch code"),
+            functools.partial(export_code.torch_code, model),
+            file_name=f"{name}-torch.py",
+            mime="text/x-python",
+            on_click="ignore",
+            icon=":material/deployed_code:",
+            key="train-code-torch",
+        )
+        row.download_button(
+            _("Weights (JSON)"),
+            functools.partial(export_code.weights_json, model),
+            file_name=f"{name}.json",
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/data_object:",
+            key="train-code-json",
+        )
 
 
 def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
