@@ -24,11 +24,14 @@ __all__ = [
     "MAX_CLASSES",
     "MAX_POINTS",
     "MULTI_CLASS_KINDS",
+    "REGRESSION_TARGETS",
     "Cloud",
     "Dataset",
     "make_cloud",
     "make_dataset",
+    "make_regression",
     "quadrant_labels",
+    "regression_target",
 ]
 
 MAX_POINTS = 1_000_000
@@ -307,4 +310,68 @@ def make_dataset(
         x_test=_readonly(points[test]),
         y_test=_readonly(labels[test]),
         kind=kind,
+    )
+
+
+# --- regression: a 1-D target with noise ----------------------------------------------------
+
+REGRESSION_TARGETS: tuple[str, ...] = ("sine", "abs", "step", "poly", "custom")
+REGRESSION_RANGE = (-2.0, 2.0)
+
+_TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sine": lambda x: np.sin(2.0 * x),
+    "abs": np.abs,
+    "step": lambda x: (x > 0).astype(np.float64),
+    "poly": lambda x: 0.5 * x**3 - x,
+}
+
+
+def regression_target(
+    target: str, x: np.ndarray, fn: Callable[[np.ndarray], np.ndarray] | None = None
+) -> np.ndarray:
+    """The clean target at ``x``: sin 2x, |x|, a step (0 then 1), x³/2 − x, or ``fn`` (the
+    user's formula) for ``"custom"``."""
+    target = _check_kind(target, REGRESSION_TARGETS, "regression target")
+    x = np.asarray(x, dtype=np.float64)
+    if target == "custom":
+        if fn is None:
+            raise ValueError("the custom target needs its function")
+        with np.errstate(all="ignore"):
+            return np.asarray(fn(x), dtype=np.float64).reshape(x.shape)
+    return _TARGETS[target](x)
+
+
+def make_regression(
+    target: str,
+    n: int,
+    noise: float,
+    seed: int,
+    fn: Callable[[np.ndarray], np.ndarray] | None = None,
+    test_fraction: float = 0.25,
+) -> Dataset:
+    """n points x uniform on [−2, 2] (shape (n, 1)) with y = target(x) + Gaussian noise of
+    standard deviation ``noise``, split into train and test like :func:`make_dataset`.
+    Raises ValueError for bad arguments or a target that is not finite on some point (a
+    custom formula undefined there)."""
+    n, seed = check_int(n, "n", 2, MAX_POINTS), check_int(seed, "seed", 0)
+    noise = check_real(noise, "noise", 0.0, 10.0)
+    test_fraction = check_real(test_fraction, "test_fraction", 0.0, 1.0)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(*REGRESSION_RANGE, size=n)
+    y = regression_target(target, x, fn)
+    if not np.isfinite(y).all():
+        raise ValueError("the target is not a finite number on every point")
+    if noise > 0.0:
+        y = y + rng.normal(0.0, noise, size=n)
+    n_test = round(n * test_fraction)
+    if n_test >= n:
+        raise ValueError(f"test_fraction {test_fraction} leaves no training points for n={n}")
+    order = rng.permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return Dataset(
+        x_train=_readonly(x[train, None]),
+        y_train=_readonly(y[train]),
+        x_test=_readonly(x[test, None]),
+        y_test=_readonly(y[test]),
+        kind=target,
     )

@@ -43,6 +43,7 @@ __all__ = [
     "MIN_WIDTH",
     "MLP",
     "OPTIMIZERS",
+    "TASKS",
     "TRAIN_INITS",
     "Boundary",
     "ForwardCache",
@@ -50,6 +51,7 @@ __all__ = [
     "HiddenFrame",
     "History",
     "LayerSpec",
+    "Pieces",
     "ReplayFrame",
     "ThresholdXOR",
     "TrainConfig",
@@ -66,7 +68,12 @@ __all__ = [
     "informative_units",
     "init_std",
     "init_weights",
+    "input_slope",
+    "linear_pieces",
     "map_lines",
+    "piece_growth",
+    "piecewise_linear",
+    "r_squared",
     "replay_frames",
     "round_step",
     "train",
@@ -80,6 +87,7 @@ AUTO_INIT = "auto"
 TRAIN_INITS = (AUTO_INIT, *INITS)  # what a TrainConfig accepts
 OPTIMIZERS = ("sgd", "adam")
 OUTPUTS = ("logistic", "softmax", "linear")
+TASKS = ("classify", "regress")
 MIN_WIDTH, MAX_WIDTH = 2, 16
 MAX_HIDDEN_LAYERS = 4
 MAX_SNAPSHOTS = 100
@@ -240,6 +248,7 @@ class TrainConfig:
     seed: int = 0
     snapshot_every: int | None = None
     classes: int = 2  # 2: one sigmoid unit; 3 to MAX_CLASSES: a softmax over one unit each
+    task: str = "classify"  # or "regress": one linear output unit, mean squared error
 
     def __post_init__(self) -> None:
         hidden = tuple(self.hidden)
@@ -268,6 +277,15 @@ class TrainConfig:
             raise ValueError("snapshot_every must be >= 1 or None")
         if not isinstance(self.classes, int) or not 2 <= self.classes <= MAX_CLASSES:
             raise ValueError(f"classes must be an integer in [2, {MAX_CLASSES}]")
+        if self.task not in TASKS:
+            raise ValueError(f"unknown task {self.task!r}; expected one of {TASKS}")
+
+    @property
+    def output(self) -> str:
+        """The output head: "logistic" (2 classes), "softmax" (more) or "linear" (regress)."""
+        if self.task == "regress":
+            return "linear"
+        return "logistic" if self.classes == 2 else "softmax"
 
     @property
     def snapshot_step(self) -> int:
@@ -356,7 +374,7 @@ class MLP:
         network a run starts from.
         """
         rng = np.random.default_rng(config.seed) if rng is None else rng
-        k = 1 if config.classes == 2 else config.classes
+        k = config.classes if config.output == "softmax" else 1
         sizes = [n_inputs, *(layer.width for layer in config.hidden), k]
         if config.init == AUTO_INIT:
             gains = [activation_gain(layer.activation, layer.params) for layer in config.hidden]
@@ -373,7 +391,7 @@ class MLP:
             [layer.activation for layer in config.hidden],
             [layer.params for layer in config.hidden],
             l2=config.l2,
-            output="logistic" if k == 1 else "softmax",
+            output=config.output,
         )
         if config.init == AUTO_INIT and x is not None:
             fit_to_data(model, x, config.init_scale)
@@ -602,6 +620,8 @@ def fit_to_data(model: MLP, x: np.ndarray, scale: float = 1.0) -> MLP:
 class History:
     """Per-epoch record of a run; row ``i`` describes the state after epoch ``epoch[i]``.
 
+    ``train_acc`` and ``test_acc`` are accuracies, or for a regression network R².
+
     ``grad_norm[i, l]`` is the Frobenius norm of dL/dW_l (data loss + L2) for hidden layers
     ``l = 0..L-1`` and the output layer (last column), taken at the start of each update and
     averaged over the epoch's mini-batches. ``dead_units`` counts hidden units whose activation
@@ -720,6 +740,23 @@ def _accuracy(logit: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(_labels_of(logit) == np.rint(y))) if len(y) else float("nan")
 
 
+def r_squared(prediction: np.ndarray, y: np.ndarray) -> float:
+    """The coefficient of determination 1 − SSE/SST (1: a perfect fit; 0: no better than the
+    mean; negative: worse); NaN without points or for constant targets."""
+    y = np.asarray(y, dtype=np.float64)
+    if len(y) < 2:
+        return float("nan")
+    with np.errstate(all="ignore"):
+        sst = float(np.sum((y - y.mean()) ** 2))
+        sse = float(np.sum((np.asarray(prediction, dtype=np.float64) - y) ** 2))
+    return 1.0 - sse / sst if sst > 0 else float("nan")
+
+
+def _score(output: str, logit: np.ndarray, y: np.ndarray) -> float:
+    """The history's "accuracy": the share of points classified right, or R² for regression."""
+    return r_squared(logit, y) if output == "linear" else _accuracy(logit, y)
+
+
 class Trainer:
     """A training run that can pause between epochs and go on later, bit for bit as one run.
 
@@ -784,11 +821,11 @@ class Trainer:
         hist.grad_norm[i] = gw_norms
         penalty = model._penalty()
         hist.loss[i] = model._data_loss(cache.logit, y) + penalty
-        hist.train_acc[i] = _accuracy(cache.logit, y)
+        hist.train_acc[i] = _score(model.output, cache.logit, y)
         if len(self._y_test):
             test_logit = model._forward(self._x_test).logit
             hist.test_loss[i] = model._data_loss(test_logit, self._y_test) + penalty
-            hist.test_acc[i] = _accuracy(test_logit, self._y_test)
+            hist.test_acc[i] = _score(model.output, test_logit, self._y_test)
         dead = [int(np.count_nonzero(~d.any(axis=0))) for d in cache.d]
         hist.dead_per_layer[i] = dead
         hist.dead_units[i] = sum(dead)
@@ -883,11 +920,9 @@ def estimated_seconds(config: TrainConfig, n_train: int) -> float:
     """A rough wall time of :func:`train` for ``config`` on ``n_train`` training points, on the
     server this app was measured on: a fixed cost per epoch and per optimiser step, plus a cost
     per sample and weight (a forward and a backward pass over the training set per epoch)."""
-    sizes = [
-        2,
-        *(layer.width for layer in config.hidden),
-        1 if config.classes == 2 else config.classes,
-    ]
+    sizes = [2, *(layer.width for layer in config.hidden), 1]
+    if config.output == "softmax":
+        sizes[-1] = config.classes
     weights = sum(a * b for a, b in itertools.pairwise(sizes))
     units = sum(sizes[1:-1])
     batch = config.batch_size or n_train
@@ -1266,3 +1301,103 @@ def _f32(a: np.ndarray | None) -> np.ndarray | None:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         return np.asarray(a, dtype=np.float32)
+
+
+# --- regression: the fit's slope and its linear pieces ----------------------------------------
+
+
+def input_slope(model: MLP, x: np.ndarray) -> np.ndarray:
+    """d(output)/dx of a network with one input and one output unit, at the points ``x``
+    (n,) or (n, 1): forward-mode differentiation with the activations' exact derivatives (at a
+    kink the registry's convention), shape (n,)."""
+    if model.shapes[0][0] != 1 or model.shapes[-1][1] != 1:
+        raise ValueError("input_slope needs a network with one input and one output")
+    cache = model._forward(np.asarray(x, dtype=np.float64).reshape(-1, 1))
+    with np.errstate(all="ignore"):
+        tangent = np.ones((len(cache.a[0]), 1))
+        for w, d in zip(model.weights[:-1], cache.d, strict=True):
+            tangent = (tangent @ w) * d
+        return (tangent @ model.weights[-1])[:, 0]
+
+
+_PL_GRID = np.linspace(-8.0, 8.0, 3201)
+
+
+def piecewise_linear(act: str | Activation, params: Mapping[str, float] | None = None) -> bool:
+    """Whether f is piecewise linear: f′ takes at most one value between consecutive kinks
+    (ReLU and its family, hard tanh, hard sigmoid, step, the shrinks, the identity), checked
+    on a grid over [−8, 8] with the activation's exact derivative."""
+    act = get(act)
+    p = checked_params(act, params or {})
+    try:
+        kinks = np.array(act.kinks(**p), dtype=np.float64)
+    except Exception:  # a formula whose kinks cannot be found: not known to be linear
+        return False
+    with np.errstate(all="ignore"):
+        _, d = value_and_grad(act, _PL_GRID, p)
+    if not np.isfinite(d).all():
+        return False
+    piece = np.searchsorted(kinks, _PL_GRID)
+    away = np.ones_like(_PL_GRID, dtype=bool)
+    for k in kinks:  # the kink itself takes one side's slope
+        away &= np.abs(_PL_GRID - k) > 1e-9
+    for j in np.unique(piece[away]):
+        slopes = d[away & (piece == j)]
+        if np.ptp(slopes) > 1e-9 * max(1.0, float(np.abs(slopes).max())):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """The linear pieces of a piecewise-linear 1-D fit over [lo, hi]: how many, and the x of
+    each kink (where the slope changes) between them."""
+
+    count: int
+    kinks: np.ndarray
+
+
+def linear_pieces(
+    model: MLP, lo: float = -2.0, hi: float = 2.0, samples: int = 20001, tol: float = 1e-7
+) -> Pieces:
+    """Count the linear pieces of a network with one input and one output over [lo, hi]: the
+    slope (:func:`input_slope`) on ``samples`` evenly spaced points, a kink wherever it changes
+    by more than ``tol`` relative to the largest slope. Two kinks closer than the spacing
+    (2e-4 by default) count as one. Meaningful when every activation is piecewise linear."""
+    x = np.linspace(lo, hi, samples)
+    slope = input_slope(model, x)
+    scale = max(1.0, float(np.nanmax(np.abs(slope), initial=0.0)))
+    with np.errstate(invalid="ignore"):
+        change = np.abs(np.diff(slope)) > tol * scale
+    where = np.flatnonzero(change)
+    return Pieces(len(where) + 1, (x[where] + x[where + 1]) / 2)
+
+
+def piece_growth(
+    act: str | Activation,
+    params: Mapping[str, float] | None = None,
+    widths: Sequence[int] = (2, 4, 8, 16),
+    depths: Sequence[int] = (1, 2, 3, 4),
+    seeds: int = 5,
+    lo: float = -2.0,
+    hi: float = 2.0,
+) -> np.ndarray:
+    """The mean number of linear pieces over [lo, hi] of freshly initialised 1-D networks
+    (He-normal weights, biases normal with std 0.5 so kinks fall inside the range) with
+    ``depth`` hidden layers of ``width`` units of ``act``: an array (len(depths),
+    len(widths)). The count grows with width and, faster, with depth (Montúfar et al., 2014;
+    Hanin & Rolnick, 2019)."""
+    out = np.zeros((len(depths), len(widths)))
+    params = dict(params or {})
+    for i, depth in enumerate(depths):
+        for j, width in enumerate(widths):
+            counts = []
+            for seed in range(seeds):
+                rng = np.random.default_rng(seed)
+                sizes = [1, *([width] * depth), 1]
+                weights = init_weights(sizes, "he", 1.0, rng)
+                biases = [rng.normal(0.0, 0.5, size=fo) for fo in sizes[1:]]
+                model = MLP(weights, biases, [act] * depth, [params] * depth, output="linear")
+                counts.append(linear_pieces(model, lo, hi, samples=4001).count)
+            out[i, j] = float(np.mean(counts))
+    return out
