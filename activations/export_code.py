@@ -180,7 +180,21 @@ def _expression(act: Activation, params: Mapping[str, float]) -> sp.Expr:
         expr = act.symbolic(HELPERS, X, *(sp.Float(values[p.name], 17) for p in act.params))
     else:
         raise ValueError(f"{act.name} has no symbolic form to write as code")
-    return sp.N(expr, 17)
+    return _numbers(sp.N(expr, 17))
+
+
+def _numbers(expr: sp.Expr) -> sp.Expr:
+    """Constant sub-expressions as numbers (sqrt(2)/sqrt(pi) as 0.7978845608028654): PyTorch's
+    functions take tensors, not Python numbers, and evalf leaves function arguments alone."""
+
+    def constant(e: Any) -> bool:
+        return isinstance(e, sp.Expr) and not e.is_Atom and e.is_number
+
+    def value(e: sp.Expr) -> sp.Expr:
+        v = e.evalf(17)
+        return v if isinstance(v, sp.Float) and v.is_finite else e
+
+    return expr.replace(constant, value)
 
 
 def activation_code(act: Activation, params: Mapping[str, float]) -> str:
@@ -280,8 +294,8 @@ def numpy_script(model: Any) -> str:
         "",
         "",
         "def forward(x):",
-        '    """The output layer\'s values (logits) for points x of shape (n, 2)."""',
-        "    a = numpy.asarray(x, dtype=numpy.float64).reshape(-1, 2)",
+        '    """The output layer\'s values (logits) for points x of shape (n, inputs)."""',
+        f"    a = numpy.asarray(x, dtype=numpy.float64).reshape(-1, {model.shapes[0][0]})",
         "    for w, b, f in zip(WEIGHTS[:-1], BIASES[:-1], ACTIVATIONS):",
         "        a = f(a @ w + b)",
         "    return a @ WEIGHTS[-1] + BIASES[-1]",
@@ -391,7 +405,8 @@ def torch_code(model: Any) -> str:
             "def predict(x):",
             '    """The prediction for each point of x, shape (n,)."""',
             "    with torch.no_grad():",
-            "        return model(torch.as_tensor(x, dtype=torch.float64).reshape(-1, 2))[:, 0]",
+            "        x = torch.as_tensor(x, dtype=torch.float64)",
+            f"        return model(x.reshape(-1, {model.shapes[0][0]}))[:, 0]",
         ]
     else:
         head = (

@@ -46,6 +46,7 @@ __all__ = [
     "TASKS",
     "TRAIN_INITS",
     "Boundary",
+    "FitFrame",
     "ForwardCache",
     "FrozenParams",
     "HiddenFrame",
@@ -60,6 +61,7 @@ __all__ = [
     "checked_params",
     "decision_grid",
     "estimated_seconds",
+    "fit_frames",
     "fit_to_data",
     "grid_lines",
     "hidden_boundary",
@@ -1401,3 +1403,30 @@ def piece_growth(
                 counts.append(linear_pieces(model, lo, hi, samples=4001).count)
             out[i, j] = float(np.mean(counts))
     return out
+
+
+@dataclass(frozen=True)
+class FitFrame:
+    """One epoch of a regression run: the fit and its slope at the points ``xs`` of the
+    replay, and, for a piecewise-linear network, its kinks' x (else None)."""
+
+    epoch: int
+    fit: np.ndarray
+    slope: np.ndarray
+    kinks: np.ndarray | None = None
+
+
+def fit_frames(
+    models: Sequence[tuple[int, MLP]], xs: np.ndarray, pieces: bool = False
+) -> list[FitFrame]:
+    """One :class:`FitFrame` per ``(epoch, model)`` of a 1-D regression network; ``pieces``:
+    find the kinks (:func:`linear_pieces` over the range of ``xs``)."""
+    xs = np.asarray(xs, dtype=np.float64)
+    frames = []
+    with np.errstate(all="ignore"):
+        for epoch, model in models:
+            fit = model.predict_proba(xs[:, None])
+            slope = input_slope(model, xs)
+            kinks = linear_pieces(model, float(xs[0]), float(xs[-1])).kinks if pieces else None
+            frames.append(FitFrame(int(epoch), _f32(fit), _f32(slope), kinks))
+    return frames

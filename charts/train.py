@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from activations.nn import (
+    FitFrame,
     HiddenFrame,
     History,
     ReplayFrame,
@@ -47,9 +48,12 @@ __all__ = [
     "layer_names",
     "log_ticks",
     "pad_figure",
+    "pieces_figure",
     "plane_classes",
     "plane_limits",
     "regions_colorscale",
+    "regression_figure",
+    "regression_table",
     "replay_figure",
     "replay_table",
     "round_epoch_indices",
@@ -506,6 +510,216 @@ def _replay_controls(names: Sequence[str]) -> tuple[list[dict], list[dict]]:
     return [buttons], [slider]
 
 
+# --- regression: the data, the fit and its slope ---------------------------------------------
+
+FIT_COLOR, TRUTH_COLOR, SLOPE_COLOR, KINK_COLOR = "#d62728", "#7f7f7f", "#2ca02c", "#111111"
+
+
+def _kink_xy(frame: FitFrame, xs: np.ndarray) -> tuple[list[float], list[float]]:
+    if frame.kinks is None or not len(frame.kinks):
+        return [], []
+    fit = np.asarray(frame.fit, dtype=np.float64)
+    return np.asarray(frame.kinks).tolist(), np.interp(frame.kinks, xs, fit).tolist()
+
+
+def _fit_data(frame: FitFrame, xs: np.ndarray, pieces: bool) -> list[dict[str, Any]]:
+    """The frame-varying traces: the fit, its kinks (if counted), its slope."""
+    data: list[dict[str, Any]] = [{"type": "scatter", "x": _typed(xs), "y": _typed(frame.fit)}]
+    if pieces:
+        kx, ky = _kink_xy(frame, xs)
+        data.append({"type": "scatter", "x": kx, "y": ky})
+    data.append({"type": "scatter", "x": _typed(xs), "y": _typed(frame.slope)})
+    return data
+
+
+def regression_figure(
+    xs: np.ndarray,
+    frames: Sequence[FitFrame],
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    truth: np.ndarray | None = None,
+    *,
+    pieces: bool = False,
+    height: int = 600,
+) -> FigureSpec:
+    """Top: the training points (filled), test points (hollow), the clean target (dashed) and
+    the network's fit, its kinks marked when ``pieces``. Bottom: the fit's slope f′(x). With a
+    slider and Play over the ``frames`` (the fit at each kept epoch); opens on the last."""
+    if not frames:
+        raise ValueError("need at least one frame")
+    xs = np.asarray(xs, dtype=np.float64)
+    last = frames[-1]
+    traces: list[dict[str, Any]] = []
+    marker = {"size": 6, "color": TRAIN_COLOR, "line": {"color": "white", "width": 1}}
+    for name, x, y, mk in (
+        (_("train"), x_train, y_train, marker),
+        (_("test"), x_test, y_test, _marker(TEST_COLOR, hollow=True)),
+    ):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": _typed(np.ravel(x)),
+                "y": _typed(y),
+                "name": name,
+                "marker": mk,
+                "hovertemplate": "(%{x:.3f}, %{y:.3f})<extra></extra>",
+            }
+        )
+    if truth is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": _typed(xs),
+                "y": _typed(truth),
+                "name": _("target"),
+                "line": {"color": TRUTH_COLOR, "dash": "dash", "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
+    first = len(traces)
+    styles: list[dict[str, Any]] = [
+        {
+            "mode": "lines",
+            "name": _("the network's fit"),
+            "line": {"color": FIT_COLOR, "width": 3},
+            "hovertemplate": "x = %{x:.3f}: %{y:.4f}<extra></extra>",
+        }
+    ]
+    if pieces:
+        styles.append(
+            {
+                "mode": "markers",
+                "name": _("kinks"),
+                "marker": {
+                    "symbol": "line-ns",
+                    "size": 12,
+                    "color": KINK_COLOR,
+                    "line": {"width": 2},
+                },
+                "hovertemplate": _("kink at x = %{x:.3f}") + "<extra></extra>",
+            }
+        )
+    styles.append(
+        {
+            "mode": "lines",
+            "name": _("slope of the fit"),
+            "line": {"color": SLOPE_COLOR, "width": 2},
+            "hovertemplate": "x = %{x:.3f}: f′ = %{y:.4f}<extra></extra>",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+        }
+    )
+    for style, data in zip(styles, _fit_data(last, xs, pieces), strict=True):
+        traces.append({**data, **style})
+    animated = list(range(first, len(traces)))
+    names = [str(f.epoch) for f in frames]
+    layout = base_layout_dict(height=height)
+    with np.errstate(invalid="ignore"):
+        ys = np.concatenate((np.ravel(y_train), np.ravel(y_test)))
+        ys = ys[np.isfinite(ys)]
+    lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (-1.0, 1.0)
+    pad = 0.15 * max(hi - lo, 0.2)
+    slopes = np.concatenate([np.asarray(f.slope, dtype=np.float64) for f in frames])
+    slopes = slopes[np.isfinite(slopes)]
+    s_lo, s_hi = (float(slopes.min()), float(slopes.max())) if slopes.size else (-1.0, 1.0)
+    s_pad = 0.1 * max(s_hi - s_lo, 0.2)
+    layout.update(
+        hovermode="closest",
+        margin={"l": 55, "r": 20, "t": 70, "b": 110 if len(frames) > 1 else 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 0.0},
+        xaxis={"range": [float(xs[0]), float(xs[-1])], "anchor": "y", "showticklabels": False},
+        yaxis={"domain": [0.4, 1.0], "range": [lo - pad, hi + pad], "title": {"text": "y"}},
+        xaxis2={
+            "range": [float(xs[0]), float(xs[-1])],
+            "anchor": "y2",
+            "matches": "x",
+            "title": {"text": "x"},
+        },
+        yaxis2={
+            "domain": [0.0, 0.3],
+            "range": [s_lo - s_pad, s_hi + s_pad],
+            "title": {"text": "f′(x)"},
+        },
+        annotations=[
+            panel_title(f"<b>{_('The data and the fit')}</b>", 0.5, 1.0),
+            panel_title(f"<b>{_('The slope of the fit')}</b>", 0.5, 0.33),
+        ],
+    )
+    spec: FigureSpec = {"data": traces, "layout": layout}
+    if len(frames) > 1:
+        layout["updatemenus"], layout["sliders"] = _replay_controls(names)
+        spec["frames"] = [
+            {"name": name, "data": _fit_data(f, xs, pieces), "traces": animated}
+            for name, f in zip(names, frames, strict=True)
+        ]
+    return spec
+
+
+def regression_table(xs: np.ndarray, frame: FitFrame) -> dict[str, np.ndarray]:
+    """CSV columns: x, the fit and its slope at the last frame."""
+    return {
+        "x": np.asarray(xs, dtype=np.float64),
+        "fit": np.asarray(frame.fit, dtype=np.float64),
+        "slope": np.asarray(frame.slope, dtype=np.float64),
+    }
+
+
+def pieces_figure(
+    counts: np.ndarray,
+    widths: Sequence[int],
+    depths: Sequence[int],
+    trained: tuple[int, int, int] | None = None,
+    *,
+    height: int = 320,
+) -> FigureSpec:
+    """The mean number of linear pieces (``counts``, depths × widths) against the width, one
+    line per depth; ``trained`` (depth, width, count) marks the trained network's own."""
+    traces: list[dict[str, Any]] = []
+    for i, depth in enumerate(depths):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": list(widths),
+                "y": np.asarray(counts[i], dtype=np.float64).tolist(),
+                "name": _("{d} hidden layers").format(d=depth)
+                if depth > 1
+                else _("1 hidden layer"),
+                "line": {"color": LAYER_COLORS[i % len(LAYER_COLORS)], "width": 2},
+                "hovertemplate": _("width %{x}: %{y:.1f} pieces") + "<extra></extra>",
+            }
+        )
+    if trained is not None:
+        depth, width, count = trained
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [width],
+                "y": [count],
+                "name": _("this trained network"),
+                "marker": {"symbol": "star", "size": 14, "color": FIT_COLOR},
+                "hovertemplate": _("{d} layers of {w}: {n} pieces").format(
+                    d=depth, w=width, n=count
+                )
+                + "<extra></extra>",
+            }
+        )
+    layout = base_layout_dict(height=height)
+    layout.update(
+        margin={"l": 55, "r": 20, "t": 30, "b": 50},
+        xaxis={"title": {"text": _("units per layer")}, "tickvals": list(widths), "type": "log"},
+        yaxis={"title": {"text": _("linear pieces on [−2, 2]")}, "rangemode": "tozero"},
+        legend={"orientation": "v"},
+    )
+    return {"data": traces, "layout": layout}
+
+
 # --- the drawing pad of the user's own points --------------------------------------------------
 
 PAD_LIMIT = 2.0
@@ -653,8 +867,11 @@ def training_table(history: History) -> dict[str, np.ndarray]:
     }
 
 
-def training_figure(history: History, epochs: int, *, height: int = 420) -> FigureSpec:
-    """Loss (log scale, top) and accuracy (bottom) on train and test, over ``epochs`` epochs.
+def training_figure(
+    history: History, epochs: int, *, height: int = 420, score: str | None = None
+) -> FigureSpec:
+    """Loss (log scale, top) and accuracy (bottom) on train and test, over ``epochs`` epochs;
+    ``score`` names another bottom measure in [0, 1] (R² of a regression, shown to 0.01).
 
     The x range is the whole run, so the curves grow into it while training is live.
     """
@@ -664,7 +881,8 @@ def training_figure(history: History, epochs: int, *, height: int = 420) -> Figu
         (_("train"), history.loss, history.train_acc, TRAIN_COLOR, "solid"),
         (_("test"), history.test_loss, history.test_acc, TEST_COLOR, "dash"),
     ):
-        for y, axis, what in ((_positive(loss), "y", _("loss")), (acc, "y2", _("accuracy"))):
+        bottom = score or _("accuracy")
+        for y, axis, what in ((_positive(loss), "y", _("loss")), (acc, "y2", bottom)):
             traces.append(
                 {
                     "type": "scatter",
@@ -692,8 +910,8 @@ def training_figure(history: History, epochs: int, *, height: int = 420) -> Figu
         # Below 0 a little, so that the "0%" label sits above the epoch axis's "0".
         "range": [-0.08, 1.05],
         "tickvals": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "tickformat": ".0%",
-        "title": {"text": _("accuracy")},
+        "tickformat": ".2f" if score else ".0%",
+        "title": {"text": score or _("accuracy")},
     }
     return {"data": traces, "layout": layout}
 

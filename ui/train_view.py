@@ -32,9 +32,14 @@ from activations.clouds import (
     DATASET_KINDS,
     MAX_CLASSES,
     MULTI_CLASS_KINDS,
+    REGRESSION_RANGE,
+    REGRESSION_TARGETS,
     Dataset,
     make_dataset,
+    make_regression,
+    regression_target,
 )
+from activations.formula import FormulaError, parse_formula
 from activations.nn import (
     AUTO_INIT,
     MAX_HIDDEN_LAYERS,
@@ -42,6 +47,7 @@ from activations.nn import (
     MIN_WIDTH,
     MLP,
     OPTIMIZERS,
+    TASKS,
     TRAIN_INITS,
     History,
     LayerSpec,
@@ -132,6 +138,14 @@ _whole_slider = functools.partial(link.Number, integer=True)
 _buttons = functools.partial(link.Choice, widget="segmented")
 _number_slider = functools.partial(link.Choice, widget="select_slider")
 
+TARGET_NAMES = {
+    "sine": N_("sine: sin 2x"),
+    "abs": N_("absolute value: |x|"),
+    "step": N_("step: 0, then 1"),
+    "poly": N_("polynomial: x³/2 − x"),
+    "custom": N_("your formula"),
+}
+
 UNIT_HELP = N_(
     "auto: the two live units that spread the points over the largest area "
     "(the picture's title names them)."
@@ -143,6 +157,31 @@ UNIT_HELP = N_(
 # drawn on the right), the "auto" initialisation fitted to the activation and the data, and a
 # learning rate of 0.01. Presets set the network and training part of these too.
 CONTROLS = link.Controls(
+    _buttons(
+        key="task",
+        label=N_("Task"),
+        options=TASKS,
+        default="classify",
+        shown=lambda task: _("classify points") if task == "classify" else _("fit a curve"),
+        help=N_(
+            "Classify: points of 2 to 5 classes in the plane. Fit a curve: a 1-D target y(x) "
+            "with noise, fitted by the same networks with a linear output and squared error."
+        ),
+    ),
+    link.Choice(
+        key="target",
+        label=N_("Target"),
+        options=REGRESSION_TARGETS,
+        default="sine",
+        shown=lambda target: _(TARGET_NAMES[target]),
+    ),
+    link.Text(
+        key="tfx",
+        label=N_("Target formula y(x)"),
+        default="x*sin(3*x)",
+        max_length=200,
+        help=N_("Any formula in x, as in the formula box: e.g. exp(-x**2) or where(x > 0, x, 0)."),
+    ),
     link.Flag(
         key="hand",
         label=N_("XOR by hand"),
@@ -470,6 +509,13 @@ class Chosen:
     units: tuple[int | None, int | None]  # its units the user picked, 0-based; None: auto
     classes: int = 2
     own: UserData | None = field(default=None, compare=False, hash=False)  # dataset "own"
+    task: str = "classify"
+    target: str = "sine"
+    target_text: str = ""  # the formula of the "custom" target
+
+    @property
+    def regress(self) -> bool:
+        return self.task == "regress"
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -488,9 +534,13 @@ class Chosen:
             epochs=self.epochs,
             seed=self.seed,
             classes=self.classes,
+            task=self.task,
         )
 
     def data_key(self) -> tuple:
+        if self.regress:
+            text = self.target_text if self.target == "custom" else ""
+            return ("regress", self.target, text, self.n, self.noise, self.seed)
         if self.dataset == OWN:
             return (OWN, _digest(self.own), self.seed)
         return (self.dataset, self.n, self.noise, self.seed, self.classes)
@@ -517,11 +567,16 @@ class Chosen:
 def controls_column() -> Chosen:
     """The page's controls, top to bottom, in the current container."""
     st.markdown(_("**Data**"))
-    dataset = CONTROLS.show("dataset") or CONTROLS.default("dataset")
-    classes, own = 2, None
-    if dataset in MULTI_CLASS_KINDS:
+    task = CONTROLS.show("task") or CONTROLS.default("task")
+    classes, own, target, target_text = 2, None, CONTROLS.default("target"), ""
+    dataset = CONTROLS.default("dataset")
+    if task == "regress":
+        target, target_text = _target_controls()
+    else:
+        dataset = CONTROLS.show("dataset") or CONTROLS.default("dataset")
+    if task != "regress" and dataset in MULTI_CLASS_KINDS:
         classes = int(CONTROLS.show("classes"))
-    if dataset == OWN:
+    if task != "regress" and dataset == OWN:
         own = own_points_section()
         classes = own.classes if own is not None else 2
         seed = CONTROLS.show("seed")
@@ -548,9 +603,11 @@ def controls_column() -> Chosen:
         iscale = CONTROLS.show("iscale")
         l2 = CONTROLS.show("l2")
 
-    st.divider()
-    st.markdown(_("**Hidden space**"))
-    layer, units = _hidden_view(layers, layer_widths(layers, width, neck))
+    layer, units = layers - 1, (None, None)
+    if task != "regress":  # a curve has no hidden plane to look at
+        st.divider()
+        st.markdown(_("**Hidden space**"))
+        layer, units = _hidden_view(layers, layer_widths(layers, width, neck))
     return Chosen(
         dataset=dataset,
         n=int(n),
@@ -574,7 +631,45 @@ def controls_column() -> Chosen:
         units=units,
         classes=classes,
         own=own,
+        task=task,
+        target=target,
+        target_text=target_text,
     )
+
+
+def _target_controls() -> tuple[str, str]:
+    """The regression target and, for "custom", its formula (checked: a bad one says why and
+    the sine is used instead)."""
+    target = CONTROLS.show("target") or CONTROLS.default("target")
+    if target != "custom":
+        return target, ""
+    text = CONTROLS.show("tfx") or ""
+    try:
+        target_function(text)
+    except FormulaError as err:
+        st.error(
+            _("The target formula cannot be used: {why}. The sine is fitted instead.").format(
+                why=err.render(_)
+            ),
+            icon=":material/error:",
+        )
+        return CONTROLS.default("target"), ""
+    return target, text
+
+
+def target_function(text: str) -> Any:
+    """The user's target formula as a function of x (FormulaError if it cannot be parsed)."""
+    return parse_formula(text, {}).fn
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def regression_of(target: str, text: str, n: int, noise: float, seed: int) -> Dataset | None:
+    """The regression data; None when the target is not a finite number on all of [−2, 2]."""
+    fn = target_function(text) if target == "custom" else None
+    try:
+        return make_regression(target, n, noise, seed, fn)
+    except ValueError:
+        return None
 
 
 # --- the user's own points ---
@@ -853,6 +948,8 @@ def prepare(chosen: Chosen, where: Any = st) -> Setting:
     """What to train and show for the choices. Without usable own points the page says so
     (in ``where``) and stops here."""
     config = chosen.config()
+    if chosen.regress:
+        return _prepare_regression(chosen, config, where)
     if chosen.dataset == OWN:
         if chosen.own is None:
             where.info(
@@ -881,10 +978,156 @@ def prepare(chosen: Chosen, where: Any = st) -> Setting:
     )
 
 
+FIT_POINTS = 401  # where the fit and its slope are drawn
+
+
+def _prepare_regression(chosen: Chosen, config: TrainConfig, where: Any) -> Setting:
+    data = regression_of(chosen.target, chosen.target_text, *chosen.data_key()[3:])
+    if data is None:
+        where.error(
+            _(
+                "The target formula is not a number everywhere on [−2, 2] (e.g. log(x) for x ≤ "
+                "0), so there is nothing to fit. Change the formula."
+            ),
+            icon=":material/error:",
+        )
+        st.stop()
+    points = np.concatenate((data.x_train, data.x_test))
+    lim = REGRESSION_RANGE
+    return Setting(
+        chosen=chosen,
+        config=config,
+        run_key=chosen.run_key(),
+        data=data,
+        template=MLP.from_config(config, n_inputs=1, x=data.x_train),
+        estimate=estimated_seconds(config, len(data.y_train)),
+        points=points,
+        labels=np.concatenate((data.y_train, data.y_test)),
+        is_test=np.arange(len(points)) >= len(data.x_train),
+        shown=np.arange(len(points)),
+        plane=charts.Plane(data.x_train, data.y_train, data.x_test, data.y_test, lim, lim),
+    )
+
+
+def fit_xs() -> np.ndarray:
+    return np.linspace(*REGRESSION_RANGE, FIT_POINTS)
+
+
+def is_piecewise_linear(setting: Setting) -> bool:
+    """Whether every hidden layer's activation is piecewise linear (the fit is, then)."""
+    return all(
+        nn.piecewise_linear(f, p)
+        for f, p in zip(setting.chosen.functions, setting.chosen.params, strict=True)
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def fits_of(key: tuple, done: int, pieces: bool, _models: list) -> list[nn.FitFrame]:
+    """The fit frames of regression run ``key`` after ``done`` epochs (see :func:`replay_of`)."""
+    return nn.fit_frames(_models, fit_xs(), pieces)
+
+
+def fit_frames_of(setting: Setting, run: Result | None, live: bool = False) -> list[nn.FitFrame]:
+    """The replay of a regression result, one frame per kept snapshot at round epochs (the
+    last only while it trains)."""
+    template, pieces = setting.template, is_piecewise_linear(setting)
+    if run is None:
+        return nn.fit_frames([(0, template)], fit_xs(), pieces)
+    if live:
+        return nn.fit_frames([(run.history.snapshots[-1][0], run.model)], fit_xs(), pieces)
+    snaps = run.history.snapshots
+    models = [
+        (snaps[i][0], template.with_weights(snaps[i][1], snaps[i][2]))
+        for i in charts.round_epoch_indices([s[0] for s in snaps], REPLAY_FRAMES)
+    ]
+    return fits_of(setting.run_key, run.history.n_epochs, pieces, models)
+
+
+def regression_figure_of(setting: Setting, frames: list[nn.FitFrame]) -> FigureSpec:
+    data, chosen = setting.data, setting.chosen
+    fn = target_function(chosen.target_text) if chosen.target == "custom" else None
+    truth = regression_target(chosen.target, fit_xs(), fn)
+    return charts.regression_figure(
+        fit_xs(),
+        frames,
+        data.x_train,
+        data.y_train,
+        data.x_test,
+        data.y_test,
+        truth,
+        pieces=frames[-1].kinks is not None,
+    )
+
+
+PIECE_WIDTHS, PIECE_DEPTHS = (2, 4, 8, 16), (1, 2, 3, 4)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def piece_growth_of(act: Any, params: tuple) -> np.ndarray:
+    return nn.piece_growth(act, dict(params), PIECE_WIDTHS, PIECE_DEPTHS)
+
+
+def show_regression_notes(setting: Setting, run: Result | None, live: bool = False) -> None:
+    """The kinks and linear pieces of a piecewise-linear fit, and how their count grows with
+    width and depth (not while training runs); for smooth activations, that the fit is
+    smooth."""
+    if not is_piecewise_linear(setting):
+        st.caption(
+            _(
+                "Top: the noisy data, the target (dashed) and the network's fit; bottom: the "
+                "fit's slope. These activations are smooth, so the fit is a smooth curve with "
+                "no kinks. Piecewise-linear activations (ReLU and its family, hard tanh) give "
+                "a fit made of straight pieces: try one."
+            )
+        )
+        return
+    model = run.model if run is not None else setting.template
+    count = nn.linear_pieces(model, *REGRESSION_RANGE).count
+    st.caption(
+        _(
+            "Top: the noisy data, the target (dashed) and the network's fit; bottom: the fit's "
+            "slope. Every activation here is piecewise linear, so the fit is too: {n} straight "
+            "pieces on [−2, 2], joined at the kinks marked on the curve, where the slope jumps. "
+            "Each unit adds kinks where its input crosses its activation's kink; a deeper layer "
+            "folds the pieces of the layers before it, so the count can grow much faster with "
+            "depth than with width."
+        ).format(n=count)
+    )
+    if live:
+        return
+    act, params = setting.chosen.functions[0], setting.chosen.params[0]
+    counts = piece_growth_of(act, tuple(sorted(params.items())))
+    widths = setting.widths
+    trained = (len(widths), max(widths), count) if len(set(widths)) == 1 else None
+    st.markdown(
+        _("**Linear pieces of random {act} networks, by width and depth**").format(
+            act=setting.acts[0]
+        )
+    )
+    show_chart(
+        charts.pieces_figure(counts, PIECE_WIDTHS, PIECE_DEPTHS, trained),
+        _("linear pieces {act}").format(act=setting.acts[0]),
+        {
+            "depth": np.repeat(PIECE_DEPTHS, len(PIECE_WIDTHS)),
+            "width": np.tile(PIECE_WIDTHS, len(PIECE_DEPTHS)),
+            "mean pieces": counts.ravel(),
+        },
+        key="train-pieces",
+    )
+    st.caption(
+        _(
+            "The mean number of linear pieces on [−2, 2] of freshly initialised networks (5 "
+            "draws each) with 1 to 4 hidden layers of 2 to 16 {act} units. Training moves the "
+            "kinks to where the data bends; it seldom reaches the most pieces a network could "
+            "make."
+        ).format(act=setting.acts[0])
+    )
+
+
 def units_of(setting: Setting, model: MLP) -> tuple[int, int]:
     """The two units of the shown layer drawn on the right: the user's, else the most
     informative ones of ``model`` (a trained network's own choice, kept over the replay)."""
-    if setting.widths[setting.layer] == 2:
+    if setting.widths[setting.layer] == 2 or setting.chosen.regress:
         return (0, 1)
     return informative_units(model, setting.data.x_train, setting.layer, setting.chosen.units)
 
@@ -1087,19 +1330,34 @@ def show_metrics(
     total_units: int,
     before: dict[str, float] | None = None,
     classes: int = 2,
+    task: str = "classify",
 ) -> None:
-    """Train/test accuracy, loss and dead units (of ``total_units``) in four cells, with
-    deltas against ``before``; the loss is the cross-entropy over ``classes`` classes."""
+    """Train/test accuracy (R² for ``task="regress"``), loss and dead units (of
+    ``total_units``) in four cells, with deltas against ``before``; the loss is the
+    cross-entropy over ``classes`` classes, or the squared error."""
     dash = "—"
+    regress = task == "regress"
+
+    def score(name: str) -> str:
+        if values is None or not np.isfinite(values[name]):
+            return dash
+        return f"{values[name]:.3f}" if regress else f"{values[name]:.1%}"
+
+    scale, unit = (1.0, "") if regress else (100.0, " pp")
     cells[0].metric(
-        _("train accuracy"),
-        dash if values is None else f"{values['train']:.1%}",
-        delta=_delta(values, before, "train"),
+        _("train R²") if regress else _("train accuracy"),
+        score("train"),
+        delta=_delta(values, before, "train", scale, unit),
+        help=_(
+            "1 − (squared error)/(variance of y): 1 is a perfect fit, 0 no better than the mean."
+        )
+        if regress
+        else None,
     )
     cells[1].metric(
-        _("test accuracy"),
-        dash if values is None else f"{values['test']:.1%}",
-        delta=_delta(values, before, "test"),
+        _("test R²") if regress else _("test accuracy"),
+        score("test"),
+        delta=_delta(values, before, "test", scale, unit),
         help=_("On the hollow points, which training never sees."),
     )
     cells[2].metric(
@@ -1107,7 +1365,9 @@ def show_metrics(
         dash if values is None or not np.isfinite(values["loss"]) else f"{values['loss']:.4g}",
         delta=_delta(values, before, "loss", 1.0, ""),
         delta_color="inverse",
-        help=_("Mean binary cross-entropy on the training points (plus the L2 penalty).")
+        help=_("Mean squared error on the training points (plus the L2 penalty).")
+        if regress
+        else _("Mean binary cross-entropy on the training points (plus the L2 penalty).")
         if classes == 2
         else _("Mean cross-entropy of the softmax on the training points (plus the L2 penalty)."),
     )
@@ -1362,7 +1622,10 @@ def figures(setting: Setting, run: Result | None, live: bool) -> Figures:
     units = units_of(setting, run.model if run is not None else setting.template)
     hidden_title, axes = hidden_labels(setting, units)
     frames = None
-    if live:
+    if setting.chosen.regress:
+        frames = fit_frames_of(setting, run, live)
+        replay = regression_figure_of(setting, frames)
+    elif live:
         replay = live_figure(
             setting.data,
             hist.snapshots[-1][0],
@@ -1386,7 +1649,9 @@ def figures(setting: Setting, run: Result | None, live: bool) -> Figures:
         )
     curves = grads = None
     if hist is not None and hist.n_epochs:
-        curves = charts.training_figure(hist, setting.config.epochs)
+        curves = charts.training_figure(
+            hist, setting.config.epochs, score=_("R²") if setting.chosen.regress else None
+        )
         grads = charts.grad_norm_figure(hist, charts.layer_names(setting.acts))
     return Figures(live, units, replay, frames, curves, grads)
 
@@ -1401,7 +1666,13 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
     if live:
         ui.status.empty()
         show_progress(ui["progress"], hist.n_epochs, setting.config.epochs)
-        show_metrics(ui["metrics"], values, total_units, classes=setting.config.classes)
+        show_metrics(
+            ui["metrics"],
+            values,
+            total_units,
+            classes=setting.config.classes,
+            task=setting.config.task,
+        )
         draw_live(ui["replay"], figs.replay, "replay")
     else:
         ui["progress"].empty()
@@ -1416,7 +1687,14 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 "values": values,
                 "before": before,
             }
-        show_metrics(ui["metrics"], values, total_units, before, classes=setting.config.classes)
+        show_metrics(
+            ui["metrics"],
+            values,
+            total_units,
+            before,
+            classes=setting.config.classes,
+            task=setting.config.task,
+        )
         with np.errstate(all="ignore"):
             start = setting.template.predict_proba(setting.data.x_train)
         undefined = bool(np.isnan(start).any())
@@ -1427,7 +1705,9 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 _("train {dataset} {act}").format(
                     dataset=setting.chosen.dataset, act="-".join(setting.acts)
                 ),
-                functools.partial(
+                functools.partial(charts.regression_table, fit_xs(), figs.frames[-1])
+                if setting.chosen.regress
+                else functools.partial(
                     charts.replay_table,
                     figs.frames[-1],
                     setting.plane,
@@ -1435,7 +1715,11 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 ),
                 key="train-replay",
             )
-    show_notes(ui["notes"], setting, run, figs.units)
+    if setting.chosen.regress:
+        with ui["notes"].container():
+            show_regression_notes(setting, run, live)
+    else:
+        show_notes(ui["notes"], setting, run, figs.units)
     if values is None:
         ui.make_up_to(Slots.ORDER[-1])  # the places of the charts to come
         return
@@ -1466,6 +1750,13 @@ def show_code(slot: Any, model: MLP, setting: Setting) -> None:
         st.markdown(_("**Take the network with you**"))
         st.caption(
             _(
+                "The trained network as code: a Python script that needs only NumPy "
+                "(predict(x) gives the fit at the points x), the same network as PyTorch code "
+                "(an nn.Sequential with these weights; each activation a small module written "
+                "from its formula), and the weights as JSON."
+            )
+            if setting.chosen.regress
+            else _(
                 "The trained network as code: a Python script that needs only NumPy "
                 "(predict_proba(x) gives the class probabilities of points x), the same network "
                 "as PyTorch code (an nn.Sequential with these weights; each activation a small "
@@ -1508,7 +1799,7 @@ def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
     start = time.perf_counter()
     last_draw = start  # the page has just drawn the state at the start
     epochs, total_units = setting.config.epochs, sum(setting.widths)
-    classes = setting.config.classes
+    classes, task = setting.config.classes, setting.config.task
 
     def callback(epoch: int, hist: History) -> None:
         nonlocal last_draw
@@ -1517,7 +1808,7 @@ def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
             return
         last_draw = now
         show_progress(ui["progress"], epoch, epochs)
-        show_metrics(ui["metrics"], metric_values(hist), total_units, classes=classes)
+        show_metrics(ui["metrics"], metric_values(hist), total_units, classes=classes, task=task)
 
     trainer.run(callback, callback_every=1, deadline=start + TRAIN_SLICE_SECONDS)
     if not trainer.finished:
