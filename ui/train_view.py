@@ -157,7 +157,7 @@ UNIT_HELP = N_(
 # drawn on the right), the "auto" initialisation fitted to the activation and the data, and a
 # learning rate of 0.01. Presets set the network and training part of these too.
 CONTROLS = link.Controls(
-    _buttons(
+    link.Choice(
         key="task",
         label=N_("Task"),
         options=TASKS,
@@ -757,7 +757,11 @@ def current_points() -> tuple[UserData | None, str | None]:
     """The user's points (a big upload kept in the session, else the link's), and what is
     wrong with the link's, if anything."""
     upload = st.session_state.get(UPLOAD_KEY)
-    text = st.session_state.get("pts", "") or ""
+    # Before its text box is drawn in a session's first run, the link's value is only there.
+    if "pts" in st.session_state:
+        text = st.session_state["pts"] or ""
+    else:
+        text = st.query_params.get("pts", "")
     if upload is not None and not text.strip():
         return upload[1], None
     if not text.strip():
