@@ -646,8 +646,8 @@ def regression_figure(
             "title": {"text": "f′(x)"},
         },
         annotations=[
-            panel_title(f"<b>{_('The data and the fit')}</b>", 0.5, 1.0),
-            panel_title(f"<b>{_('The slope of the fit')}</b>", 0.5, 0.33),
+            _title(_("The data and the fit"), (0.0, 1.0)),
+            panel_title("<b>" + _("The slope of the fit") + "</b>", 0.5, 0.33),
         ],
     )
     spec: FigureSpec = {"data": traces, "layout": layout}

@@ -323,8 +323,9 @@ SPIRALS = {
     "width": 16,
     "epochs": 1000,
 }
-# Three spiral arms and a softmax output: the same network solves them (test accuracy 95 % and
-# more for seeds 0-9).
+# Three spiral arms and a softmax output with the same network: train accuracy 86-100 %, test
+# accuracy 68-96 % for seeds 0-4 (measured): 50 training points per arm are few, and the 2-unit
+# last layer must hold three classes apart.
 THREE_SPIRALS = {**SPIRALS, "classes": 3}
 
 
