@@ -726,7 +726,7 @@ PAD_LIMIT = 2.0
 PAD_CELLS = 41  # clickable spots per side: 0.1 apart over [-2, 2]
 
 
-def pad_figure(x: np.ndarray, y: np.ndarray, *, height: int = 300) -> FigureSpec:
+def pad_figure(x: np.ndarray, y: np.ndarray, *, height: int = 230) -> FigureSpec:
     """The user's points by class on [−2, 2]², over a grid of invisible, clickable spots: a
     click selects the nearest spot (x, y), where the page adds a point."""
     ticks = np.linspace(-PAD_LIMIT, PAD_LIMIT, PAD_CELLS)
