@@ -572,3 +572,16 @@ def test_a_target_formula_and_its_problems(run_page):
     at = run_page("train", {"task": "regress", "target": "custom", "tfx": "log(x)"})
     assert not at.exception
     assert any("not a number everywhere on [−2, 2]" in e.value for e in at.error)
+
+
+def test_an_undefined_formula_says_so_not_diverged_or_dead(run_page):
+    # #14 review: log(x − 5) is NaN on every input the network gets; that is not divergence
+    # (a lower learning rate does not help) and its units are not "dead".
+    at = run_page("train", {"fx": "log(x-5)", "act": "custom"})
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("undefined (NaN) on the inputs it gets" in w for w in warnings), warnings
+    assert not any("diverged" in w for w in warnings)
+    notes = [i.value for i in at.info]
+    assert any("is undefined" in n for n in notes) and not any("is dead" in n for n in notes)
+    assert metrics(at)["loss"] == "—"

@@ -1404,7 +1404,7 @@ def show_status(
     ``undefined``: the untrained network already gives no number (an activation undefined on
     its inputs), which is not divergence and no learning rate fixes."""
     if undefined:
-        slot.error(
+        slot.warning(
             _(
                 "The network's output is not a number before any training: an activation is "
                 "undefined (NaN) on the inputs it gets, e.g. log(x) or sqrt(x) for x < 0. "
