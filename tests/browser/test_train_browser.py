@@ -192,3 +192,22 @@ namespace = runpy.run_path(sys.argv[1])
 points = [[-1.0, -0.6], [1.0, -0.6], [0.0, 1.0]]
 print(namespace["predict_proba"](points).shape, namespace["predict"](points))
 """
+
+
+def test_clicking_the_pad_adds_a_point_of_the_chosen_class(page, app_url):
+    start = "0,0,0;1,1,1;-1,1,0;1,-1,1"
+    open_page(page, app_url + f"/train?dataset=own&pts={start}")
+    page.locator("[data-testid='stRadio'] [role='radiogroup'] label").nth(
+        2
+    ).click()  # the class radio: class 2
+    wait_idle(page)
+    settle(page)
+    pad = page.locator("[data-testid='stPlotlyChart'] .nsewdrag").first
+    box = pad.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
+    page.wait_for_function("() => location.search.split('%3B').length === 5", timeout=30_000)
+    wait_idle(page)
+    added = re.search(r"pts=([^&]+)", page.url)[1].split("%3B")[-1].split("%2C")
+    x, y, label = float(added[0]), float(added[1]), int(added[2])
+    assert label == 2 and x < 0 < y  # upper left, where the click was
+    assert page.console.errors() == []
