@@ -451,16 +451,22 @@ def replay_figure(
             "title": {"text": hidden_axes[1]},
             "anchor": "x2",
         },
-        annotations=[
-            _title(
-                _("Input plane: P(class 1) and the boundary p = 0.5")
-                if classes == 2
-                else _("Input plane: the most probable of {k} classes").format(k=classes),
-                left,
-            ),
-            _title(hidden_title, right),
-        ],
     )
+    left_title = (
+        _("Input plane: P(class 1) and the boundary p = 0.5")
+        if classes == 2
+        else _("Input plane: the most probable of {k} classes").format(k=classes)
+    )
+    # Two long titles side by side run into each other ("… p = 0.5Hidden layer 1 (…): units
+    # 10 and 12 of 16"): then each takes two lines, and the legend moves up to make room.
+    wrap = len(left_title) + len(hidden_title) > TITLE_CHARS
+    if wrap:
+        layout["margin"]["t"] = 110
+        layout["legend"]["y"] = 1.16
+    layout["annotations"] = [
+        _title(_two_lines(left_title) if wrap else left_title, left),
+        _title(_two_lines(hidden_title) if wrap else hidden_title, right),
+    ]
     if len(frames) > 1:
         layout["updatemenus"], layout["sliders"] = _replay_controls(names)
     spec: FigureSpec = {"data": traces, "layout": layout}
@@ -1141,6 +1147,22 @@ def layer_names(activation_ids: Sequence[str]) -> list[str]:
     return [_("layer {k} ({act})").format(k=k, act=a) for k, a in enumerate(activation_ids, 1)] + [
         _("output")
     ]
+
+
+TITLE_CHARS = 84  # the two replay panels' titles together, beyond which they wrap
+
+
+def _two_lines(text: str) -> str:
+    """The text on two lines, broken after a colon if it has one, else at the space nearest
+    its middle."""
+    if ": " in text:
+        head, tail = text.split(": ", 1)
+        return f"{head}:<br>{tail}"
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
 def _title(text: str, domain: Sequence[float]) -> dict[str, Any]:

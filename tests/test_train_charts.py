@@ -475,3 +475,21 @@ def test_an_undefined_unit_is_not_called_dead():
     first, second = tc.unit_notes(summary, (0, 1), ("h1[1]", "h1[2]"))
     assert first.startswith("h1[1] is undefined") and "dead" not in first
     assert second.startswith("h1[2] is dead")
+
+
+def test_long_panel_titles_wrap_instead_of_colliding(xor, wide_run):
+    # #14 review: the Spirals preset with "Layer shown" = 1 put "… p = 0.5" against
+    # "Hidden layer 1 (leaky_relu): units 10 and 12 of 16".
+    model, hist = wide_run
+    points = np.concatenate((xor.x_train, xor.x_test))
+    frames = nn.replay_frames(models_of(model, hist, 2), points, xlim=(-2, 2), ylim=(-2, 2))
+    plane = tc.Plane(xor.x_train, xor.y_train, xor.x_test, xor.y_test, (-2, 2), (-2, 2))
+    labels = np.concatenate((xor.y_train, xor.y_test))
+    is_test = np.arange(len(points)) >= len(xor.x_train)
+    short = tc.replay_figure(frames, plane, labels, is_test, hidden_title="Hidden layer 3 (relu)")
+    assert all("<br>" not in a["text"] for a in short["layout"]["annotations"])
+    title = "Hidden layer 1 (leaky_relu): units 10 and 12 of 16"
+    long = valid(tc.replay_figure(frames, plane, labels, is_test, hidden_title=title))
+    texts = [a["text"] for a in long["layout"]["annotations"]]
+    assert texts[1] == "<b>Hidden layer 1 (leaky_relu):<br>units 10 and 12 of 16</b>"
+    assert "<br>" in texts[0] and long["layout"]["legend"]["y"] > 1.1
