@@ -1149,7 +1149,7 @@ def layer_names(activation_ids: Sequence[str]) -> list[str]:
     ]
 
 
-TITLE_CHARS = 84  # the two replay panels' titles together, beyond which they wrap
+TITLE_CHARS = 92  # the two replay panels' titles together, beyond which they wrap
 
 
 def _two_lines(text: str) -> str:
