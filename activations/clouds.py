@@ -11,6 +11,7 @@ its label, so any prefix of the points is balanced to within one point.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -20,12 +21,17 @@ import numpy as np
 __all__ = [
     "CLOUD_KINDS",
     "DATASET_KINDS",
+    "MAX_CLASSES",
     "MAX_POINTS",
+    "MULTI_CLASS_KINDS",
+    "REGRESSION_TARGETS",
     "Cloud",
     "Dataset",
     "make_cloud",
     "make_dataset",
+    "make_regression",
     "quadrant_labels",
+    "regression_target",
 ]
 
 MAX_POINTS = 1_000_000
@@ -117,17 +123,22 @@ def _rings(rng: np.random.Generator, n: int) -> _Shape:
     return _polar(r, rng.uniform(-np.pi, np.pi, n)), labels, None
 
 
-def _spirals(rng: np.random.Generator, n: int) -> _Shape:
-    """Two interleaved spirals of 1.5 turns, radius 0.1 → 1.5; class 1 is class 0 turned by π."""
-    labels = _alternating(n)
+def _spirals(rng: np.random.Generator, n: int, k: int = 2) -> _Shape:
+    """k interleaved spirals of 1.5 turns, radius 0.1 → 1.5; class c is class 0 turned by
+    2πc/k (two spirals: class 1 turned by π)."""
+    labels = np.arange(n, dtype=np.int64) % k
     t = rng.uniform(0.0, 1.0, n)
-    return _polar(0.1 + 1.4 * t, 3.0 * np.pi * t + np.pi * labels), labels, None
+    return _polar(0.1 + 1.4 * t, 3.0 * np.pi * t + 2.0 * np.pi * labels / k), labels, None
 
 
-def _blobs(rng: np.random.Generator, n: int) -> _Shape:
-    """Two Gaussian blobs (std 0.35) centred at (−0.7, −0.7) and (0.7, 0.7)."""
-    labels = _alternating(n)
-    centres = np.where(labels[:, None] == 0, -0.7, 0.7)
+def _blobs(rng: np.random.Generator, n: int, k: int = 2) -> _Shape:
+    """k Gaussian blobs (std 0.35); two at (−0.7, −0.7) and (0.7, 0.7), more evenly spaced on
+    the circle of radius 0.99 through those two."""
+    labels = np.arange(n, dtype=np.int64) % k
+    angle = 1.25 * np.pi + 2.0 * np.pi * labels / k
+    centres = 0.99 * np.stack((np.cos(angle), np.sin(angle)), axis=1)
+    if k == 2:  # exactly the two-class set of before
+        centres = np.where(labels[:, None] == 0, -0.7, 0.7)
     return centres + rng.normal(0.0, 0.35, size=(n, 2)), labels, None
 
 
@@ -155,6 +166,8 @@ _DATASET_SHAPES: dict[str, Callable[[np.random.Generator, int], _Shape]] = {
     "blobs": _blobs,
 }
 DATASET_KINDS: tuple[str, ...] = tuple(_DATASET_SHAPES)
+MULTI_CLASS_KINDS: tuple[str, ...] = ("blobs", "spirals")  # kinds drawn with 2 to 5 classes
+MAX_CLASSES = 5
 
 
 # --- validation ---
@@ -252,7 +265,7 @@ def make_cloud(kind: str, n: int, seed: int, noise: float = 0.0) -> Cloud:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A two-class dataset: x_* float64 (m, 2), y_* int64 in {0, 1}; read-only arrays."""
+    """A labelled dataset: x_* float64 (m, 2), y_* int64 in {0, .., k-1}; read-only arrays."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -262,9 +275,12 @@ class Dataset:
 
 
 def make_dataset(
-    kind: str, n: int, noise: float, seed: int, test_fraction: float = 0.25
+    kind: str, n: int, noise: float, seed: int, test_fraction: float = 0.25, classes: int = 2
 ) -> Dataset:
     """n labelled points of ``kind`` (one of :data:`DATASET_KINDS`) split into train and test.
+
+    ``classes`` (2 to 5) is the number of classes of the kinds in :data:`MULTI_CLASS_KINDS`
+    (k blobs, k spiral arms); the other kinds have two.
 
     The test set has ``round(n * test_fraction)`` points; each part is balanced to within one
     point and shuffled. Deterministic per seed. ``noise`` is the standard deviation of Gaussian
@@ -275,10 +291,16 @@ def make_dataset(
     n, seed = check_int(n, "n", 2, MAX_POINTS), check_int(seed, "seed", 0)
     noise = check_real(noise, "noise", 0.0, 10.0)
     test_fraction = check_real(test_fraction, "test_fraction", 0.0, 1.0)
+    classes = check_int(classes, "classes", 2, MAX_CLASSES)
+    if classes != 2 and kind not in MULTI_CLASS_KINDS:
+        raise ValueError(f"{kind} has two classes; {', '.join(MULTI_CLASS_KINDS)} have 2 to 5")
     n_test = round(n * test_fraction)
     if n_test >= n:
         raise ValueError(f"test_fraction {test_fraction} leaves no training points for n={n}")
-    rng, points, labels, _ = _draw(_DATASET_SHAPES[kind], n, seed, noise)
+    shape = _DATASET_SHAPES[kind]
+    if classes != 2:
+        shape = functools.partial(shape, k=classes)
+    rng, points, labels, _ = _draw(shape, n, seed, noise)
     # Points are i.i.d. given their alternating labels, so contiguous slices stay balanced.
     test = rng.permutation(n_test)
     train = n_test + rng.permutation(n - n_test)
@@ -288,4 +310,68 @@ def make_dataset(
         x_test=_readonly(points[test]),
         y_test=_readonly(labels[test]),
         kind=kind,
+    )
+
+
+# --- regression: a 1-D target with noise ----------------------------------------------------
+
+REGRESSION_TARGETS: tuple[str, ...] = ("sine", "abs", "step", "poly", "custom")
+REGRESSION_RANGE = (-2.0, 2.0)
+
+_TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sine": lambda x: np.sin(2.0 * x),
+    "abs": np.abs,
+    "step": lambda x: (x > 0).astype(np.float64),
+    "poly": lambda x: 0.5 * x**3 - x,
+}
+
+
+def regression_target(
+    target: str, x: np.ndarray, fn: Callable[[np.ndarray], np.ndarray] | None = None
+) -> np.ndarray:
+    """The clean target at ``x``: sin 2x, |x|, a step (0 then 1), x³/2 − x, or ``fn`` (the
+    user's formula) for ``"custom"``."""
+    target = _check_kind(target, REGRESSION_TARGETS, "regression target")
+    x = np.asarray(x, dtype=np.float64)
+    if target == "custom":
+        if fn is None:
+            raise ValueError("the custom target needs its function")
+        with np.errstate(all="ignore"):
+            return np.asarray(fn(x), dtype=np.float64).reshape(x.shape)
+    return _TARGETS[target](x)
+
+
+def make_regression(
+    target: str,
+    n: int,
+    noise: float,
+    seed: int,
+    fn: Callable[[np.ndarray], np.ndarray] | None = None,
+    test_fraction: float = 0.25,
+) -> Dataset:
+    """n points x uniform on [−2, 2] (shape (n, 1)) with y = target(x) + Gaussian noise of
+    standard deviation ``noise``, split into train and test like :func:`make_dataset`.
+    Raises ValueError for bad arguments or a target that is not finite on some point (a
+    custom formula undefined there)."""
+    n, seed = check_int(n, "n", 2, MAX_POINTS), check_int(seed, "seed", 0)
+    noise = check_real(noise, "noise", 0.0, 10.0)
+    test_fraction = check_real(test_fraction, "test_fraction", 0.0, 1.0)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(*REGRESSION_RANGE, size=n)
+    y = regression_target(target, x, fn)
+    if not np.isfinite(y).all():
+        raise ValueError("the target is not a finite number on every point")
+    if noise > 0.0:
+        y = y + rng.normal(0.0, noise, size=n)
+    n_test = round(n * test_fraction)
+    if n_test >= n:
+        raise ValueError(f"test_fraction {test_fraction} leaves no training points for n={n}")
+    order = rng.permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return Dataset(
+        x_train=_readonly(x[train, None]),
+        y_train=_readonly(y[train]),
+        x_test=_readonly(x[test, None]),
+        y_test=_readonly(y[test]),
+        kind=target,
     )

@@ -1,7 +1,9 @@
-"""A small fully connected network for 2-D two-class problems, trained with plain NumPy.
+"""A small fully connected network for 2-D classification, trained with plain NumPy.
 
 The network is ``x -> [W_l x + b_l, f_l] (1..4 hidden layers) -> w·h + b -> sigmoid``, trained on
-the mean binary cross-entropy (plus an optional L2 penalty) by backpropagation. Each hidden layer
+the mean binary cross-entropy (plus an optional L2 penalty) by backpropagation. With 3 to 5
+classes (``TrainConfig.classes``) the output layer has one unit per class read through a softmax,
+trained on the mean cross-entropy; two classes keep the single sigmoid unit. Each hidden layer
 has its own activation from the registry; backprop uses the registry's exact derivatives
 (``value_and_grad``), never finite differences.
 
@@ -35,18 +37,22 @@ from activations.registry import Activation, get
 __all__ = [
     "AUTO_INIT",
     "INITS",
+    "MAX_CLASSES",
     "MAX_HIDDEN_LAYERS",
     "MAX_WIDTH",
     "MIN_WIDTH",
     "MLP",
     "OPTIMIZERS",
+    "TASKS",
     "TRAIN_INITS",
     "Boundary",
+    "FitFrame",
     "ForwardCache",
     "FrozenParams",
     "HiddenFrame",
     "History",
     "LayerSpec",
+    "Pieces",
     "ReplayFrame",
     "ThresholdXOR",
     "TrainConfig",
@@ -55,6 +61,7 @@ __all__ = [
     "checked_params",
     "decision_grid",
     "estimated_seconds",
+    "fit_frames",
     "fit_to_data",
     "grid_lines",
     "hidden_boundary",
@@ -63,7 +70,12 @@ __all__ = [
     "informative_units",
     "init_std",
     "init_weights",
+    "input_slope",
+    "linear_pieces",
     "map_lines",
+    "piece_growth",
+    "piecewise_linear",
+    "r_squared",
     "replay_frames",
     "round_step",
     "train",
@@ -76,9 +88,12 @@ INITS = ("xavier", "he", "lecun", "normal")  # data-free: the std of the weights
 AUTO_INIT = "auto"
 TRAIN_INITS = (AUTO_INIT, *INITS)  # what a TrainConfig accepts
 OPTIMIZERS = ("sgd", "adam")
+OUTPUTS = ("logistic", "softmax", "linear")
+TASKS = ("classify", "regress")
 MIN_WIDTH, MAX_WIDTH = 2, 16
 MAX_HIDDEN_LAYERS = 4
 MAX_SNAPSHOTS = 100
+MAX_CLASSES = 5
 
 _ADAM_BETA1, _ADAM_BETA2, _ADAM_EPS = 0.9, 0.999, 1e-8
 
@@ -234,6 +249,8 @@ class TrainConfig:
     epochs: int = 500
     seed: int = 0
     snapshot_every: int | None = None
+    classes: int = 2  # 2: one sigmoid unit; 3 to MAX_CLASSES: a softmax over one unit each
+    task: str = "classify"  # or "regress": one linear output unit, mean squared error
 
     def __post_init__(self) -> None:
         hidden = tuple(self.hidden)
@@ -260,6 +277,17 @@ class TrainConfig:
             raise ValueError("epochs must be >= 1")
         if self.snapshot_every is not None and self.snapshot_every < 1:
             raise ValueError("snapshot_every must be >= 1 or None")
+        if not isinstance(self.classes, int) or not 2 <= self.classes <= MAX_CLASSES:
+            raise ValueError(f"classes must be an integer in [2, {MAX_CLASSES}]")
+        if self.task not in TASKS:
+            raise ValueError(f"unknown task {self.task!r}; expected one of {TASKS}")
+
+    @property
+    def output(self) -> str:
+        """The output head: "logistic" (2 classes), "softmax" (more) or "linear" (regress)."""
+        if self.task == "regress":
+            return "linear"
+        return "logistic" if self.classes == 2 else "softmax"
 
     @property
     def snapshot_step(self) -> int:
@@ -275,7 +303,7 @@ class ForwardCache(NamedTuple):
     """What a forward pass keeps for backprop; index ``l`` is hidden layer ``l`` (0-based).
 
     ``a[0]`` is the input and ``a[l + 1] = f_l(z[l])``; ``d[l] = f_l'(z[l])``; ``logit`` is the
-    output's pre-activation, shape (n,).
+    output's pre-activation, shape (n,) for one output unit, (n, k) for a softmax head.
     """
 
     a: list[np.ndarray]
@@ -285,12 +313,14 @@ class ForwardCache(NamedTuple):
 
 
 class MLP:
-    """A fully connected network with one output.
+    """A fully connected network with one output, or one per class.
 
     ``weights[l]`` has shape (fan_in, fan_out) so a layer computes ``z = a @ W + b``; the last
-    entry is the output layer (fan_out 1). ``output="logistic"`` (the default) reads the output
-    through a sigmoid and trains on binary cross-entropy; ``"linear"`` is a regression head with
-    mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights only, not biases) to the loss.
+    entry is the output layer (fan_out 1, or k for ``"softmax"``). ``output="logistic"`` (the
+    default) reads the output through a sigmoid and trains on binary cross-entropy; ``"softmax"``
+    reads k outputs through a softmax and trains on cross-entropy (labels 0..k-1); ``"linear"``
+    is a regression head with mean squared error. ``l2`` adds ``l2 / 2 · Σ ||W||²`` (weights
+    only, not biases) to the loss.
     """
 
     def __init__(
@@ -304,8 +334,8 @@ class MLP:
     ) -> None:
         if len(weights) != len(biases) or len(weights) != len(activations) + 1:
             raise ValueError("need one weight and bias per layer and one activation per hidden")
-        if output not in ("logistic", "linear"):
-            raise ValueError("output must be 'logistic' or 'linear'")
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}")
         self.activations = [get(a) for a in activations]
         self.params = [
             checked_params(act, p)
@@ -314,8 +344,8 @@ class MLP:
         self.l2 = float(l2)
         self.output = output
         self.shapes = [np.shape(w) for w in weights]
-        if self.shapes[-1][1] != 1:
-            raise ValueError("the output layer must have one unit")
+        if (self.shapes[-1][1] == 1) == (output == "softmax") or self.shapes[-1][1] < 1:
+            raise ValueError("the output layer must have one unit (k > 2 for a softmax)")
         for (_, fan_out), b in zip(self.shapes, biases, strict=True):
             if np.shape(b) != (fan_out,):
                 raise ValueError("bias shapes must match the layers' fan_out")
@@ -346,7 +376,8 @@ class MLP:
         network a run starts from.
         """
         rng = np.random.default_rng(config.seed) if rng is None else rng
-        sizes = [n_inputs, *(layer.width for layer in config.hidden), 1]
+        k = config.classes if config.output == "softmax" else 1
+        sizes = [n_inputs, *(layer.width for layer in config.hidden), k]
         if config.init == AUTO_INIT:
             gains = [activation_gain(layer.activation, layer.params) for layer in config.hidden]
             weights = [
@@ -362,6 +393,7 @@ class MLP:
             [layer.activation for layer in config.hidden],
             [layer.params for layer in config.hidden],
             l2=config.l2,
+            output=config.output,
         )
         if config.init == AUTO_INIT and x is not None:
             fit_to_data(model, x, config.init_scale)
@@ -391,6 +423,13 @@ class MLP:
         """Widths of the hidden layers."""
         return [fan_out for _, fan_out in self.shapes[:-1]]
 
+    @property
+    def classes(self) -> int:
+        """Number of classes: 2 for a sigmoid head, k for a softmax head (1 for regression)."""
+        if self.output == "softmax":
+            return self.shapes[-1][1]
+        return 2 if self.output == "logistic" else 1
+
     # --- forward ------------------------------------------------------------------------------
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, ForwardCache]:
@@ -411,11 +450,20 @@ class MLP:
                 zs.append(z)
                 a.append(f)
                 ds.append(d)
-            logit = (a[-1] @ self.weights[-1])[:, 0] + self.biases[-1][0] if upto is None else None
+            logit = self._output(a[-1]) if upto is None else None
         return ForwardCache(a, zs, ds, logit)  # type: ignore[arg-type]
 
+    def _output(self, a: np.ndarray) -> np.ndarray:
+        """The output layer's pre-activation: (n,) for one unit, (n, k) for a softmax head."""
+        logit = a @ self.weights[-1] + self.biases[-1]
+        return logit if self.output == "softmax" else logit[:, 0]
+
     def _link(self, logit: np.ndarray) -> np.ndarray:
-        return expit(logit) if self.output == "logistic" else logit.copy()
+        if self.output == "logistic":
+            return expit(logit)
+        if self.output == "softmax":
+            return _softmax(logit)
+        return logit.copy()
 
     def hidden(self, x: np.ndarray, layer: int) -> np.ndarray:
         """Activations of hidden layer ``layer`` (0-based; negative counts from the last)."""
@@ -435,16 +483,17 @@ class MLP:
                 strict=True,
             ):
                 a = np.asarray(act.fn(a @ w + b, **p), dtype=np.float64)
-            logit = (a @ self.weights[-1])[:, 0] + self.biases[-1][0]
+            logit = self._output(a)
         return self._link(logit)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """P(class 1 | x) for a logistic head (the prediction for a linear head), shape (n,)."""
+        """P(class 1 | x) for a logistic head, shape (n,); the class probabilities (n, k) for
+        a softmax head; the prediction (n,) for a linear head."""
         return self.forward(x)[0]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Class labels 0/1 (logit > 0)."""
-        return (self._forward(np.asarray(x, dtype=np.float64)).logit > 0).astype(np.int64)
+        """Class labels: 0/1 (logit > 0), or the most probable class of a softmax head."""
+        return _labels_of(self._forward(np.asarray(x, dtype=np.float64)).logit)
 
     # --- loss and gradients -------------------------------------------------------------------
 
@@ -453,6 +502,12 @@ class MLP:
             if self.output == "logistic":
                 # BCE from the logit: softplus(z) - y z, stable for any z.
                 return float(np.mean(np.logaddexp(0.0, logit) - y * logit))
+            if self.output == "softmax":
+                # CE from the logits: logsumexp(z) - z_y, stable for any z (shifted by the
+                # row's max; written out: scipy's logsumexp costs more than the epoch's matmuls).
+                shifted = logit - logit.max(axis=1, keepdims=True)
+                picked = shifted[np.arange(len(y)), y.astype(np.int64)]
+                return float(np.mean(np.log(np.exp(shifted).sum(axis=1)) - picked))
             return float(np.mean((logit - y) ** 2))
 
     def _penalty(self) -> float:
@@ -461,7 +516,7 @@ class MLP:
         return 0.5 * self.l2 * sum(float(np.vdot(w, w)) for w in self.weights)
 
     def loss(self, x: np.ndarray, y: np.ndarray) -> float:
-        """Mean binary cross-entropy (MSE for a linear head) plus ``l2 / 2 · Σ ||W||²``."""
+        """Mean (binary) cross-entropy (MSE for a linear head) plus ``l2 / 2 · Σ ||W||²``."""
         logit = self._forward(np.asarray(x, dtype=np.float64)).logit
         return self._data_loss(logit, np.asarray(y, dtype=np.float64)) + self._penalty()
 
@@ -472,12 +527,17 @@ class MLP:
         with np.errstate(all="ignore"):
             if self.output == "logistic":
                 # sigmoid + BCE: dL/dlogit = (p - y) / n
-                g = (expit(cache.logit) - y) / n
+                g = ((expit(cache.logit) - y) / n)[:, None]
+            elif self.output == "softmax":
+                # softmax + CE: dL/dlogit = (p - onehot(y)) / n
+                g = _softmax(cache.logit)
+                g[np.arange(n), y.astype(np.int64)] -= 1.0
+                g /= n
             else:
-                g = 2.0 * (cache.logit - y) / n
-            np.matmul(cache.a[-1].T, g[:, None], out=gw[-1])
-            gb[-1][0] = g.sum()
-            delta = g[:, None] * self.weights[-1].T  # dL/da of the last hidden layer
+                g = (2.0 * (cache.logit - y) / n)[:, None]
+            np.matmul(cache.a[-1].T, g, out=gw[-1])
+            np.sum(g, axis=0, out=gb[-1])
+            delta = g @ self.weights[-1].T  # dL/da of the last hidden layer
             for layer in range(self.n_hidden - 1, -1, -1):
                 delta *= cache.d[layer]  # dL/dz
                 np.matmul(cache.a[layer].T, delta, out=gw[layer])
@@ -563,6 +623,8 @@ def fit_to_data(model: MLP, x: np.ndarray, scale: float = 1.0) -> MLP:
 @dataclass
 class History:
     """Per-epoch record of a run; row ``i`` describes the state after epoch ``epoch[i]``.
+
+    ``train_acc`` and ``test_acc`` are accuracies, or for a regression network R².
 
     ``grad_norm[i, l]`` is the Frobenius norm of dL/dW_l (data loss + L2) for hidden layers
     ``l = 0..L-1`` and the output layer (last column), taken at the start of each update and
@@ -664,8 +726,42 @@ def _layer_norms(model: MLP, grad: np.ndarray) -> np.ndarray:
     return np.array([np.linalg.norm(g) for g in model.unpack(grad)[0]])
 
 
+def _softmax(logit: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of (n, k) logits (shifted by the row's max: no overflow)."""
+    with np.errstate(all="ignore"):
+        e = np.exp(logit - logit.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def _labels_of(logit: np.ndarray) -> np.ndarray:
+    """Predicted classes: logit > 0 for one output, the largest logit for several (NaN
+    logits, a diverged run: class 0)."""
+    if logit.ndim == 2:
+        labels = np.argmax(logit, axis=1)
+        labels[np.isnan(logit).any(axis=1)] = 0
+        return labels.astype(np.int64)
+    return (logit > 0).astype(np.int64)
+
+
 def _accuracy(logit: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((logit > 0) == (y > 0.5))) if len(y) else float("nan")
+    return float(np.mean(_labels_of(logit) == np.rint(y))) if len(y) else float("nan")
+
+
+def r_squared(prediction: np.ndarray, y: np.ndarray) -> float:
+    """The coefficient of determination 1 − SSE/SST (1: a perfect fit; 0: no better than the
+    mean; negative: worse); NaN without points or for constant targets."""
+    y = np.asarray(y, dtype=np.float64)
+    if len(y) < 2:
+        return float("nan")
+    with np.errstate(all="ignore"):
+        sst = float(np.sum((y - y.mean()) ** 2))
+        sse = float(np.sum((np.asarray(prediction, dtype=np.float64) - y) ** 2))
+    return 1.0 - sse / sst if sst > 0 else float("nan")
+
+
+def _score(output: str, logit: np.ndarray, y: np.ndarray) -> float:
+    """The history's "accuracy": the share of points classified right, or R² for regression."""
+    return r_squared(logit, y) if output == "linear" else _accuracy(logit, y)
 
 
 class Trainer:
@@ -732,11 +828,11 @@ class Trainer:
         hist.grad_norm[i] = gw_norms
         penalty = model._penalty()
         hist.loss[i] = model._data_loss(cache.logit, y) + penalty
-        hist.train_acc[i] = _accuracy(cache.logit, y)
+        hist.train_acc[i] = _score(model.output, cache.logit, y)
         if len(self._y_test):
             test_logit = model._forward(self._x_test).logit
             hist.test_loss[i] = model._data_loss(test_logit, self._y_test) + penalty
-            hist.test_acc[i] = _accuracy(test_logit, self._y_test)
+            hist.test_acc[i] = _score(model.output, test_logit, self._y_test)
         dead = [int(np.count_nonzero(~d.any(axis=0))) for d in cache.d]
         hist.dead_per_layer[i] = dead
         hist.dead_units[i] = sum(dead)
@@ -832,6 +928,8 @@ def estimated_seconds(config: TrainConfig, n_train: int) -> float:
     server this app was measured on: a fixed cost per epoch and per optimiser step, plus a cost
     per sample and weight (a forward and a backward pass over the training set per epoch)."""
     sizes = [2, *(layer.width for layer in config.hidden), 1]
+    if config.output == "softmax":
+        sizes[-1] = config.classes
     weights = sum(a * b for a, b in itertools.pairwise(sizes))
     units = sum(sizes[1:-1])
     batch = config.batch_size or n_train
@@ -923,10 +1021,12 @@ def decision_grid(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(xs, ys, prob)`` with ``prob[i, j] = model.predict_proba([xs[j], ys[i]])``.
 
-    Rows follow y, columns follow x (the layout of a Plotly heatmap/contour ``z``).
+    Rows follow y, columns follow x (the layout of a Plotly heatmap/contour ``z``); a softmax
+    head gives every class's probability, ``prob[i, j, c]``.
     """
     xs, ys, pts = _grid(xlim, ylim, resolution)
-    return xs, ys, np.asarray(model.predict_proba(pts)).reshape(len(ys), len(xs))
+    prob = np.asarray(model.predict_proba(pts))
+    return xs, ys, prob.reshape(len(ys), len(xs), *prob.shape[1:])
 
 
 def hidden_decision_grid(
@@ -944,7 +1044,8 @@ def hidden_decision_grid(
     if model.widths[layer] != 2:
         raise ValueError("hidden_decision_grid needs a layer of width 2")
     xs, ys, pts = _grid(xlim, ylim, resolution)
-    return xs, ys, model.forward_from(pts, layer).reshape(len(ys), len(xs))
+    prob = model.forward_from(pts, layer)
+    return xs, ys, prob.reshape(len(ys), len(xs), *prob.shape[1:])
 
 
 def grid_lines(
@@ -982,12 +1083,15 @@ class UnitSummary:
     ``spread``: standard deviation of the unit's activation over the points. ``dead``: f′ = 0
     on every point, so no gradient passes and the unit no longer learns (a dying ReLU).
     ``constant``: the activation takes one value on every point (up to 1e-6 relative), e.g. a
-    saturated sigmoid; a picture of it is a line.
+    saturated sigmoid; a picture of it is a line. ``undefined``: the activation is not a
+    number (NaN) on every point, e.g. a formula log(x) fed only x < 0; such a unit is neither
+    called dead nor constant.
     """
 
     spread: np.ndarray
     dead: np.ndarray
     constant: np.ndarray
+    undefined: np.ndarray | None = None
 
     @property
     def live(self) -> np.ndarray:
@@ -1007,7 +1111,8 @@ def unit_summary(model: MLP, x: np.ndarray, layer: int) -> UnitSummary:
         bottom = np.where(finite, h, np.inf).min(axis=0, initial=np.inf)
         constant = ~(top - bottom > 1e-6 * (1.0 + np.maximum(np.abs(top), np.abs(bottom))))
     passes = (d != 0) & np.isfinite(d)
-    return UnitSummary(spread, ~passes.any(axis=0), constant)
+    undefined = np.isnan(h).all(axis=0) if len(h) else np.zeros(h.shape[1], dtype=bool)
+    return UnitSummary(spread, ~passes.any(axis=0) & ~undefined, constant & ~undefined, undefined)
 
 
 def informative_units(
@@ -1095,6 +1200,8 @@ def hidden_boundary(model: MLP, layer: int = -1) -> Boundary:
     """
     if range(model.n_hidden)[layer] != model.n_hidden - 1:
         raise ValueError("the boundary is a straight line only in the last hidden layer")
+    if model.output == "softmax":
+        raise ValueError("a softmax head has one straight boundary per pair of classes")
     return Boundary(model.weights[-1][:, 0].copy(), float(model.biases[-1][0]))
 
 
@@ -1119,7 +1226,8 @@ class HiddenFrame:
 
 @dataclass(frozen=True)
 class ReplayFrame:
-    """One epoch: P(class 1) over the input plane (rows follow y) and the hidden view."""
+    """One epoch: P(class 1) over the input plane (rows follow y; (rows, columns, k) class
+    probabilities for a softmax head) and the hidden view."""
 
     epoch: int
     xs: np.ndarray
@@ -1185,7 +1293,7 @@ def replay_frames(
             hxs = hys = hprob = boundary = None
             if width == 2:
                 hxs, hys, hprob = hidden_decision_grid(model, index, hx, hy, hidden_resolution)
-                if index == model.n_hidden - 1:
+                if index == model.n_hidden - 1 and model.output != "softmax":
                     boundary = hidden_boundary(model).segment(hx, hy)
             hidden = HiddenFrame(
                 _f32(h_pts), _f32(h_lines), hx, hy, hxs, hys, _f32(hprob), boundary
@@ -1200,3 +1308,130 @@ def _f32(a: np.ndarray | None) -> np.ndarray | None:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         return np.asarray(a, dtype=np.float32)
+
+
+# --- regression: the fit's slope and its linear pieces ----------------------------------------
+
+
+def input_slope(model: MLP, x: np.ndarray) -> np.ndarray:
+    """d(output)/dx of a network with one input and one output unit, at the points ``x``
+    (n,) or (n, 1): forward-mode differentiation with the activations' exact derivatives (at a
+    kink the registry's convention), shape (n,)."""
+    if model.shapes[0][0] != 1 or model.shapes[-1][1] != 1:
+        raise ValueError("input_slope needs a network with one input and one output")
+    cache = model._forward(np.asarray(x, dtype=np.float64).reshape(-1, 1))
+    with np.errstate(all="ignore"):
+        tangent = np.ones((len(cache.a[0]), 1))
+        for w, d in zip(model.weights[:-1], cache.d, strict=True):
+            tangent = (tangent @ w) * d
+        return (tangent @ model.weights[-1])[:, 0]
+
+
+_PL_GRID = np.linspace(-8.0, 8.0, 3201)
+
+
+def piecewise_linear(act: str | Activation, params: Mapping[str, float] | None = None) -> bool:
+    """Whether f is piecewise linear: f′ takes at most one value between consecutive kinks
+    (ReLU and its family, hard tanh, hard sigmoid, step, the shrinks, the identity), checked
+    on a grid over [−8, 8] with the activation's exact derivative."""
+    act = get(act)
+    p = checked_params(act, params or {})
+    try:
+        kinks = np.array(act.kinks(**p), dtype=np.float64)
+    except Exception:  # a formula whose kinks cannot be found: not known to be linear
+        return False
+    with np.errstate(all="ignore"):
+        _, d = value_and_grad(act, _PL_GRID, p)
+    if not np.isfinite(d).all():
+        return False
+    piece = np.searchsorted(kinks, _PL_GRID)
+    away = np.ones_like(_PL_GRID, dtype=bool)
+    for k in kinks:  # the kink itself takes one side's slope
+        away &= np.abs(_PL_GRID - k) > 1e-9
+    for j in np.unique(piece[away]):
+        slopes = d[away & (piece == j)]
+        if np.ptp(slopes) > 1e-9 * max(1.0, float(np.abs(slopes).max())):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """The linear pieces of a piecewise-linear 1-D fit over [lo, hi]: how many, and the x of
+    each kink (where the slope changes) between them."""
+
+    count: int
+    kinks: np.ndarray
+
+
+def linear_pieces(
+    model: MLP, lo: float = -2.0, hi: float = 2.0, samples: int = 20001, tol: float = 1e-7
+) -> Pieces:
+    """Count the linear pieces of a network with one input and one output over [lo, hi]: the
+    slope (:func:`input_slope`) on ``samples`` evenly spaced points, a kink wherever it changes
+    by more than ``tol`` relative to the largest slope. Two kinks closer than the spacing
+    (2e-4 by default) count as one. Meaningful when every activation is piecewise linear."""
+    x = np.linspace(lo, hi, samples)
+    slope = input_slope(model, x)
+    scale = max(1.0, float(np.nanmax(np.abs(slope), initial=0.0)))
+    with np.errstate(invalid="ignore"):
+        change = np.abs(np.diff(slope)) > tol * scale
+    where = np.flatnonzero(change)
+    return Pieces(len(where) + 1, (x[where] + x[where + 1]) / 2)
+
+
+def piece_growth(
+    act: str | Activation,
+    params: Mapping[str, float] | None = None,
+    widths: Sequence[int] = (2, 4, 8, 16),
+    depths: Sequence[int] = (1, 2, 3, 4),
+    seeds: int = 5,
+    lo: float = -2.0,
+    hi: float = 2.0,
+) -> np.ndarray:
+    """The mean number of linear pieces over [lo, hi] of freshly initialised 1-D networks
+    (He-normal weights, biases normal with std 0.5 so kinks fall inside the range) with
+    ``depth`` hidden layers of ``width`` units of ``act``: an array (len(depths),
+    len(widths)). The count grows with width and, faster, with depth (Montúfar et al., 2014;
+    Hanin & Rolnick, 2019)."""
+    out = np.zeros((len(depths), len(widths)))
+    params = dict(params or {})
+    for i, depth in enumerate(depths):
+        for j, width in enumerate(widths):
+            counts = []
+            for seed in range(seeds):
+                rng = np.random.default_rng(seed)
+                sizes = [1, *([width] * depth), 1]
+                weights = init_weights(sizes, "he", 1.0, rng)
+                biases = [rng.normal(0.0, 0.5, size=fo) for fo in sizes[1:]]
+                model = MLP(weights, biases, [act] * depth, [params] * depth, output="linear")
+                counts.append(linear_pieces(model, lo, hi, samples=4001).count)
+            out[i, j] = float(np.mean(counts))
+    return out
+
+
+@dataclass(frozen=True)
+class FitFrame:
+    """One epoch of a regression run: the fit and its slope at the points ``xs`` of the
+    replay, and, for a piecewise-linear network, its kinks' x (else None)."""
+
+    epoch: int
+    fit: np.ndarray
+    slope: np.ndarray
+    kinks: np.ndarray | None = None
+
+
+def fit_frames(
+    models: Sequence[tuple[int, MLP]], xs: np.ndarray, pieces: bool = False
+) -> list[FitFrame]:
+    """One :class:`FitFrame` per ``(epoch, model)`` of a 1-D regression network; ``pieces``:
+    find the kinks (:func:`linear_pieces` over the range of ``xs``)."""
+    xs = np.asarray(xs, dtype=np.float64)
+    frames = []
+    with np.errstate(all="ignore"):
+        for epoch, model in models:
+            fit = model.predict_proba(xs[:, None])
+            slope = input_slope(model, xs)
+            kinks = linear_pieces(model, float(xs[0]), float(xs[-1])).kinks if pieces else None
+            frames.append(FitFrame(int(epoch), _f32(fit), _f32(slope), kinks))
+    return frames

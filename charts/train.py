@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from activations.nn import (
+    FitFrame,
     HiddenFrame,
     History,
     ReplayFrame,
@@ -35,7 +36,10 @@ _typed = functools.partial(typed_array, dtype="f4")
 
 __all__ = [
     "CLASS_COLORS",
+    "CLASS_NAMES",
+    "PALE_COLORS",
     "Plane",
+    "class_regions",
     "grad_norm_figure",
     "grad_norm_table",
     "hand_figure",
@@ -43,7 +47,13 @@ __all__ = [
     "hidden_labels",
     "layer_names",
     "log_ticks",
+    "pad_figure",
+    "pieces_figure",
+    "plane_classes",
     "plane_limits",
+    "regions_colorscale",
+    "regression_figure",
+    "regression_table",
     "replay_figure",
     "replay_table",
     "round_epoch_indices",
@@ -53,9 +63,14 @@ __all__ = [
     "unit_notes",
 ]
 
-CLASS_COLORS = ("#1f77b4", "#d62728")
+CLASS_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
+# Pale versions of the class colours: the regions under the points.
+PALE_COLORS = ("#9ecae1", "#fc9272", "#a1d99b", "#bcbddc", "#fdd0a2")
+# The same colours by the names Streamlit's Markdown knows (":blue[●]"), for widget labels.
+CLASS_NAMES = ("blue", "red", "green", "violet", "orange")
+UNSURE_COLOR = "#f7f7f7"
 # Pale ends so the points stay readable on top; white where the network is unsure.
-PROB_COLORSCALE = [[0.0, "#9ecae1"], [0.5, "#f7f7f7"], [1.0, "#fc9272"]]
+PROB_COLORSCALE = [[0.0, PALE_COLORS[0]], [0.5, UNSURE_COLOR], [1.0, PALE_COLORS[1]]]
 HAND_COLORSCALE = [[0.0, "#c6dbef"], [0.5, "#c6dbef"], [0.5, "#fcbba1"], [1.0, "#fcbba1"]]
 GRID_COLOR = "#8c8c8c"
 BOUNDARY_COLOR = "#111111"
@@ -70,7 +85,8 @@ GAP = 0.14  # horizontal gap between the two replay panels (paper fraction)
 
 @dataclass(frozen=True)
 class Plane:
-    """The input plane: its limits and the train/test points (x: (m, 2), y: (m,) in {0, 1})."""
+    """The input plane: its limits and the train/test points (x: (m, 2), y: (m,) in
+    {0, .., k-1})."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -119,6 +135,30 @@ def round_epoch_indices(epochs: Sequence[int], limit: int) -> list[int]:
         step = round_step(step + 1, multiple_of=spacing)
 
 
+def regions_colorscale(k: int) -> list[list[Any]]:
+    """The colorscale of :func:`class_regions` for ``k`` classes: band c (z in [c, c + 1))
+    runs from white (the network unsure) to class c's pale colour (sure)."""
+    scale: list[list[Any]] = []
+    for c in range(k):
+        scale += [[c / k, UNSURE_COLOR], [(c + 1) / k, PALE_COLORS[c % len(PALE_COLORS)]]]
+    return scale
+
+
+def class_regions(prob: np.ndarray) -> np.ndarray:
+    """Class probabilities (…, k) as one number per point for a heatmap: the most probable
+    class c plus its confidence in [0, 1) (0 where all k are equally likely, nearly 1 where the
+    network is sure), so that :func:`regions_colorscale` colours each class's region and pales
+    it towards the boundaries. NaN (a diverged run) becomes class 0, unsure."""
+    p = np.asarray(prob, dtype=np.float64)
+    k = p.shape[-1]
+    with np.errstate(invalid="ignore"):
+        clean = np.where(np.isfinite(p), p, -1.0)
+        cls = np.argmax(clean, axis=-1)
+        top = np.max(clean, axis=-1)
+        sure = np.clip((top - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 0.999)
+    return (cls + np.where(top >= 0, sure, 0.0)).astype(np.float32)
+
+
 def _probability(prob: np.ndarray) -> dict[str, str]:
     """P(class 1) as float32 (NaN, from a diverged run, shows as 0.5: undecided). Coarser
     steps, e.g. whole percent in uint8, draw a staircase 0.5 contour where p is nearly flat."""
@@ -127,17 +167,23 @@ def _probability(prob: np.ndarray) -> dict[str, str]:
 
 
 def replay_table(frame: ReplayFrame, plane: Plane, labels: np.ndarray) -> dict[str, np.ndarray]:
-    """CSV columns of one frame: the probability map (long format), then the shown points'
-    hidden coordinates with their class (``labels``)."""
+    """CSV columns of one frame: the probability map (long format; every class's with more
+    than two), then the shown points' hidden coordinates with their class (``labels``)."""
     gx, gy = np.meshgrid(frame.xs, frame.ys)
-    table: dict[str, np.ndarray] = {
-        "grid x1": gx.ravel(),
-        "grid x2": gy.ravel(),
-        "grid P(class 1)": np.asarray(frame.prob, dtype=np.float64).ravel(),
-        "point class": np.asarray(labels),
-        "point h_a": frame.hidden.points[:, 0].astype(np.float64),
-        "point h_b": frame.hidden.points[:, 1].astype(np.float64),
-    }
+    table: dict[str, np.ndarray] = {"grid x1": gx.ravel(), "grid x2": gy.ravel()}
+    prob = np.asarray(frame.prob, dtype=np.float64)
+    if prob.ndim == 3:
+        for c in range(prob.shape[-1]):
+            table[f"grid P(class {c})"] = prob[..., c].ravel()
+    else:
+        table["grid P(class 1)"] = prob.ravel()
+    table.update(
+        {
+            "point class": np.asarray(labels),
+            "point h_a": frame.hidden.points[:, 0].astype(np.float64),
+            "point h_b": frame.hidden.points[:, 1].astype(np.float64),
+        }
+    )
     x = np.concatenate((plane.x_train, plane.x_test))
     table["data x1"], table["data x2"] = x[:, 0], x[:, 1]
     table["data class"] = np.concatenate((plane.y_train, plane.y_test))
@@ -148,8 +194,21 @@ def replay_table(frame: ReplayFrame, plane: Plane, labels: np.ndarray) -> dict[s
 # --- replay figure ----------------------------------------------------------------------------
 
 
-def _prob_trace(axes: tuple[str, str], *, scale: bool) -> dict[str, Any]:
-    """A probability map with a single contour line at p = 0.5."""
+def _prob_trace(axes: tuple[str, str], *, scale: bool, classes: int = 2) -> dict[str, Any]:
+    """A probability map with a single contour line at p = 0.5; with more than two classes,
+    the regions of the most probable class (:func:`class_regions`)."""
+    if classes > 2:
+        return {
+            "type": "heatmap",
+            "zmin": 0.0,
+            "zmax": float(classes),
+            "colorscale": regions_colorscale(classes),
+            "showscale": False,
+            "name": _("most probable class"),
+            "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra></extra>",
+            "xaxis": axes[0],
+            "yaxis": axes[1],
+        }
     trace: dict[str, Any] = {
         "type": "contour",
         "zmin": 0.0,
@@ -187,27 +246,27 @@ def _lines_xy(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat[:, 0], flat[:, 1]
 
 
+def _map_data(xs: np.ndarray, ys: np.ndarray, prob: np.ndarray) -> dict[str, Any]:
+    """The data of a probability map: P(class 1) for a contour, or the class regions."""
+    if np.ndim(prob) == 3:
+        return {
+            "type": "heatmap",
+            "x": _typed(xs),
+            "y": _typed(ys),
+            "z": _typed(class_regions(prob)),
+        }
+    return {"type": "contour", "x": _typed(xs), "y": _typed(ys), "z": _probability(prob)}
+
+
 def _input_data(frame: ReplayFrame) -> dict[str, Any]:
-    return {
-        "type": "contour",
-        "x": _typed(frame.xs),
-        "y": _typed(frame.ys),
-        "z": _probability(frame.prob),
-    }
+    return _map_data(frame.xs, frame.ys, frame.prob)
 
 
 def _hidden_data(frame: HiddenFrame, has_prob: bool, has_boundary: bool) -> list[dict[str, Any]]:
     """The frame-varying traces of the hidden panel, in drawing order."""
     data: list[dict[str, Any]] = []
     if has_prob:
-        data.append(
-            {
-                "type": "contour",
-                "x": _typed(frame.xs),
-                "y": _typed(frame.ys),
-                "z": _probability(frame.prob),
-            }
-        )
+        data.append(_map_data(frame.xs, frame.ys, frame.prob))
     lx, ly = _lines_xy(frame.lines)
     data.append({"type": "scatter", "x": _typed(lx), "y": _typed(ly)})
     data.append(
@@ -231,7 +290,7 @@ def _points_traces(plane: Plane) -> list[dict[str, Any]]:
     splits = (("train", plane.x_train, plane.y_train), ("test", plane.x_test, plane.y_test))
     for split, x, y in splits:
         filled = split == "train"
-        for cls in (0, 1):
+        for cls in range(plane_classes(plane)):
             sel = np.asarray(y) == cls
             traces.append(
                 {
@@ -249,6 +308,12 @@ def _points_traces(plane: Plane) -> list[dict[str, Any]]:
                 }
             )
     return traces
+
+
+def plane_classes(plane: Plane) -> int:
+    """The number of classes of the plane's points (at least 2)."""
+    labels = np.concatenate((np.ravel(plane.y_train), np.ravel(plane.y_test))).astype(np.int64)
+    return max(2, int(labels.max(initial=1)) + 1)
 
 
 def _marker(color: str, *, hollow: bool) -> dict[str, Any]:
@@ -291,13 +356,16 @@ def replay_figure(
     has_prob = last.hidden.prob is not None
     has_boundary = has_prob and any(f.hidden.boundary is not None for f in frames)
     left, right = [0.0, 0.5 - GAP / 2], [0.5 + GAP / 2, 1.0]
+    classes = last.prob.shape[-1] if np.ndim(last.prob) == 3 else 2
 
-    traces: list[dict[str, Any]] = [dict(_prob_trace(("x", "y"), scale=True), **_input_data(last))]
+    traces: list[dict[str, Any]] = [
+        dict(_prob_trace(("x", "y"), scale=True, classes=classes), **_input_data(last))
+    ]
     traces.extend(_points_traces(plane))
     hidden_first = len(traces)
     styles: list[dict[str, Any]] = []
     if has_prob:
-        styles.append(_prob_trace(("x2", "y2"), scale=False))
+        styles.append(_prob_trace(("x2", "y2"), scale=False, classes=classes))
     styles.append(
         {
             "mode": "lines",
@@ -383,11 +451,22 @@ def replay_figure(
             "title": {"text": hidden_axes[1]},
             "anchor": "x2",
         },
-        annotations=[
-            _title(_("Input plane: P(class 1) and the boundary p = 0.5"), left),
-            _title(hidden_title, right),
-        ],
     )
+    left_title = (
+        _("Input plane: P(class 1) and the boundary p = 0.5")
+        if classes == 2
+        else _("Input plane: the most probable of {k} classes").format(k=classes)
+    )
+    # Two long titles side by side run into each other ("… p = 0.5Hidden layer 1 (…): units
+    # 10 and 12 of 16"): then each takes two lines, and the legend moves up to make room.
+    wrap = len(left_title) + len(hidden_title) > TITLE_CHARS
+    if wrap:
+        layout["margin"]["t"] = 110
+        layout["legend"]["y"] = 1.16
+    layout["annotations"] = [
+        _title(_two_lines(left_title) if wrap else left_title, left),
+        _title(_two_lines(hidden_title) if wrap else hidden_title, right),
+    ]
     if len(frames) > 1:
         layout["updatemenus"], layout["sliders"] = _replay_controls(names)
     spec: FigureSpec = {"data": traces, "layout": layout}
@@ -435,6 +514,280 @@ def _replay_controls(names: Sequence[str]) -> tuple[list[dict], list[dict]]:
         "steps": [{"label": n, "method": "animate", "args": [[n], still]} for n in names],
     }
     return [buttons], [slider]
+
+
+# --- regression: the data, the fit and its slope ---------------------------------------------
+
+FIT_COLOR, TRUTH_COLOR, SLOPE_COLOR, KINK_COLOR = "#d62728", "#7f7f7f", "#2ca02c", "#111111"
+
+
+def _kink_xy(frame: FitFrame, xs: np.ndarray) -> tuple[list[float], list[float]]:
+    if frame.kinks is None or not len(frame.kinks):
+        return [], []
+    fit = np.asarray(frame.fit, dtype=np.float64)
+    return np.asarray(frame.kinks).tolist(), np.interp(frame.kinks, xs, fit).tolist()
+
+
+def _fit_data(frame: FitFrame, xs: np.ndarray, pieces: bool) -> list[dict[str, Any]]:
+    """The frame-varying traces: the fit, its kinks (if counted), its slope."""
+    data: list[dict[str, Any]] = [{"type": "scatter", "x": _typed(xs), "y": _typed(frame.fit)}]
+    if pieces:
+        kx, ky = _kink_xy(frame, xs)
+        data.append({"type": "scatter", "x": kx, "y": ky})
+    data.append({"type": "scatter", "x": _typed(xs), "y": _typed(frame.slope)})
+    return data
+
+
+def regression_figure(
+    xs: np.ndarray,
+    frames: Sequence[FitFrame],
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    truth: np.ndarray | None = None,
+    *,
+    pieces: bool = False,
+    height: int = 600,
+) -> FigureSpec:
+    """Top: the training points (filled), test points (hollow), the clean target (dashed) and
+    the network's fit, its kinks marked when ``pieces``. Bottom: the fit's slope f′(x). With a
+    slider and Play over the ``frames`` (the fit at each kept epoch); opens on the last."""
+    if not frames:
+        raise ValueError("need at least one frame")
+    xs = np.asarray(xs, dtype=np.float64)
+    last = frames[-1]
+    traces: list[dict[str, Any]] = []
+    marker = {"size": 6, "color": TRAIN_COLOR, "line": {"color": "white", "width": 1}}
+    for name, x, y, mk in (
+        (_("train"), x_train, y_train, marker),
+        (_("test"), x_test, y_test, _marker(TEST_COLOR, hollow=True)),
+    ):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": _typed(np.ravel(x)),
+                "y": _typed(y),
+                "name": name,
+                "marker": mk,
+                "hovertemplate": "(%{x:.3f}, %{y:.3f})<extra></extra>",
+            }
+        )
+    if truth is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": _typed(xs),
+                "y": _typed(truth),
+                "name": _("target"),
+                "line": {"color": TRUTH_COLOR, "dash": "dash", "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
+    first = len(traces)
+    styles: list[dict[str, Any]] = [
+        {
+            "mode": "lines",
+            "name": _("the network's fit"),
+            "line": {"color": FIT_COLOR, "width": 3},
+            "hovertemplate": "x = %{x:.3f}: %{y:.4f}<extra></extra>",
+        }
+    ]
+    if pieces:
+        styles.append(
+            {
+                "mode": "markers",
+                "name": _("kinks"),
+                "marker": {
+                    "symbol": "line-ns",
+                    "size": 12,
+                    "color": KINK_COLOR,
+                    "line": {"width": 2},
+                },
+                "hovertemplate": _("kink at x = %{x:.3f}") + "<extra></extra>",
+            }
+        )
+    styles.append(
+        {
+            "mode": "lines",
+            "name": _("slope of the fit"),
+            "line": {"color": SLOPE_COLOR, "width": 2},
+            "hovertemplate": "x = %{x:.3f}: f′ = %{y:.4f}<extra></extra>",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "showlegend": False,
+        }
+    )
+    for style, data in zip(styles, _fit_data(last, xs, pieces), strict=True):
+        traces.append({**data, **style})
+    animated = list(range(first, len(traces)))
+    names = [str(f.epoch) for f in frames]
+    layout = base_layout_dict(height=height)
+    with np.errstate(invalid="ignore"):
+        ys = np.concatenate((np.ravel(y_train), np.ravel(y_test)))
+        ys = ys[np.isfinite(ys)]
+    lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (-1.0, 1.0)
+    pad = 0.15 * max(hi - lo, 0.2)
+    slopes = np.concatenate([np.asarray(f.slope, dtype=np.float64) for f in frames])
+    slopes = slopes[np.isfinite(slopes)]
+    s_lo, s_hi = (float(slopes.min()), float(slopes.max())) if slopes.size else (-1.0, 1.0)
+    s_pad = 0.1 * max(s_hi - s_lo, 0.2)
+    layout.update(
+        hovermode="closest",
+        margin={"l": 55, "r": 20, "t": 70, "b": 110 if len(frames) > 1 else 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 0.0},
+        xaxis={"range": [float(xs[0]), float(xs[-1])], "anchor": "y", "showticklabels": False},
+        yaxis={"domain": [0.4, 1.0], "range": [lo - pad, hi + pad], "title": {"text": "y"}},
+        xaxis2={
+            "range": [float(xs[0]), float(xs[-1])],
+            "anchor": "y2",
+            "matches": "x",
+            "title": {"text": "x"},
+        },
+        yaxis2={
+            "domain": [0.0, 0.3],
+            "range": [s_lo - s_pad, s_hi + s_pad],
+            "title": {"text": "f′(x)"},
+        },
+        annotations=[
+            _title(_("The data and the fit"), (0.0, 1.0)),
+            panel_title("<b>" + _("The slope of the fit") + "</b>", 0.5, 0.33),
+        ],
+    )
+    spec: FigureSpec = {"data": traces, "layout": layout}
+    if len(frames) > 1:
+        layout["updatemenus"], layout["sliders"] = _replay_controls(names)
+        spec["frames"] = [
+            {"name": name, "data": _fit_data(f, xs, pieces), "traces": animated}
+            for name, f in zip(names, frames, strict=True)
+        ]
+    return spec
+
+
+def regression_table(xs: np.ndarray, frame: FitFrame) -> dict[str, np.ndarray]:
+    """CSV columns: x, the fit and its slope at the last frame."""
+    return {
+        "x": np.asarray(xs, dtype=np.float64),
+        "fit": np.asarray(frame.fit, dtype=np.float64),
+        "slope": np.asarray(frame.slope, dtype=np.float64),
+    }
+
+
+def pieces_figure(
+    counts: np.ndarray,
+    widths: Sequence[int],
+    depths: Sequence[int],
+    trained: tuple[int, int, int] | None = None,
+    *,
+    height: int = 320,
+) -> FigureSpec:
+    """The mean number of linear pieces (``counts``, depths × widths) against the width, one
+    line per depth; ``trained`` (depth, width, count) marks the trained network's own."""
+    traces: list[dict[str, Any]] = []
+    for i, depth in enumerate(depths):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": list(widths),
+                "y": np.asarray(counts[i], dtype=np.float64).tolist(),
+                "name": _("{d} hidden layers").format(d=depth)
+                if depth > 1
+                else _("1 hidden layer"),
+                "line": {"color": LAYER_COLORS[i % len(LAYER_COLORS)], "width": 2},
+                "hovertemplate": _("width %{x}: %{y:.1f} pieces") + "<extra></extra>",
+            }
+        )
+    if trained is not None:
+        depth, width, count = trained
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [width],
+                "y": [count],
+                "name": _("this trained network"),
+                "marker": {"symbol": "star", "size": 14, "color": FIT_COLOR},
+                "hovertemplate": _("{d} layers of {w}: {n} pieces").format(
+                    d=depth, w=width, n=count
+                )
+                + "<extra></extra>",
+            }
+        )
+    layout = base_layout_dict(height=height)
+    layout.update(
+        margin={"l": 55, "r": 20, "t": 30, "b": 50},
+        xaxis={"title": {"text": _("units per layer")}, "tickvals": list(widths), "type": "log"},
+        yaxis={"title": {"text": _("linear pieces on [−2, 2]")}, "rangemode": "tozero"},
+        legend={"orientation": "v"},
+    )
+    return {"data": traces, "layout": layout}
+
+
+# --- the drawing pad of the user's own points --------------------------------------------------
+
+PAD_LIMIT = 2.0
+PAD_CELLS = 41  # clickable spots per side: 0.1 apart over [-2, 2]
+
+
+def pad_figure(x: np.ndarray, y: np.ndarray, *, height: int = 230) -> FigureSpec:
+    """The user's points by class on [−2, 2]², over a grid of invisible, clickable spots: a
+    click selects the nearest spot (x, y), where the page adds a point."""
+    ticks = np.linspace(-PAD_LIMIT, PAD_LIMIT, PAD_CELLS)
+    gx, gy = np.meshgrid(ticks, ticks)
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": np.round(gx.ravel(), 2).tolist(),
+            "y": np.round(gy.ravel(), 2).tolist(),
+            "marker": {"size": 9, "color": "rgba(0,0,0,0)"},
+            "selected": {"marker": {"color": "rgba(0,0,0,0)"}},
+            "unselected": {"marker": {"opacity": 1}},
+            "hovertemplate": "(%{x:.1f}, %{y:.1f})<extra></extra>",
+            "showlegend": False,
+            "name": "pad",
+        }
+    ]
+    x = np.asarray(x, dtype=np.float64).reshape(-1, 2)
+    y = np.asarray(y, dtype=np.int64)
+    for cls in range(len(CLASS_COLORS)):
+        sel = y == cls
+        if not sel.any():
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": x[sel, 0].tolist(),
+                "y": x[sel, 1].tolist(),
+                "marker": _marker(CLASS_COLORS[cls], hollow=False),
+                "unselected": {"marker": {"opacity": 1}},
+                "hoverinfo": "skip",
+                "name": str(cls),
+                "showlegend": False,
+            }
+        )
+    layout = base_layout_dict(height=height)
+    axis = {
+        "range": [-PAD_LIMIT - 0.1, PAD_LIMIT + 0.1],
+        "zeroline": True,
+        "zerolinecolor": "#bbbbbb",
+        "showgrid": True,
+        "fixedrange": True,
+        "dtick": 1,
+    }
+    layout.update(
+        margin={"l": 30, "r": 10, "t": 10, "b": 30},
+        hovermode="closest",
+        dragmode=False,
+        clickmode="event+select",
+        xaxis={**axis, "constrain": "domain"},
+        yaxis={**axis, "scaleanchor": "x", "constrain": "domain"},
+    )
+    return {"data": traces, "layout": layout}
 
 
 # --- training curves --------------------------------------------------------------------------
@@ -500,6 +853,11 @@ def _log_axis(values: np.ndarray, title: str) -> dict[str, Any]:
     if ticks:  # else a flat curve: plotly's own ticks around its one value
         axis["tickvals"] = ticks
         axis["ticktext"] = [f"{t:g}" for t in ticks]
+    # A margin above and below (a tenth of the span, at least 2 % of a decade): a short range
+    # otherwise runs the curve into the panel's edges and its end ticks.
+    a, b = math.log10(lo), math.log10(hi)
+    pad = max(0.1 * (b - a), 0.02)
+    axis["range"] = [a - pad, b + pad]
     return axis
 
 
@@ -515,8 +873,11 @@ def training_table(history: History) -> dict[str, np.ndarray]:
     }
 
 
-def training_figure(history: History, epochs: int, *, height: int = 420) -> FigureSpec:
-    """Loss (log scale, top) and accuracy (bottom) on train and test, over ``epochs`` epochs.
+def training_figure(
+    history: History, epochs: int, *, height: int = 420, score: str | None = None
+) -> FigureSpec:
+    """Loss (log scale, top) and accuracy (bottom) on train and test, over ``epochs`` epochs;
+    ``score`` names another bottom measure in [0, 1] (R² of a regression, shown to 0.01).
 
     The x range is the whole run, so the curves grow into it while training is live.
     """
@@ -526,7 +887,8 @@ def training_figure(history: History, epochs: int, *, height: int = 420) -> Figu
         (_("train"), history.loss, history.train_acc, TRAIN_COLOR, "solid"),
         (_("test"), history.test_loss, history.test_acc, TEST_COLOR, "dash"),
     ):
-        for y, axis, what in ((_positive(loss), "y", _("loss")), (acc, "y2", _("accuracy"))):
+        bottom = score or _("accuracy")
+        for y, axis, what in ((_positive(loss), "y", _("loss")), (acc, "y2", bottom)):
             traces.append(
                 {
                     "type": "scatter",
@@ -551,9 +913,11 @@ def training_figure(history: History, epochs: int, *, height: int = 420) -> Figu
     layout["yaxis"] = dict(_log_axis(losses, _("loss (log)")), domain=[0.55, 1.0])
     layout["yaxis2"] = {
         "domain": [0.0, 0.45],
-        "range": [0.0, 1.04],
-        "tickformat": ".0%",
-        "title": {"text": _("accuracy")},
+        # Below 0 a little, so that the "0%" label sits above the epoch axis's "0".
+        "range": [-0.08, 1.05],
+        "tickvals": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "tickformat": ".2f" if score else ".0%",
+        "title": {"text": score or _("accuracy")},
     }
     return {"data": traces, "layout": layout}
 
@@ -749,8 +1113,15 @@ def unit_notes(summary: UnitSummary, units: Sequence[int], names: Sequence[str])
     """One sentence for each shown unit (0-based ``units``, called ``names``) that is dead or
     constant on the points of ``summary``: the picture is flat along it, and why."""
     notes = []
+    undefined = summary.undefined
     for u, name in zip(units, names, strict=True):
-        if summary.dead[u] and summary.constant[u]:
+        if undefined is not None and undefined[u]:
+            text = _(
+                "{unit} is undefined: its activation gives no number (NaN) on the training "
+                "points, so the picture has nothing to draw along it. The formula is not "
+                "defined where this layer's inputs fall."
+            )
+        elif summary.dead[u] and summary.constant[u]:
             text = _(
                 "{unit} is dead: f′ = 0 on every training point, so it passes no gradient and "
                 "no longer learns; the picture is flat along it."
@@ -776,6 +1147,22 @@ def layer_names(activation_ids: Sequence[str]) -> list[str]:
     return [_("layer {k} ({act})").format(k=k, act=a) for k, a in enumerate(activation_ids, 1)] + [
         _("output")
     ]
+
+
+TITLE_CHARS = 92  # the two replay panels' titles together, beyond which they wrap
+
+
+def _two_lines(text: str) -> str:
+    """The text on two lines, broken after a colon if it has one, else at the space nearest
+    its middle."""
+    if ": " in text:
+        head, tail = text.split(": ", 1)
+        return f"{head}:<br>{tail}"
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
 def _title(text: str, domain: Sequence[float]) -> dict[str, Any]:

@@ -10,10 +10,11 @@ server.ensure_entrypoint()
 shell.header(
     _("Train"),
     _(
-        "A small network learns to separate two classes in the plane. Left: what it predicts "
-        "everywhere. Right: the same points inside the network, where it has bent the plane "
-        "until one straight line separates the classes. Drag the epoch slider or press ▶ Play "
-        "to replay the training; it runs in your browser."
+        "A small network learns to separate classes of points in the plane (built-in datasets "
+        "or your own points), or to fit a curve. Left: what it predicts everywhere. Right: the "
+        "same points inside the network, where it has bent the plane until straight lines "
+        "separate the classes. Drag the epoch slider or press ▶ Play to replay the training; it "
+        "runs in your browser."
     ),
 )
 train_view.report_link()
@@ -24,7 +25,7 @@ if train_view.preset_row():  # before the other controls: it applies a preset cl
 controls_col, main_col = st.columns([1, 3.5], gap="large")
 with controls_col:
     chosen = train_view.controls_column()
-setting = train_view.prepare(chosen)
+setting = train_view.prepare(chosen, main_col)
 trainer, run = train_view.current_run(setting)
 
 with main_col:

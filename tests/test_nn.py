@@ -712,3 +712,141 @@ def test_estimated_training_time_grows_with_epochs_steps_and_size():
     assert estimated_seconds(full, 1500) > estimated_seconds(full, 150)
     wide = dataclasses.replace(full, hidden=(LayerSpec(16, "relu"),) * 4)
     assert estimated_seconds(wide, 150) > base
+
+
+# --- more classes: the softmax head ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("classes", "act", "l2"), [(3, "tanh", 0.0), (5, "gelu", 0.1), (4, "elu", 0)]
+)
+def test_softmax_head_backprop_matches_finite_differences(classes, act, l2):
+    rng = np.random.default_rng(classes)
+    x, y = rng.normal(size=(30, 2)), rng.integers(0, classes, 30).astype(np.float64)
+    config = TrainConfig(
+        hidden=(LayerSpec(5, act), LayerSpec(4, act)), classes=classes, init="he", l2=l2, seed=1
+    )
+    model = MLP.from_config(config)
+    model.biases[-1][:] = np.linspace(-0.5, 0.5, classes)
+    assert model.output == "softmax" and model.shapes[-1] == (4, classes)
+    np.testing.assert_allclose(
+        _flat(*model.gradients(x, y)), _numeric_gradient(model, x, y), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_softmax_loss_probabilities_and_predictions():
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(2, 4)), rng.normal(size=(4, 3))]
+    biases = [rng.normal(size=4), rng.normal(size=3)]
+    model = MLP(weights, biases, ["tanh"], output="softmax")
+    x, y = rng.normal(size=(10, 2)), rng.integers(0, 3, 10)
+    z = np.tanh(x @ weights[0] + biases[0]) @ weights[1] + biases[1]
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict_proba(x), p, rtol=1e-12)
+    np.testing.assert_array_equal(model.predict(x), p.argmax(axis=1))
+    expected = -np.mean(np.log(p[np.arange(10), y]))
+    assert model.loss(x, y) == pytest.approx(expected, rel=1e-12)
+    # Huge logits: no overflow, finite loss.
+    big = MLP([w * 1e4 for w in weights], biases, ["tanh"], output="softmax")
+    assert np.isfinite(big.loss(x, y)) and np.isfinite(big.predict_proba(x)).all()
+    # decision_grid keeps every class's probability.
+    *_, prob = decision_grid(model, resolution=7)
+    assert prob.shape == (7, 7, 3)
+    np.testing.assert_allclose(prob.sum(axis=-1), 1.0)
+
+
+def test_two_classes_keep_the_sigmoid_head_and_config_checks_classes():
+    assert MLP.from_config(TrainConfig()).output == "logistic"
+    assert TrainConfig(classes=4).output == "softmax"
+    for bad in (1, 6, 2.5):
+        with pytest.raises(ValueError, match="classes"):
+            TrainConfig(classes=bad)
+    with pytest.raises(ValueError, match="task"):
+        TrainConfig(task="cluster")
+
+
+def test_three_spiral_arms_and_five_blobs_are_learned():
+    data = make_dataset("blobs", 400, 0.05, 0, classes=5)
+    assert sorted(set(data.y_train.tolist())) == [0, 1, 2, 3, 4]
+    config = TrainConfig(
+        hidden=(LayerSpec(8, "relu"), LayerSpec(8, "relu")),
+        classes=5,
+        init="auto",
+        lr=0.01,
+        epochs=600,
+    )
+    model, hist = train(data, config)
+    assert hist.train_acc[-1] > 0.85 and hist.test_acc[-1] > 0.85
+    assert model.predict_proba(data.x_test).shape == (100, 5)
+    spirals = make_dataset("spirals", 300, 0.0, 0, classes=3)
+    config = TrainConfig(
+        hidden=(LayerSpec(16, "relu"),) * 3, classes=3, init="auto", lr=0.01, epochs=800
+    )
+    _, hist = train(spirals, config)
+    assert hist.train_acc[-1] > 0.95
+
+
+# --- regression ------------------------------------------------------------------------------
+
+
+def test_regression_task_trains_a_linear_head_and_scores_r_squared():
+    from activations.clouds import make_regression
+    from activations.nn import r_squared
+
+    data = make_regression("sine", 200, 0.05, 0)
+    assert data.x_train.shape == (150, 1)
+    config = TrainConfig(
+        hidden=(LayerSpec(8, "tanh"), LayerSpec(8, "tanh")), task="regress", init="auto", lr=0.01
+    )
+    model, hist = train(data, config)
+    assert model.output == "linear"
+    assert hist.train_acc[-1] > 0.95  # R²
+    assert hist.train_acc[-1] == pytest.approx(
+        r_squared(model.predict_proba(data.x_train), data.y_train)
+    )
+    assert hist.loss[-1] == pytest.approx(
+        np.mean((model.predict_proba(data.x_train) - data.y_train) ** 2)
+    )
+    # The regression loss's gradient against finite differences (1-D input).
+    x, y = data.x_train[:20], data.y_train[:20]
+    np.testing.assert_allclose(
+        _flat(*model.gradients(x, y)), _numeric_gradient(model, x, y), rtol=1e-5, atol=1e-8
+    )
+
+
+def test_input_slope_matches_finite_differences():
+    from activations.nn import input_slope
+
+    config = TrainConfig(hidden=(LayerSpec(6, "gelu"), LayerSpec(5, "tanh")), task="regress")
+    model = MLP.from_config(config, n_inputs=1)
+    x = np.linspace(-2, 2, 41)
+    h = 1e-6
+    numeric = (model.predict_proba((x + h)[:, None]) - model.predict_proba((x - h)[:, None])) / (
+        2 * h
+    )
+    np.testing.assert_allclose(input_slope(model, x), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_piecewise_linear_activations_are_found_from_their_derivative():
+    from activations.nn import piecewise_linear
+
+    for name in ("relu", "leaky_relu", "hard_tanh", "relu6", "identity", "step", "hardshrink"):
+        assert piecewise_linear(name), name
+    for name in ("tanh", "gelu", "silu", "hard_swish", "sine", "softplus"):
+        assert not piecewise_linear(name), name
+
+
+def test_linear_pieces_of_a_hand_made_relu_network():
+    from activations.nn import linear_pieces, piece_growth
+
+    # y = relu(x - 0.5) + relu(-x - 1) + relu(x + 0.25): kinks at 0.5, -1, -0.25.
+    weights = [np.array([[1.0, -1.0, 1.0]]), np.array([[1.0], [1.0], [1.0]])]
+    biases = [np.array([-0.5, -1.0, 0.25]), np.zeros(1)]
+    model = MLP(weights, biases, ["relu"], output="linear")
+    pieces = linear_pieces(model, -2.0, 2.0)
+    assert pieces.count == 4
+    np.testing.assert_allclose(np.sort(pieces.kinks), [-1.0, -0.25, 0.5], atol=2e-4)
+    counts = piece_growth("relu", widths=(2, 8), depths=(1, 3), seeds=3)
+    assert counts.shape == (2, 2)
+    assert counts[0, 0] <= 3  # one layer of 2 units: at most 2 kinks
+    assert counts[1, 1] > counts[0, 1] > counts[0, 0]  # more with width, more with depth

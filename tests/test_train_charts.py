@@ -7,6 +7,7 @@ import csv
 import io
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from figtools import arr, valid
 
@@ -356,3 +357,139 @@ def test_a_log_axis_over_many_decades_labels_at_most_six():
 
     assert _log_axis(np.array([0.5, 1e-11]), "loss")["dtick"] == 2  # 11 decades: every second
     assert _log_axis(np.array([1.0, 1e-3]), "loss")["dtick"] == 1
+
+
+# --- more classes, regression, the drawing pad ---------------------------------------------------
+
+
+def figure(spec: dict) -> go.Figure:
+    """The figure validated, with attribute access."""
+    return go.Figure(valid(spec))
+
+
+@pytest.fixture(scope="module")
+def three_class_run():
+    data = make_dataset("blobs", 120, 0.05, seed=0, classes=3)
+    config = TrainConfig(
+        hidden=(LayerSpec(6, "relu"), LayerSpec(2, "relu")), classes=3, epochs=80, seed=1
+    )
+    return data, *train(data, config)
+
+
+def test_class_regions_encode_the_class_and_how_sure_the_network_is():
+    prob = np.array([[1 / 3, 1 / 3, 1 / 3], [0.0, 1.0, 0.0], [0.1, 0.2, 0.7], [np.nan] * 3])
+    z = tc.class_regions(prob)
+    assert z[0] == pytest.approx(0.0)  # unsure: the white end of class 0's band
+    assert z[1] == pytest.approx(1.999, abs=1e-6)  # sure of class 1: its full colour
+    assert 2.0 < z[2] < 3.0 and z[2] == pytest.approx(2 + (0.7 - 1 / 3) / (2 / 3), abs=1e-6)
+    assert z[3] == 0.0  # a diverged run: undecided
+    scale = tc.regions_colorscale(3)
+    assert [s[0] for s in scale] == [0.0, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 1.0]
+    assert scale[1][1] == tc.PALE_COLORS[0] and scale[5][1] == tc.PALE_COLORS[2]
+
+
+def test_replay_figure_of_three_classes_colours_each_region(three_class_run):
+    data, model, hist = three_class_run
+    points = np.concatenate((data.x_train, data.x_test))
+    frames = nn.replay_frames(models_of(model, hist), points, xlim=(-2, 2), ylim=(-2, 2))
+    assert frames[-1].prob.shape == (56, 56, 3) and frames[-1].hidden.boundary is None
+    plane = tc.Plane(data.x_train, data.y_train, data.x_test, data.y_test, (-2, 2), (-2, 2))
+    labels = np.concatenate((data.y_train, data.y_test))
+    is_test = np.arange(len(points)) >= len(data.x_train)
+    spec = tc.replay_figure(frames, plane, labels, is_test, hidden_title="h")
+    fig = figure(spec)
+    assert fig.data[0].type == "heatmap" and fig.data[0].zmax == 3.0
+    names = [t.name for t in fig.data if t.name and t.name.startswith("class")]
+    assert "class 2 train" in names and "class 2 test" in names
+    regions = arr(fig.data[0].z)
+    expected = tc.class_regions(frames[-1].prob)
+    np.testing.assert_allclose(regions.reshape(expected.shape), expected, atol=1e-6)
+    # The hidden plane (width 2) is coloured by class too, and every frame animates both maps.
+    assert fig.data[[t.xaxis for t in fig.data].index("x2")].type == "heatmap"
+    assert all(f.data[0].type == "heatmap" for f in fig.frames)
+    assert "3 classes" in fig.layout.annotations[0].text
+    table = tc.replay_table(frames[-1], plane, labels)
+    assert {"grid P(class 0)", "grid P(class 2)"} <= set(table)
+
+
+def test_regression_figure_draws_data_fit_kinks_and_slope():
+    from activations.clouds import make_regression
+
+    data = make_regression("abs", 80, 0.02, 0)
+    config = TrainConfig(hidden=(LayerSpec(6, "relu"),), task="regress", epochs=60, seed=0)
+    model, hist = train(data, config)
+    xs = np.linspace(-2, 2, 101)
+    frames = nn.fit_frames(models_of(model, hist, 3), xs, pieces=True)
+    spec = tc.regression_figure(
+        xs, frames, data.x_train, data.y_train, data.x_test, data.y_test, np.abs(xs), pieces=True
+    )
+    fig = figure(spec)
+    names = [t.name for t in fig.data]
+    assert names[:3] == ["train", "test", "target"]
+    fit = fig.data[names.index("the network's fit")]
+    np.testing.assert_allclose(arr(fit.y), model.predict_proba(xs[:, None]), atol=1e-5)
+    kinks = fig.data[names.index("kinks")]
+    assert len(kinks.x) == len(frames[-1].kinks) >= 1
+    slope = fig.data[-1]
+    assert slope.yaxis == "y2"
+    np.testing.assert_allclose(arr(slope.y), nn.input_slope(model, xs), atol=1e-5)
+    assert len(fig.frames) == 3 and len(fig.layout.sliders[0].steps) == 3
+    assert set(tc.regression_table(xs, frames[-1])) == {"x", "fit", "slope"}
+
+
+def test_pieces_figure_and_pad_figure():
+    counts = np.array([[2.0, 4.0], [3.0, 9.0]])
+    fig = figure(tc.pieces_figure(counts, (2, 8), (1, 2), trained=(2, 8, 11)))
+    assert [t.name for t in fig.data] == [
+        "1 hidden layer",
+        "2 hidden layers",
+        "this trained network",
+    ]
+    assert list(fig.data[1].y) == [3.0, 9.0]
+    pad = figure(tc.pad_figure(np.array([[0.5, -0.5], [1.0, 1.0]]), np.array([0, 3])))
+    assert len(pad.data[0].x) == tc.PAD_CELLS**2  # the clickable spots
+    assert [t.name for t in pad.data[1:]] == ["0", "3"]
+    assert pad.layout.clickmode == "event+select"
+
+
+def test_accuracy_labels_clear_the_epoch_axis_and_the_loss_axis_has_room(neck_run):
+    _, hist = neck_run
+    fig = figure(tc.training_figure(hist, 60))
+    assert fig.layout.yaxis2.range[0] < 0 and fig.layout.yaxis2.tickvals[0] == 0.0
+    lo, hi = fig.layout.yaxis.range
+    losses = np.concatenate((hist.loss, hist.test_loss))
+    assert lo < np.log10(np.nanmin(losses)) and hi > np.log10(np.nanmax(losses))
+    score = figure(tc.training_figure(hist, 60, score="R²"))
+    assert score.layout.yaxis2.title.text == "R²" and score.layout.yaxis2.tickformat == ".2f"
+
+
+def test_an_undefined_unit_is_not_called_dead():
+    from activations.nn import UnitSummary
+
+    summary = UnitSummary(
+        spread=np.zeros(2),
+        dead=np.array([False, True]),
+        constant=np.array([False, True]),
+        undefined=np.array([True, False]),
+    )
+    first, second = tc.unit_notes(summary, (0, 1), ("h1[1]", "h1[2]"))
+    assert first.startswith("h1[1] is undefined") and "dead" not in first
+    assert second.startswith("h1[2] is dead")
+
+
+def test_long_panel_titles_wrap_instead_of_colliding(xor, wide_run):
+    # #14 review: the Spirals preset with "Layer shown" = 1 put "… p = 0.5" against
+    # "Hidden layer 1 (leaky_relu): units 10 and 12 of 16".
+    model, hist = wide_run
+    points = np.concatenate((xor.x_train, xor.x_test))
+    frames = nn.replay_frames(models_of(model, hist, 2), points, xlim=(-2, 2), ylim=(-2, 2))
+    plane = tc.Plane(xor.x_train, xor.y_train, xor.x_test, xor.y_test, (-2, 2), (-2, 2))
+    labels = np.concatenate((xor.y_train, xor.y_test))
+    is_test = np.arange(len(points)) >= len(xor.x_train)
+    short = tc.replay_figure(frames, plane, labels, is_test, hidden_title="Hidden layer 3 (relu)")
+    assert all("<br>" not in a["text"] for a in short["layout"]["annotations"])
+    title = "Hidden layer 1 (leaky_relu): units 10 and 12 of 16"
+    long = valid(tc.replay_figure(frames, plane, labels, is_test, hidden_title=title))
+    texts = [a["text"] for a in long["layout"]["annotations"]]
+    assert texts[1] == "<b>Hidden layer 1 (leaky_relu):<br>units 10 and 12 of 16</b>"
+    assert "<br>" in texts[0] and long["layout"]["legend"]["y"] > 1.1

@@ -175,15 +175,16 @@ def test_the_shared_tanh_link_solves_xor(run_page):
 def test_spirals_say_they_need_the_spirals_preset_which_solves_them(run_page):
     at = run_page("train", {"dataset": "spirals", "act": "sigmoid"})
     assert not at.exception
-    hint = [i.value for i in at.info if "Spirals preset" in i.value]
-    assert len(hint) == 1 and "4 layers of 16 leaky_relu units, 1000 epochs" in hint[0]
+    hint = [i.value for i in at.info if "Spirals presets" in i.value]
+    # The network as the preset builds it: the 2-unit last layer included (#14 review).
+    assert len(hint) == 1 and "hidden layers 16-16-16-2 (leaky_relu), 1000 epochs" in hint[0]
     at.button[2].click().run()  # "Spirals"
     assert not at.exception
     assert at.selectbox(key="act").value == "leaky_relu"
     assert at.selectbox(key="dataset").value == "spirals"
     assert (at.slider(key="layers").value, at.slider(key="width").value) == (4, 16)
     assert at.number_input(key="epochs").value == 1000
-    assert not any("Spirals preset" in i.value for i in at.info)
+    assert not any("Spirals presets" in i.value for i in at.info)
     assert status(at).startswith("Trained 1000 epochs")  # by itself: under the automatic budget
     config = page_config((16, 16, 16, 2), act="leaky_relu", epochs=1000)
     _, hist = train(make_dataset("spirals", 200, 0.05, 0), config)
@@ -422,18 +423,30 @@ def test_every_control_is_declared_once_and_shows_its_declared_default(run_page)
     drawn = {key: at.session_state[key] for key in keys if key in at.session_state}
     assert drawn == {key: declared.default(key) for key in drawn}
     # Not drawn by default: layer 4's own activation (3 layers), the unit pickers (the layer
-    # shown has 2 units).
-    assert set(keys) - set(drawn) == {"act4", "u1", "u2"}
+    # shown has 2 units), the number of classes (XOR has two), your own points (a dataset of
+    # its own), the regression target and its formula (the task is to classify).
+    assert set(keys) - set(drawn) == {"act4", "u1", "u2", "classes", "pts", "target", "tfx"}
     # Every control drawn: each widget the page binds to the link has a declaration (or is an
-    # activation's parameter, or the sidebar's, which every page binds: Home's).
-    at = run_page("train", {"layers": "4", "view": "1", "hand": "true", "act": "leaky_relu"})
-    assert not at.exception and not at.warning
-    assert all(key in at.session_state for key in keys)
+    # activation's parameter, or the sidebar's, which every page binds: Home's). Three runs
+    # draw them all: classification (blobs), your own points, fitting a curve (a formula).
     sidebar = bound_keys(run_page("home"))
-    assert bound_keys(at) - sidebar - {"leaky_relu.negative_slope"} == set(keys) - {
+    drawn, bound = set(), set()
+    for query in (
+        {"layers": "4", "view": "1", "hand": "true", "act": "leaky_relu", "dataset": "blobs"},
+        {"dataset": "own"},
+        {"task": "regress", "target": "custom"},
+    ):
+        at = run_page("train", query)
+        assert not at.exception and not at.warning
+        drawn |= {key for key in keys if key in at.session_state}
+        bound |= bound_keys(at) - sidebar - {"leaky_relu.negative_slope"}
+    assert drawn == set(keys)
+    assert bound == set(keys) - {
         "dataset",  # shown translated: the page writes the link itself (ui.link._id_choice)
         "batch",
         "init",
+        "task",
+        "target",
     }
 
 
@@ -454,3 +467,121 @@ def test_the_page_defines_no_function_or_class():
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda)
     ]
     assert not defined
+
+
+# --- more classes, your own points, fitting a curve, the network as code ---------------------
+
+
+def protos(at) -> list:
+    """The protos of every element an AppTest run rendered."""
+    return [p for node in walk(at._tree) if (p := getattr(node, "proto", None)) is not None]
+
+
+def test_three_classes_train_a_softmax_and_link_to_the_softmax_page(run_page):
+    at = run_page("train", {"dataset": "blobs", "classes": "3", "epochs": "200"})
+    assert not at.exception and not at.warning
+    assert at.slider(key="classes").value == 3
+    config = page_config(classes=3, epochs=200)
+    _, hist = train(make_dataset("blobs", 200, 0.05, 0, classes=3), config)
+    assert metrics(at) == formatted(hist, 18) and hist.train_acc[-1] > 0.9
+    replay = figures(at)[0]
+    assert replay["data"][0]["type"] == "heatmap" and replay["data"][0]["zmax"] == 3
+    assert any("softmax" in c.value for c in at.caption)
+    links = [p for p in protos(at) if type(p).__name__ == "PageLink"]
+    assert any("Softmax page" in link.label for link in links)
+    # XOR has two classes: the control is not shown, and the link's value is not used.
+    at = run_page("train", {"dataset": "xor", "classes": "3"})
+    assert not at.exception and figures(at)[0]["data"][0]["type"] == "contour"
+
+
+def test_the_three_spirals_preset(run_page):
+    at = run_page("train", {"dataset": "xor"})
+    at.button[3].click().run()  # "Three spirals"
+    assert not at.exception
+    assert at.selectbox(key="dataset").value == "spirals" and at.slider(key="classes").value == 3
+    assert (at.slider(key="layers").value, at.slider(key="width").value) == (4, 16)
+
+
+def test_your_own_points_from_the_link_train_and_offer_the_code(run_page):
+    pts = "-1,-1,0;-0.8,-1.2,0;-1.2,-0.7,0;1,1,1;0.8,1.2,1;1.1,0.7,1;1,-1,2;0.9,-1.2,2;1.2,-0.8,2"
+    at = run_page("train", {"dataset": "own", "pts": pts})
+    assert not at.exception and not at.warning
+    assert at.text_input(key="pts").value == pts
+    assert figures(at)[0]["data"][0]["zmax"] == 3  # three classes
+    assert status(at).startswith("Trained 300 epochs")
+    buttons = [p.label for p in protos(at) if type(p).__name__ == "DownloadButton"]
+    code = ["NumPy script", "PyTorch code", "Weights (JSON)"]
+    assert [b for b in buttons if b in code] == code
+
+
+def test_your_own_points_start_from_a_few_and_bad_links_say_why(run_page):
+    at = run_page("train", {"dataset": "own"})
+    assert not at.exception
+    assert at.text_input(key="pts").value == train_view.STARTER_POINTS
+    for pts, why in (
+        ("0,0,0;1,abc,1", "“abc” is not a number"),
+        ("0,0,9;1,1,1", "not a whole number from 0 to 4"),
+        (";".join(["0,0,0"] * 101), "at most 100 are used"),
+        ("99,0,0;1,1,1", "outside the plane"),
+    ):
+        at = run_page("train", {"dataset": "own", "pts": pts})
+        assert not at.exception
+        assert any(why in w.value for w in at.warning), (pts, [w.value for w in at.warning])
+        assert any("Add at least 4 points" in i.value for i in at.info)
+        assert not at.metric  # nothing trained
+    at = run_page("train", {"dataset": "own", "pts": "0,0,0;1,1,0;2,2,0;3,3,0"})
+    assert any("two classes or more" in i.value for i in at.info) and not at.metric
+
+
+def test_every_upload_problem_has_a_message():
+    from activations.userdata import DataError
+
+    details = {"size": 2_000_000, "limit": 1_048_576, "rows": 3, "least": 4, "row": 2}
+    details |= {"column": 1, "found": 2, "text": "abc", "most": 4, "label": 1}
+    codes = ("too_big", "empty", "binary", "too_many_rows", "too_few_rows", "columns")
+    codes += ("empty_cell", "not_number", "not_finite", "label", "one_class", "far")
+    errors = [DataError(code, **details) for code in codes]
+    messages = {train_view.data_message(err) for err in errors}
+    # One sentence each, none the English fallback of an unknown code ("too_big: {...}").
+    assert len(messages) == len(codes) and not messages & {str(err) for err in errors}
+
+
+def test_fitting_a_curve_shows_the_fit_its_slope_and_its_pieces(run_page):
+    at = run_page("train", {"task": "regress", "target": "abs"})
+    assert not at.exception and not at.warning
+    values = metrics(at)
+    assert list(values) == ["train R²", "test R²", "loss", "dead units"]
+    assert float(values["train R²"]) > 0.9
+    fit, pieces = figures(at)[:2]
+    names = [t.get("name") for t in fit["data"]]
+    assert {"the network's fit", "kinks", "slope of the fit", "target"} <= set(names)
+    assert pieces["data"][0]["name"] == "1 hidden layer"
+    assert any("straight pieces on [−2, 2]" in c.value for c in at.caption)
+    # Smooth activations: no kinks to count.
+    at = run_page("train", {"task": "regress", "act": "tanh"})
+    assert not at.exception and any("no kinks" in c.value for c in at.caption)
+
+
+def test_a_target_formula_and_its_problems(run_page):
+    at = run_page("train", {"task": "regress", "target": "custom", "tfx": "exp(-x**2)"})
+    assert not at.exception and not at.error
+    assert float(metrics(at)["train R²"]) > 0.8
+    at = run_page("train", {"task": "regress", "target": "custom", "tfx": "exp(-x**"})
+    assert not at.exception
+    assert any("The sine is fitted instead" in e.value for e in at.error)
+    at = run_page("train", {"task": "regress", "target": "custom", "tfx": "log(x)"})
+    assert not at.exception
+    assert any("not a number everywhere on [−2, 2]" in e.value for e in at.error)
+
+
+def test_an_undefined_formula_says_so_not_diverged_or_dead(run_page):
+    # #14 review: log(x − 5) is NaN on every input the network gets; that is not divergence
+    # (a lower learning rate does not help) and its units are not "dead".
+    at = run_page("train", {"fx": "log(x-5)", "act": "custom"})
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("undefined (NaN) on the inputs it gets" in w for w in warnings), warnings
+    assert not any("diverged" in w for w in warnings)
+    notes = [i.value for i in at.info]
+    assert any("is undefined" in n for n in notes) and not any("is dead" in n for n in notes)
+    assert metrics(at)["loss"] == "—"

@@ -15,18 +15,31 @@ function defined in a page script would keep that run's namespace alive for the 
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from activations import Activation, nn
-from activations.clouds import DATASET_KINDS, Dataset, make_dataset
+from activations import Activation, export_code, nn, userdata
+from activations.clouds import (
+    DATASET_KINDS,
+    MAX_CLASSES,
+    MULTI_CLASS_KINDS,
+    REGRESSION_RANGE,
+    REGRESSION_TARGETS,
+    Dataset,
+    make_dataset,
+    make_regression,
+    regression_target,
+)
+from activations.formula import FormulaError, parse_formula
 from activations.nn import (
     AUTO_INIT,
     MAX_HIDDEN_LAYERS,
@@ -34,6 +47,7 @@ from activations.nn import (
     MIN_WIDTH,
     MLP,
     OPTIMIZERS,
+    TASKS,
     TRAIN_INITS,
     History,
     LayerSpec,
@@ -44,6 +58,7 @@ from activations.nn import (
     unit_summary,
     xor_by_hand,
 )
+from activations.userdata import DataError, UserData
 from activations.warp import compose_linear
 from charts import train as charts
 from charts.theme import FigureSpec
@@ -72,6 +87,16 @@ MAX_RESULTS = 8  # trained runs kept per session
 RESULTS_KEY, SHOWN_KEY = "_train_results", "_train_shown"
 TRAIN_KEY, STOP_KEY, PRESET_KEY = "_train_request", "_train_stop", "_train_preset"
 ACTIVE_KEY = "_train_active"  # (run key, Trainer) of the run that is training
+OWN = "own"  # the dataset of the user's own points
+# The user's points: up to userdata.MAX_LINK_POINTS in the link (?pts=), a bigger upload here.
+UPLOAD_KEY, UPLOAD_NOTE_KEY = "_train_upload", "_train_upload_note"
+UPLOADER_KEY, PAD_KEY, PLACE_KEY = "train-upload", "train-pad", "_train_place"
+# Where the user's own points start: three small groups (class 0, 1, 2) to add to.
+STARTER_POINTS = (
+    "-0.8,-0.6,0;-0.6,-0.9,0;-1,-0.9,0;-0.7,-0.3,0;"
+    "0.8,-0.6,1;0.6,-0.9,1;1,-0.8,1;0.9,-0.3,1;"
+    "0,0.9,2;0.3,0.7,2;-0.3,0.7,2;0,0.5,2"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +138,14 @@ _whole_slider = functools.partial(link.Number, integer=True)
 _buttons = functools.partial(link.Choice, widget="segmented")
 _number_slider = functools.partial(link.Choice, widget="select_slider")
 
+TARGET_NAMES = {
+    "sine": N_("sine: sin 2x"),
+    "abs": N_("absolute value: |x|"),
+    "step": N_("step: 0, then 1"),
+    "poly": N_("polynomial: x³/2 − x"),
+    "custom": N_("your formula"),
+}
+
 UNIT_HELP = N_(
     "auto: the two live units that spread the points over the largest area "
     "(the picture's title names them)."
@@ -124,6 +157,31 @@ UNIT_HELP = N_(
 # drawn on the right), the "auto" initialisation fitted to the activation and the data, and a
 # learning rate of 0.01. Presets set the network and training part of these too.
 CONTROLS = link.Controls(
+    link.Choice(
+        key="task",
+        label=N_("Task"),
+        options=TASKS,
+        default="classify",
+        shown=lambda task: _("classify points") if task == "classify" else _("fit a curve"),
+        help=N_(
+            "Classify: points of 2 to 5 classes in the plane. Fit a curve: a 1-D target y(x) "
+            "with noise, fitted by the same networks with a linear output and squared error."
+        ),
+    ),
+    link.Choice(
+        key="target",
+        label=N_("Target"),
+        options=REGRESSION_TARGETS,
+        default="sine",
+        shown=lambda target: _(TARGET_NAMES[target]),
+    ),
+    link.Text(
+        key="tfx",
+        label=N_("Target formula y(x)"),
+        default="x*sin(3*x)",
+        max_length=200,
+        help=N_("Any formula in x, as in the formula box: e.g. exp(-x**2) or where(x > 0, x, 0)."),
+    ),
     link.Flag(
         key="hand",
         label=N_("XOR by hand"),
@@ -134,10 +192,33 @@ CONTROLS = link.Controls(
     link.Choice(
         key="dataset",
         label=N_("Dataset"),
-        options=DATASET_KINDS,
+        options=(*DATASET_KINDS, OWN),
         default="xor",
-        help=N_("Two classes in the plane; a quarter of the points are held out as a test set."),
-        shown=controls.shape_label,
+        help=N_(
+            "Labelled points in the plane; a quarter of them are held out as a test set. Blobs "
+            "and spirals can have up to five classes."
+        ),
+        shown=lambda kind: _("your own points") if kind == OWN else controls.shape_label(kind),
+    ),
+    link.Text(
+        key="pts",
+        label=N_("Your points as text"),
+        max_length=2000,
+        help=N_(
+            "x₁,x₂,class for each point, points separated by semicolons; classes are whole "
+            "numbers 0 to 4. Up to 100 points travel in the link."
+        ),
+    ),
+    _whole_slider(
+        key="classes",
+        label=N_("Classes"),
+        lo=2,
+        hi=MAX_CLASSES,
+        default=2,
+        help=N_(
+            "More than two classes: the output layer has one unit per class and a softmax "
+            "turns them into probabilities."
+        ),
     ),
     _whole_field(key="n", label=N_("Points"), lo=20, hi=2000, default=200, step=50),
     link.seed("seed", help=N_("Draws the points and the initial weights.")),
@@ -237,10 +318,24 @@ SPIRALS = {
     **NETWORK_DEFAULTS,
     "act": "leaky_relu",
     "dataset": "spirals",
+    "classes": 2,
     "layers": 4,
     "width": 16,
     "epochs": 1000,
 }
+# Three spiral arms and a softmax output with the same network: train accuracy 86-100 %, test
+# accuracy 68-96 % for seeds 0-4 (measured): 50 training points per arm are few, and the 2-unit
+# last layer must hold three classes apart.
+THREE_SPIRALS = {**SPIRALS, "classes": 3}
+
+
+def network_text(values: dict[str, Any]) -> str:
+    """A preset's network in words, computed from its values: "hidden layers 16-16-16-2
+    (leaky_relu), 1000 epochs"."""
+    widths = layer_widths(values["layers"], values["width"], values["neck"])
+    return _("hidden layers {widths} ({act}), {epochs} epochs").format(
+        widths="-".join(map(str, widths)), act=values["act"], epochs=values["epochs"]
+    )
 
 
 def layer_slots(chosen: Sequence[str | None]) -> list[str | None]:
@@ -300,10 +395,18 @@ def presets() -> list[Preset]:
             _("Spirals"),
             SPIRALS,
             ":material/cyclone:",
+            _("Two spirals, with a bigger network: {network}.").format(
+                network=network_text(SPIRALS)
+            ),
+        ),
+        Preset(
+            _("Three spirals"),
+            THREE_SPIRALS,
+            ":material/category:",
             _(
-                "Two spirals, with a bigger network: {layers} layers of {width} {act} units, "
-                "{epochs} epochs."
-            ).format(**SPIRALS),
+                "Three spiral arms: a softmax output with one unit per class, the same bigger "
+                "network: {network}."
+            ).format(network=network_text(THREE_SPIRALS)),
         ),
     ]
 
@@ -405,6 +508,15 @@ class Chosen:
     l2: float
     layer: int  # the hidden layer drawn on the right, 0-based
     units: tuple[int | None, int | None]  # its units the user picked, 0-based; None: auto
+    classes: int = 2
+    own: UserData | None = field(default=None, compare=False, hash=False)  # dataset "own"
+    task: str = "classify"
+    target: str = "sine"
+    target_text: str = ""  # the formula of the "custom" target
+
+    @property
+    def regress(self) -> bool:
+        return self.task == "regress"
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -422,10 +534,17 @@ class Chosen:
             batch_size=None if self.batch == "full" else int(self.batch),
             epochs=self.epochs,
             seed=self.seed,
+            classes=self.classes,
+            task=self.task,
         )
 
-    def data_key(self) -> tuple[str, int, float, int]:
-        return (self.dataset, self.n, self.noise, self.seed)
+    def data_key(self) -> tuple:
+        if self.regress:
+            text = self.target_text if self.target == "custom" else ""
+            return ("regress", self.target, text, self.n, self.noise, self.seed)
+        if self.dataset == OWN:
+            return (OWN, _digest(self.own), self.seed)
+        return (self.dataset, self.n, self.noise, self.seed, self.classes)
 
     def run_key(self) -> tuple:
         """A small hashable key of the run these choices train (the store's key)."""
@@ -449,10 +568,24 @@ class Chosen:
 def controls_column() -> Chosen:
     """The page's controls, top to bottom, in the current container."""
     st.markdown(_("**Data**"))
-    dataset = CONTROLS.show("dataset") or CONTROLS.default("dataset")
-    n_col, seed_col = st.columns(2)
-    n, seed = CONTROLS.show("n", n_col), CONTROLS.show("seed", seed_col)
-    noise = CONTROLS.show("noise")
+    task = CONTROLS.show("task") or CONTROLS.default("task")
+    classes, own, target, target_text = 2, None, CONTROLS.default("target"), ""
+    dataset = CONTROLS.default("dataset")
+    if task == "regress":
+        target, target_text = _target_controls()
+    else:
+        dataset = CONTROLS.show("dataset") or CONTROLS.default("dataset")
+    if task != "regress" and dataset in MULTI_CLASS_KINDS:
+        classes = int(CONTROLS.show("classes"))
+    if task != "regress" and dataset == OWN:
+        own = own_points_section()
+        classes = own.classes if own is not None else 2
+        seed = CONTROLS.show("seed")
+        n, noise = CONTROLS.default("n"), CONTROLS.default("noise")
+    else:
+        n_col, seed_col = st.columns(2)
+        n, seed = CONTROLS.show("n", n_col), CONTROLS.show("seed", seed_col)
+        noise = CONTROLS.show("noise")
 
     st.divider()
     st.markdown(_("**Network**"))
@@ -471,9 +604,11 @@ def controls_column() -> Chosen:
         iscale = CONTROLS.show("iscale")
         l2 = CONTROLS.show("l2")
 
-    st.divider()
-    st.markdown(_("**Hidden space**"))
-    layer, units = _hidden_view(layers, layer_widths(layers, width, neck))
+    layer, units = layers - 1, (None, None)
+    if task != "regress":  # a curve has no hidden plane to look at
+        st.divider()
+        st.markdown(_("**Hidden space**"))
+        layer, units = _hidden_view(layers, layer_widths(layers, width, neck))
     return Chosen(
         dataset=dataset,
         n=int(n),
@@ -495,7 +630,247 @@ def controls_column() -> Chosen:
         l2=float(l2),
         layer=layer,
         units=units,
+        classes=classes,
+        own=own,
+        task=task,
+        target=target,
+        target_text=target_text,
     )
+
+
+def _target_controls() -> tuple[str, str]:
+    """The regression target and, for "custom", its formula (checked: a bad one says why and
+    the sine is used instead)."""
+    target = CONTROLS.show("target") or CONTROLS.default("target")
+    if target != "custom":
+        return target, ""
+    text = CONTROLS.show("tfx") or ""
+    try:
+        target_function(text)
+    except FormulaError as err:
+        st.error(
+            _("The target formula cannot be used: {why}. The sine is fitted instead.").format(
+                why=err.render(_)
+            ),
+            icon=":material/error:",
+        )
+        return CONTROLS.default("target"), ""
+    return target, text
+
+
+def target_function(text: str) -> Any:
+    """The user's target formula as a function of x (FormulaError if it cannot be parsed)."""
+    return parse_formula(text, {}).fn
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def regression_of(target: str, text: str, n: int, noise: float, seed: int) -> Dataset | None:
+    """The regression data; None when the target is not a finite number on all of [−2, 2]."""
+    fn = target_function(text) if target == "custom" else None
+    try:
+        return make_regression(target, n, noise, seed, fn)
+    except ValueError:
+        return None
+
+
+# --- the user's own points ---
+
+
+def _digest(data: UserData | None) -> str:
+    if data is None:
+        return ""
+    return hashlib.sha1(data.x.tobytes() + data.y.tobytes()).hexdigest()[:16]
+
+
+def data_message(err: DataError) -> str:
+    """What is wrong with a file's or the link's points, in the user's language."""
+    d = err.details
+    messages = {
+        "too_big": lambda: _("The file is {size} kB; files up to {limit} kB are read.").format(
+            size=math.ceil(int(d["size"]) / 1024), limit=int(d["limit"]) // 1024
+        ),
+        "empty": lambda: _("The file is empty: it needs rows of x₁, x₂ and a class."),
+        "binary": lambda: _("This is not a text (CSV) file: it holds binary data."),
+        "too_many_rows": lambda: _("It has {rows} points; at most {limit} are used.").format(**d),
+        "too_few_rows": lambda: _("It has {rows} points; at least {least} are needed.").format(**d),
+        "columns": lambda: _(
+            "Row {row} has {found} cells; every row needs three: x₁, x₂ and the class."
+        ).format(**d),
+        "empty_cell": lambda: _("Row {row}, column {column} is empty: it needs a number.").format(
+            **d
+        ),
+        "not_number": lambda: _("Row {row}, column {column}: “{text}” is not a number.").format(
+            **d
+        ),
+        "not_finite": lambda: _(
+            "Row {row}, column {column}: “{text}” is not a finite number (NaN or infinity)."
+        ).format(**d),
+        "label": lambda: _(
+            "Row {row}: the class “{text}” is not a whole number from 0 to {most}."
+        ).format(**d),
+        "one_class": lambda: _(
+            "Every point has class {label}: a network needs two classes or more to separate."
+        ).format(**d),
+        "far": lambda: _("Point {row} lies beyond ±{limit:g}, outside the plane.").format(**d),
+    }
+    return messages[err.code]() if err.code in messages else str(err)
+
+
+def _keep_points(data: UserData, source: str) -> None:
+    """Make ``data`` the user's points: in the link when small enough, else in the session
+    (and the page says the link cannot carry them)."""
+    if len(data.y) <= userdata.MAX_LINK_POINTS:
+        st.session_state["pts"] = userdata.encode_points(data.x, data.y)
+        st.session_state.pop(UPLOAD_KEY, None)
+    else:
+        st.session_state["pts"] = ""
+        st.session_state[UPLOAD_KEY] = (source, data)
+
+
+def _on_upload() -> None:
+    """File uploader callback: read and check the file; a bad one leaves the points as they
+    were and leaves its message for the page."""
+    file = st.session_state.get(UPLOADER_KEY)
+    st.session_state.pop(UPLOAD_NOTE_KEY, None)
+    if file is None:
+        return
+    try:
+        if file.size > userdata.MAX_BYTES:  # refused before it is read
+            raise DataError("too_big", size=file.size, limit=userdata.MAX_BYTES)
+        data = userdata.parse_csv(file.getvalue())
+    except DataError as err:
+        st.session_state[UPLOAD_NOTE_KEY] = (file.name, data_message(err), False)
+        return
+    _keep_points(data, file.name)
+    if data.scaled is not None:
+        (a, b), (c, d) = data.scaled
+        st.session_state[UPLOAD_NOTE_KEY] = (
+            file.name,
+            _(
+                "Its values were far from the plane's scale, so each column was rescaled "
+                "linearly onto [−1.5, 1.5]: x₁ from [{a:.4g}, {b:.4g}], x₂ from [{c:.4g}, {d:.4g}]."
+            ).format(a=a, b=b, c=c, d=d),
+            True,
+        )
+
+
+def current_points() -> tuple[UserData | None, str | None]:
+    """The user's points (a big upload kept in the session, else the link's), and what is
+    wrong with the link's, if anything."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    # Before its text box is drawn in a session's first run, the link's value is only there.
+    if "pts" in st.session_state:
+        text = st.session_state["pts"] or ""
+    else:
+        text = st.query_params.get("pts", "")
+    if upload is not None and not text.strip():
+        return upload[1], None
+    if not text.strip():
+        return None, None
+    try:
+        return userdata.decode_points(text), None
+    except DataError as err:
+        return None, data_message(err)
+
+
+def _on_pad() -> None:
+    """Click on the drawing pad: a point of the chosen class where the click was."""
+    event = st.session_state.get(PAD_KEY) or {}
+    picked = (event.get("selection") or {}).get("points") or []
+    if not picked:
+        return
+    x, y = float(picked[-1]["x"]), float(picked[-1]["y"])
+    add_point(x, y, int(st.session_state.get(PLACE_KEY) or 0))
+
+
+def add_point(x: float, y: float, label: int) -> None:
+    """Append one point to the user's points (the link's, or a big upload's)."""
+    data, _problem = current_points()
+    xs = np.zeros((0, 2)) if data is None else data.x
+    ys = np.zeros(0, dtype=np.int64) if data is None else data.y
+    new = UserData(np.vstack((xs, [[round(x, 2), round(y, 2)]])), np.append(ys, label))
+    upload = st.session_state.get(UPLOAD_KEY)
+    _keep_points(new, upload[0] if upload is not None else "")
+
+
+def _clear_points() -> None:
+    st.session_state["pts"] = ""
+    st.session_state.pop(UPLOAD_KEY, None)
+    st.session_state.pop(UPLOAD_NOTE_KEY, None)
+
+
+def own_points_section() -> UserData | None:
+    """Upload a CSV, click points onto a pad with a chosen class, edit them as text: the
+    user's points if they can be trained on (4 or more, 2 classes or more), else None."""
+    if "pts" not in st.session_state and not st.query_params.get("pts"):
+        st.session_state["pts"] = STARTER_POINTS  # something to start from and add to
+    st.file_uploader(
+        _("Upload a CSV: x₁, x₂, class"),
+        type=["csv", "txt"],
+        key=UPLOADER_KEY,
+        on_change=_on_upload,
+        max_upload_size=userdata.MAX_BYTES // (1024 * 1024),  # in MB, checked in the browser
+        help=_(
+            "Three columns: x₁, x₂ and the class (a whole number 0 to 4); a header row is "
+            "optional. Up to {rows} rows and {kb} kB."
+        ).format(rows=userdata.MAX_ROWS, kb=userdata.MAX_BYTES // 1024),
+    )
+    upload_note = st.session_state.get(UPLOAD_NOTE_KEY)
+    upload = st.session_state.get(UPLOAD_KEY)
+    data, problem = current_points()
+    if upload_note is not None:
+        name, why, used = upload_note
+        if used:
+            st.info(f"“{name}”: {why}", icon=":material/info:")
+        else:
+            st.error(
+                _("“{name}” was not used: {why} The points you had are kept.").format(
+                    name=name, why=why
+                ),
+                icon=":material/error:",
+            )
+    st.radio(
+        _("Class of a clicked point"),
+        options=list(range(MAX_CLASSES)),
+        horizontal=True,
+        key=PLACE_KEY,
+        format_func=lambda c: f":{charts.CLASS_NAMES[c]}[●] {c}",
+    )
+    xs = np.zeros((0, 2)) if data is None else data.x
+    ys = np.zeros(0, dtype=np.int64) if data is None else data.y
+    st.plotly_chart(
+        charts.pad_figure(xs, ys),
+        key=PAD_KEY,
+        on_select=_on_pad,
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+    st.caption(_("Click the plane to add a point of the chosen class."))
+    if upload is not None and not (st.session_state.get("pts") or "").strip():
+        st.info(
+            _(
+                "“{name}” has {n} points: too many for the link, which holds up to {limit}. "
+                "They stay in this session; a shared link will not bring them."
+            ).format(name=upload[0], n=len(upload[1].y), limit=userdata.MAX_LINK_POINTS),
+            icon=":material/link_off:",
+        )
+    with st.expander(_("Points as text")):
+        CONTROLS.show("pts")
+    st.button(_("Clear points"), on_click=_clear_points, icon=":material/delete:")
+    if problem is not None:
+        st.warning(
+            _("The points in the link could not be used: {why}").format(why=problem),
+            icon=":material/warning:",
+        )
+    if data is None or len(data.y) < userdata.MIN_ROWS or len(np.unique(data.y)) < 2:
+        st.info(
+            _("Add at least {least} points of two classes or more to train on them.").format(
+                least=userdata.MIN_ROWS
+            ),
+            icon=":material/touch_app:",
+        )
+        return None
+    return data
 
 
 def _layer_activations(layers: int) -> tuple[list[str], list[dict[str, float]]]:
@@ -539,8 +914,8 @@ def _hidden_view(layers: int, widths: Sequence[int]) -> tuple[int, tuple[int | N
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def dataset_of(kind: str, n: int, noise: float, seed: int) -> Dataset:
-    return make_dataset(kind, n, noise, seed)
+def dataset_of(kind: str, n: int, noise: float, seed: int, classes: int = 2) -> Dataset:
+    return make_dataset(kind, n, noise, seed, classes=classes)
 
 
 @dataclass(frozen=True)
@@ -574,9 +949,22 @@ class Setting:
         return self.chosen.acts
 
 
-def prepare(chosen: Chosen) -> Setting:
+def prepare(chosen: Chosen, where: Any = st) -> Setting:
+    """What to train and show for the choices. Without usable own points the page says so
+    (in ``where``) and stops here."""
     config = chosen.config()
-    data = dataset_of(*chosen.data_key())
+    if chosen.regress:
+        return _prepare_regression(chosen, config, where)
+    if chosen.dataset == OWN:
+        if chosen.own is None:
+            where.info(
+                _("Your own points: upload a CSV or click the plane on the left to add some."),
+                icon=":material/touch_app:",
+            )
+            st.stop()
+        data = userdata.split(chosen.own, chosen.seed)
+    else:
+        data = dataset_of(*chosen.data_key())
     points = np.concatenate((data.x_train, data.x_test))
     shown = np.array(charts.spread_indices(len(points), HIDDEN_POINTS))
     lim = charts.plane_limits(points[shown])
@@ -595,10 +983,156 @@ def prepare(chosen: Chosen) -> Setting:
     )
 
 
+FIT_POINTS = 401  # where the fit and its slope are drawn
+
+
+def _prepare_regression(chosen: Chosen, config: TrainConfig, where: Any) -> Setting:
+    data = regression_of(chosen.target, chosen.target_text, *chosen.data_key()[3:])
+    if data is None:
+        where.error(
+            _(
+                "The target formula is not a number everywhere on [−2, 2] (e.g. log(x) for x ≤ "
+                "0), so there is nothing to fit. Change the formula."
+            ),
+            icon=":material/error:",
+        )
+        st.stop()
+    points = np.concatenate((data.x_train, data.x_test))
+    lim = REGRESSION_RANGE
+    return Setting(
+        chosen=chosen,
+        config=config,
+        run_key=chosen.run_key(),
+        data=data,
+        template=MLP.from_config(config, n_inputs=1, x=data.x_train),
+        estimate=estimated_seconds(config, len(data.y_train)),
+        points=points,
+        labels=np.concatenate((data.y_train, data.y_test)),
+        is_test=np.arange(len(points)) >= len(data.x_train),
+        shown=np.arange(len(points)),
+        plane=charts.Plane(data.x_train, data.y_train, data.x_test, data.y_test, lim, lim),
+    )
+
+
+def fit_xs() -> np.ndarray:
+    return np.linspace(*REGRESSION_RANGE, FIT_POINTS)
+
+
+def is_piecewise_linear(setting: Setting) -> bool:
+    """Whether every hidden layer's activation is piecewise linear (the fit is, then)."""
+    return all(
+        nn.piecewise_linear(f, p)
+        for f, p in zip(setting.chosen.functions, setting.chosen.params, strict=True)
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def fits_of(key: tuple, done: int, pieces: bool, _models: list) -> list[nn.FitFrame]:
+    """The fit frames of regression run ``key`` after ``done`` epochs (see :func:`replay_of`)."""
+    return nn.fit_frames(_models, fit_xs(), pieces)
+
+
+def fit_frames_of(setting: Setting, run: Result | None, live: bool = False) -> list[nn.FitFrame]:
+    """The replay of a regression result, one frame per kept snapshot at round epochs (the
+    last only while it trains)."""
+    template, pieces = setting.template, is_piecewise_linear(setting)
+    if run is None:
+        return nn.fit_frames([(0, template)], fit_xs(), pieces)
+    if live:
+        return nn.fit_frames([(run.history.snapshots[-1][0], run.model)], fit_xs(), pieces)
+    snaps = run.history.snapshots
+    models = [
+        (snaps[i][0], template.with_weights(snaps[i][1], snaps[i][2]))
+        for i in charts.round_epoch_indices([s[0] for s in snaps], REPLAY_FRAMES)
+    ]
+    return fits_of(setting.run_key, run.history.n_epochs, pieces, models)
+
+
+def regression_figure_of(setting: Setting, frames: list[nn.FitFrame]) -> FigureSpec:
+    data, chosen = setting.data, setting.chosen
+    fn = target_function(chosen.target_text) if chosen.target == "custom" else None
+    truth = regression_target(chosen.target, fit_xs(), fn)
+    return charts.regression_figure(
+        fit_xs(),
+        frames,
+        data.x_train,
+        data.y_train,
+        data.x_test,
+        data.y_test,
+        truth,
+        pieces=frames[-1].kinks is not None,
+    )
+
+
+PIECE_WIDTHS, PIECE_DEPTHS = (2, 4, 8, 16), (1, 2, 3, 4)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def piece_growth_of(act: Any, params: tuple) -> np.ndarray:
+    return nn.piece_growth(act, dict(params), PIECE_WIDTHS, PIECE_DEPTHS)
+
+
+def show_regression_notes(setting: Setting, run: Result | None, live: bool = False) -> None:
+    """The kinks and linear pieces of a piecewise-linear fit, and how their count grows with
+    width and depth (not while training runs); for smooth activations, that the fit is
+    smooth."""
+    if not is_piecewise_linear(setting):
+        st.caption(
+            _(
+                "Top: the noisy data, the target (dashed) and the network's fit; bottom: the "
+                "fit's slope. These activations are smooth, so the fit is a smooth curve with "
+                "no kinks. Piecewise-linear activations (ReLU and its family, hard tanh) give "
+                "a fit made of straight pieces: try one."
+            )
+        )
+        return
+    model = run.model if run is not None else setting.template
+    count = nn.linear_pieces(model, *REGRESSION_RANGE).count
+    st.caption(
+        _(
+            "Top: the noisy data, the target (dashed) and the network's fit; bottom: the fit's "
+            "slope. Every activation here is piecewise linear, so the fit is too: {n} straight "
+            "pieces on [−2, 2], joined at the kinks marked on the curve, where the slope jumps. "
+            "Each unit adds kinks where its input crosses its activation's kink; a deeper layer "
+            "folds the pieces of the layers before it, so the count can grow much faster with "
+            "depth than with width."
+        ).format(n=count)
+    )
+    if live:
+        return
+    act, params = setting.chosen.functions[0], setting.chosen.params[0]
+    counts = piece_growth_of(act, tuple(sorted(params.items())))
+    widths = setting.widths
+    trained = (len(widths), max(widths), count) if len(set(widths)) == 1 else None
+    st.markdown(
+        _("**Linear pieces of random {act} networks, by width and depth**").format(
+            act=setting.acts[0]
+        )
+    )
+    show_chart(
+        charts.pieces_figure(counts, PIECE_WIDTHS, PIECE_DEPTHS, trained),
+        _("linear pieces {act}").format(act=setting.acts[0]),
+        {
+            "depth": np.repeat(PIECE_DEPTHS, len(PIECE_WIDTHS)),
+            "width": np.tile(PIECE_WIDTHS, len(PIECE_DEPTHS)),
+            "mean pieces": counts.ravel(),
+        },
+        key="train-pieces",
+    )
+    st.caption(
+        _(
+            "The mean number of linear pieces on [−2, 2] of freshly initialised networks (5 "
+            "draws each) with 1 to 4 hidden layers of 2 to 16 {act} units. Training moves the "
+            "kinks to where the data bends; it seldom reaches the most pieces a network could "
+            "make."
+        ).format(act=setting.acts[0])
+    )
+
+
 def units_of(setting: Setting, model: MLP) -> tuple[int, int]:
     """The two units of the shown layer drawn on the right: the user's, else the most
     informative ones of ``model`` (a trained network's own choice, kept over the replay)."""
-    if setting.widths[setting.layer] == 2:
+    if setting.widths[setting.layer] == 2 or setting.chosen.regress:
         return (0, 1)
     return informative_units(model, setting.data.x_train, setting.layer, setting.chosen.units)
 
@@ -709,10 +1243,9 @@ def show_spirals_note(chosen: Chosen) -> None:
     if chosen.dataset == "spirals" and all(CONTROLS.default(k) == v for k, v in network.items()):
         st.info(
             _(
-                "Two spirals are harder than the other datasets: this default network often "
-                "stops short of them. The Spirals preset above trains a bigger one: {layers} "
-                "layers of {width} {act} units, {epochs} epochs."
-            ).format(**SPIRALS),
+                "Spirals are harder than the other datasets: this default network often "
+                "stops short of them. The Spirals presets above train a bigger one: {network}."
+            ).format(network=network_text(SPIRALS)),
             icon=":material/cyclone:",
         )
 
@@ -721,7 +1254,7 @@ class Slots:
     """The main column's placeholders, each made just before its first content, in page order:
     one sent empty well ahead of its chart can hide that chart for a frame in the browser."""
 
-    ORDER = ("progress", "metrics", "replay", "notes", "curves", "grads", "grads_note")
+    ORDER = ("progress", "metrics", "replay", "notes", "curves", "grads", "grads_note", "code")
 
     def __init__(self, status: Any) -> None:
         self.status = status
@@ -801,27 +1334,47 @@ def show_metrics(
     values: dict[str, float] | None,
     total_units: int,
     before: dict[str, float] | None = None,
+    classes: int = 2,
+    task: str = "classify",
 ) -> None:
-    """Train/test accuracy, loss and dead units (of ``total_units``) in four cells, with
-    deltas against ``before``."""
+    """Train/test accuracy (R² for ``task="regress"``), loss and dead units (of
+    ``total_units``) in four cells, with deltas against ``before``; the loss is the
+    cross-entropy over ``classes`` classes, or the squared error."""
     dash = "—"
+    regress = task == "regress"
+
+    def score(name: str) -> str:
+        if values is None or not np.isfinite(values[name]):
+            return dash
+        return f"{values[name]:.3f}" if regress else f"{values[name]:.1%}"
+
+    scale, unit = (1.0, "") if regress else (100.0, " pp")
     cells[0].metric(
-        _("train accuracy"),
-        dash if values is None else f"{values['train']:.1%}",
-        delta=_delta(values, before, "train"),
+        _("train R²") if regress else _("train accuracy"),
+        score("train"),
+        delta=_delta(values, before, "train", scale, unit),
+        help=_(
+            "1 − (squared error)/(variance of y): 1 is a perfect fit, 0 no better than the mean."
+        )
+        if regress
+        else None,
     )
     cells[1].metric(
-        _("test accuracy"),
-        dash if values is None else f"{values['test']:.1%}",
-        delta=_delta(values, before, "test"),
+        _("test R²") if regress else _("test accuracy"),
+        score("test"),
+        delta=_delta(values, before, "test", scale, unit),
         help=_("On the hollow points, which training never sees."),
     )
     cells[2].metric(
         _("loss"),
-        dash if values is None else f"{values['loss']:.4g}",
+        dash if values is None or not np.isfinite(values["loss"]) else f"{values['loss']:.4g}",
         delta=_delta(values, before, "loss", 1.0, ""),
         delta_color="inverse",
-        help=_("Mean binary cross-entropy on the training points (plus the L2 penalty)."),
+        help=_("Mean squared error on the training points (plus the L2 penalty).")
+        if regress
+        else _("Mean binary cross-entropy on the training points (plus the L2 penalty).")
+        if classes == 2
+        else _("Mean cross-entropy of the softmax on the training points (plus the L2 penalty)."),
     )
     cells[3].metric(
         _("dead units"),
@@ -844,9 +1397,23 @@ def draw_live(slot: Any, fig: Any, name: str) -> None:
         live_chart(fig, key=f"live-train-{name}", config={"displaylogo": False})
 
 
-def show_status(slot: Any, run: Result | None, estimate: float, epochs: int) -> None:
-    """One line on a result: not trained yet, diverged, stopped, or trained in how long."""
-    if run is None:
+def show_status(
+    slot: Any, run: Result | None, estimate: float, epochs: int, undefined: bool = False
+) -> None:
+    """One line on a result: not trained yet, diverged, stopped, or trained in how long.
+    ``undefined``: the untrained network already gives no number (an activation undefined on
+    its inputs), which is not divergence and no learning rate fixes."""
+    if undefined:
+        slot.warning(
+            _(
+                "The network's output is not a number before any training: an activation is "
+                "undefined (NaN) on the inputs it gets, e.g. log(x) or sqrt(x) for x < 0. "
+                "Change the formula or pick another activation; a lower learning rate will "
+                "not help."
+            ),
+            icon=":material/error:",
+        )
+    elif run is None:
         slot.info(
             _(
                 "This setting takes about {s:.0f} s to train, so it does not start by itself: "
@@ -968,6 +1535,20 @@ def show_notes(slot: Any, setting: Setting, run: Result | None, units: tuple[int
                 st.latex(
                     rf"w' = ({w_total[0, 0]:.4g},\ {w_total[0, 1]:.4g}),\quad b' = {b_total[0]:.4g}"
                 )
+        elif widths[layer] == 2 and last_layer and setting.config.classes > 2:
+            st.caption(
+                _(
+                    "Right: the last hidden layer. The output has one unit per class, z_c = "
+                    "w_c·h + b_c, and a softmax turns them into probabilities, so the regions "
+                    "there are bounded by straight lines (where two classes' z are equal); the "
+                    "network's layers have bent the plane until those regions hold the classes."
+                )
+            )
+            st.page_link(
+                "pages/softmax.py",
+                label=_("What the softmax output layer does: the Softmax page"),
+                icon=":material/bar_chart:",
+            )
         elif widths[layer] == 2 and last_layer:
             st.caption(
                 _(
@@ -984,6 +1565,14 @@ def show_notes(slot: Any, setting: Setting, run: Result | None, units: tuple[int
                     "layers after it bend the plane further; only in the last hidden layer is it "
                     "straight."
                 ).format(k=layer + 1)
+            )
+        elif not last_layer:
+            st.caption(
+                _(
+                    "Layer {k} has {w} units, so its space has {w} dimensions: the picture shows "
+                    "two of them. The layers after it bend the space further, so the output's "
+                    "boundary is still curved here."
+                ).format(k=layer + 1, w=widths[layer])
             )
         else:
             st.caption(
@@ -1038,7 +1627,10 @@ def figures(setting: Setting, run: Result | None, live: bool) -> Figures:
     units = units_of(setting, run.model if run is not None else setting.template)
     hidden_title, axes = hidden_labels(setting, units)
     frames = None
-    if live:
+    if setting.chosen.regress:
+        frames = fit_frames_of(setting, run, live)
+        replay = regression_figure_of(setting, frames)
+    elif live:
         replay = live_figure(
             setting.data,
             hist.snapshots[-1][0],
@@ -1062,7 +1654,9 @@ def figures(setting: Setting, run: Result | None, live: bool) -> Figures:
         )
     curves = grads = None
     if hist is not None and hist.n_epochs:
-        curves = charts.training_figure(hist, setting.config.epochs)
+        curves = charts.training_figure(
+            hist, setting.config.epochs, score=_("R²") if setting.chosen.regress else None
+        )
         grads = charts.grad_norm_figure(hist, charts.layer_names(setting.acts))
     return Figures(live, units, replay, frames, curves, grads)
 
@@ -1077,7 +1671,13 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
     if live:
         ui.status.empty()
         show_progress(ui["progress"], hist.n_epochs, setting.config.epochs)
-        show_metrics(ui["metrics"], values, total_units)
+        show_metrics(
+            ui["metrics"],
+            values,
+            total_units,
+            classes=setting.config.classes,
+            task=setting.config.task,
+        )
         draw_live(ui["replay"], figs.replay, "replay")
     else:
         ui["progress"].empty()
@@ -1092,15 +1692,27 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 "values": values,
                 "before": before,
             }
-        show_metrics(ui["metrics"], values, total_units, before)
-        show_status(ui.status, run, setting.estimate, setting.config.epochs)
+        show_metrics(
+            ui["metrics"],
+            values,
+            total_units,
+            before,
+            classes=setting.config.classes,
+            task=setting.config.task,
+        )
+        with np.errstate(all="ignore"):
+            start = setting.template.predict_proba(setting.data.x_train)
+        undefined = bool(np.isnan(start).any())
+        show_status(ui.status, run, setting.estimate, setting.config.epochs, undefined)
         with ui["replay"].container():
             show_chart(
                 figs.replay,
                 _("train {dataset} {act}").format(
                     dataset=setting.chosen.dataset, act="-".join(setting.acts)
                 ),
-                functools.partial(
+                functools.partial(charts.regression_table, fit_xs(), figs.frames[-1])
+                if setting.chosen.regress
+                else functools.partial(
                     charts.replay_table,
                     figs.frames[-1],
                     setting.plane,
@@ -1108,7 +1720,11 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 ),
                 key="train-replay",
             )
-    show_notes(ui["notes"], setting, run, figs.units)
+    if setting.chosen.regress:
+        with ui["notes"].container():
+            show_regression_notes(setting, run, live)
+    else:
+        show_notes(ui["notes"], setting, run, figs.units)
     if values is None:
         ui.make_up_to(Slots.ORDER[-1])  # the places of the charts to come
         return
@@ -1123,6 +1739,63 @@ def show(setting: Setting, ui: Slots, run: Result | None, figs: Figures) -> None
                 key="train-curves",
             )
     show_grads(ui, setting.acts, hist, figs.grads, live)
+    if live:
+        ui["code"].empty()
+    else:
+        show_code(ui["code"], run.model, setting)
+
+
+def show_code(slot: Any, model: MLP, setting: Setting) -> None:
+    """Downloads of the trained network: a NumPy script, PyTorch code, the weights as JSON
+    (each written when its button is clicked)."""
+    name = "network-{dataset}-{acts}".format(
+        dataset=setting.chosen.dataset, acts="-".join(setting.acts)
+    )
+    with slot.container():
+        st.markdown(_("**Take the network with you**"))
+        st.caption(
+            _(
+                "The trained network as code: a Python script that needs only NumPy "
+                "(predict(x) gives the fit at the points x), the same network as PyTorch code "
+                "(an nn.Sequential with these weights; each activation a small module written "
+                "from its formula), and the weights as JSON."
+            )
+            if setting.chosen.regress
+            else _(
+                "The trained network as code: a Python script that needs only NumPy "
+                "(predict_proba(x) gives the class probabilities of points x), the same network "
+                "as PyTorch code (an nn.Sequential with these weights; each activation a small "
+                "module written from its formula), and the weights as JSON."
+            )
+        )
+        row = st.container(horizontal=True, gap="small")
+        row.download_button(
+            _("NumPy script"),
+            functools.partial(export_code.numpy_script, model),
+            file_name=f"{name}.py",
+            mime="text/x-python",
+            on_click="ignore",
+            icon=":material/code:",
+            key="train-code-numpy",
+        )
+        row.download_button(
+            _("PyTorch code"),
+            functools.partial(export_code.torch_code, model),
+            file_name=f"{name}-torch.py",
+            mime="text/x-python",
+            on_click="ignore",
+            icon=":material/deployed_code:",
+            key="train-code-torch",
+        )
+        row.download_button(
+            _("Weights (JSON)"),
+            functools.partial(export_code.weights_json, model),
+            file_name=f"{name}.json",
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/data_object:",
+            key="train-code-json",
+        )
 
 
 def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
@@ -1131,6 +1804,7 @@ def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
     start = time.perf_counter()
     last_draw = start  # the page has just drawn the state at the start
     epochs, total_units = setting.config.epochs, sum(setting.widths)
+    classes, task = setting.config.classes, setting.config.task
 
     def callback(epoch: int, hist: History) -> None:
         nonlocal last_draw
@@ -1139,7 +1813,7 @@ def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
             return
         last_draw = now
         show_progress(ui["progress"], epoch, epochs)
-        show_metrics(ui["metrics"], metric_values(hist), total_units)
+        show_metrics(ui["metrics"], metric_values(hist), total_units, classes=classes, task=task)
 
     trainer.run(callback, callback_every=1, deadline=start + TRAIN_SLICE_SECONDS)
     if not trainer.finished:

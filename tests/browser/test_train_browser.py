@@ -3,10 +3,14 @@ that scrubs in the browser, a long run trained over several script runs, and a c
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import time
 
-from browserkit import IDLE, wait_idle
+import numpy as np
+from browserkit import IDLE, settle, wait_idle
 
 # Estimated just over the page's automatic-training budget (so it waits for Train), yet it
 # trains in about two seconds: 1500 epochs of 2-8-8-2-1 on 1500 points, full batch.
@@ -121,4 +125,89 @@ def test_no_label_is_cut_short_in_any_language(page, app_url):
         open_page(page, f"{app_url}/train?lang={lang}&view=1")
         assert page.locator("[data-testid='stMain'] button").count() >= 5  # presets, Train, Stop
         assert page.evaluate(CUT_LABELS) == [], lang
+    assert page.console.errors() == []
+
+
+def three_class_csv(rows: int = 60) -> bytes:
+    """Three blobs, with a header: class 0 at the left, 1 at the right, 2 at the top."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[-1.0, -0.6], [1.0, -0.6], [0.0, 1.0]])
+    lines = ["x1,x2,label"]
+    for k in range(rows):
+        x, y = centres[k % 3] + rng.normal(0.0, 0.25, 2)
+        lines.append(f"{x:.3f},{y:.3f},{k % 3}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_upload_three_classes_train_and_download_the_code(page, app_url, tmp_path):
+    open_page(page, app_url + "/train?dataset=own&epochs=200")
+    upload = page.locator("[data-testid='stFileUploader'] input[type=file]")
+    # A bad file first: its message, and the points shown before stay (the starter set).
+    upload.set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"1,2\n3,4,5\n"}]
+    )
+    page.wait_for_selector("text=/“bad.csv” was not used/", timeout=30_000)
+    settle(page)
+    assert "pts=" not in page.url  # the starter points, which a link without pts= gets too
+    assert metric_texts(page)[0].endswith("%")  # still trained on them
+    # The three-class file: into the link (60 points), trained by itself.
+    upload.set_input_files(
+        files=[{"name": "three.csv", "mimeType": "text/csv", "buffer": three_class_csv()}]
+    )
+    page.wait_for_function("() => location.search.includes('pts=')", timeout=30_000)
+    page.wait_for_selector("text=Trained 200 epochs", timeout=60_000)
+    settle(page, timeout=60_000)
+    assert page.url.count("%3B") == 59  # 60 points, separated by semicolons
+    assert "the most probable of 3 classes" in page.inner_text("[data-testid='stMain']")
+    assert float(metric_texts(page)[0].rstrip("%")) > 90.0
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="NumPy script").click()
+    script = tmp_path / "net.py"
+    download.value.save_as(script)
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", RUN_SCRIPT, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["(3,", "3)", "[0", "1", "2]"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PyTorch code").click()
+    torch_code = download.value.path().read_text()
+    assert "nn.Sequential(" in torch_code
+    compile(torch_code, "torch_net.py", "exec")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Weights (JSON)").click()
+    doc = json.loads(download.value.path().read_text())
+    assert doc["classes"] == 3 and doc["output"] == "softmax"
+    assert page.console.errors() == []
+
+
+# The downloaded script's probabilities for the three blobs' centres, and its classes.
+RUN_SCRIPT = """
+import runpy, sys
+namespace = runpy.run_path(sys.argv[1])
+points = [[-1.0, -0.6], [1.0, -0.6], [0.0, 1.0]]
+print(namespace["predict_proba"](points).shape, namespace["predict"](points))
+"""
+
+
+def test_clicking_the_pad_adds_a_point_of_the_chosen_class(page, app_url):
+    start = "0,0,0;1,1,1;-1,1,0;1,-1,1"
+    open_page(page, app_url + f"/train?dataset=own&pts={start}")
+    page.locator("[data-testid='stRadio'] [role='radiogroup'] label").nth(
+        2
+    ).click()  # the class radio: class 2
+    wait_idle(page)
+    settle(page)
+    pad = page.locator("[data-testid='stPlotlyChart'] .nsewdrag").first
+    box = pad.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
+    page.wait_for_function("() => location.search.split('%3B').length === 5", timeout=30_000)
+    wait_idle(page)
+    added = re.search(r"pts=([^&]+)", page.url)[1].split("%3B")[-1].split("%2C")
+    x, y, label = float(added[0]), float(added[1]), int(added[2])
+    assert label == 2 and x < 0 < y  # upper left, where the click was
     assert page.console.errors() == []
