@@ -14,7 +14,7 @@ from charts import export
 from charts.theme import FigureSpec, plotly_config, safe_filename
 from i18n import _
 from ui.app_controls import APP_CONTROLS, FORMAT_KEY, SCALE_KEY
-from ui.live_chart import SliderLink, live_chart
+from ui.live_chart import LiveLink, live_chart
 
 
 def image_settings() -> None:
@@ -32,7 +32,7 @@ def show_chart(
     | None = None,
     *,
     key: str,
-    links: Sequence[SliderLink] = (),
+    links: Sequence[LiveLink] = (),
     rebuild: Callable[[], go.Figure | FigureSpec] | None = None,
 ) -> None:
     """Draw ``fig`` with a toolbar camera (file ``name``) and an Export menu under it.
