@@ -538,9 +538,7 @@ def show_counts(setup: Setup, sides: Sequence[Side], eps: float, file_stem: str)
         if len(sides) > 1:
             st.caption(side.title)
         # Keyed: the live chart rewrites its cells while a control moves (ui/live_chart.js).
-        st.container(key=f"warp-counts-{i}").table(
-            counts_frame(table, two_class, eps, undefined)
-        )
+        st.container(key=f"warp-counts-{i}").table(counts_frame(table, two_class, eps, undefined))
     if undefined:
         st.caption(
             _(
