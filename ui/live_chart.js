@@ -441,8 +441,63 @@ function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
       layout["yaxis" + suffix + ".range"] = yr;
     }
   });
-  if (Object.keys(layout).length) Plotly.update(div, update, layout);
-  else Plotly.restyle(div, update);
+  clearTimeout(div.__alExactTimer);
+  const exact = () => {
+    if (Object.keys(layout).length) Plotly.update(div, update, layout);
+    else Plotly.restyle(div, update);
+  };
+  if (Object.keys(layout).length || data.area || !fastRedraw(div, xs, ys)) {
+    exact();
+    return;
+  }
+  // Drawn straight into WebGL; once the hand rests, through Plotly too (hover, exports).
+  div.__alExactTimer = setTimeout(exact, 200);
+}
+
+function fastRedraw(div, xs, ys) {
+  // New point positions handed to the WebGL scenes Plotly drew (one per panel), skipping
+  // Plotly's recalculation of every trace: a few ms instead of tens. Plotly's internals, so
+  // anything unexpected falls back to Plotly.restyle.
+  if (div.__alNoFast) return false;
+  try {
+    const layout = div._fullLayout;
+    const bySubplot = new Map();
+    div._fullData.forEach((trace, i) => {
+      if (trace.type !== "scattergl") throw new Error("not scattergl");
+      const id = trace.xaxis + trace.yaxis;
+      if (!bySubplot.has(id)) bySubplot.set(id, []);
+      bySubplot.get(id).push(i);
+    });
+    const scenes = [];
+    for (const [id, indices] of bySubplot) {
+      const scene = layout._plots[id] && layout._plots[id]._scene;
+      if (!scene || !scene.scatter2d || scene.markerOptions.length !== indices.length) {
+        throw new Error("unexpected scene");
+      }
+      indices.forEach((i, k) => {
+        const x = xs[i], y = ys[i];
+        const positions = new Float64Array(2 * x.length);
+        for (let q = 0; q < x.length; q++) {
+          positions[2 * q] = x[q];
+          positions[2 * q + 1] = y[q];
+        }
+        if (scene.markerOptions[k]) scene.markerOptions[k].positions = positions;
+        if (scene.lineOptions && scene.lineOptions[k]) scene.lineOptions[k].positions = positions;
+      });
+      scene.scatter2d.update(scene.markerOptions);
+      if (scene.line2d && scene.lineOptions) scene.line2d.update(scene.lineOptions);
+      scenes.push(scene);
+    }
+    layout._glcanvas.each((canvas) => {
+      if (canvas.regl) canvas.regl.clear({ color: [0, 0, 0, 0], depth: 1 });
+    });
+    for (const plot of Object.values(layout._plots)) if (plot._scene) plot._scene.draw();
+    return true;
+  } catch (error) {
+    div.__alNoFast = true;
+    console.warn("live chart: Plotly.restyle from now on", error);
+    return false;
+  }
 }
 
 function fits(wanted, now) {
@@ -452,7 +507,9 @@ function fits(wanted, now) {
 }
 
 function activeFrame(div, data) {
-  const slider = div.layout && div.layout.sliders && div.layout.sliders[0];
+  // The stage the chart's own slider shows (Plotly keeps it in the full layout).
+  const full = div._fullLayout && div._fullLayout.sliders && div._fullLayout.sliders[0];
+  const slider = full || (div.layout && div.layout.sliders && div.layout.sliders[0]);
   const active = slider && Number.isInteger(slider.active) ? slider.active : data.last;
   return Math.min(Math.max(active, 0), data.last);
 }
