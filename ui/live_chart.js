@@ -665,6 +665,12 @@ export default function (component) {
   const data = component.data instanceof Uint8Array
     ? JSON.parse(new TextDecoder().decode(component.data))
     : component.data;
+  if (data.preload) {
+    const container = parentElement.closest(".stElementContainer");
+    if (container) container.style.display = "none";
+    loadPlotly(data.preload).catch(() => {}); // the chart retries and says so
+    return undefined;
+  }
   if (data.live) {
     // The live data's element: it changes rarely, so reruns resend it as a cached reference.
     chartStore()[data.chart] = data.live;
@@ -702,6 +708,9 @@ export default function (component) {
     .then(() => loadPlotly(meta.plotly_src))
     .then((Plotly) => {
       if (div.dataset.drawn && stale(div)) return undefined;
+      // Pending touch-ups of a live frame belong to the figure being replaced.
+      clearTimeout(div.__alExactTimer);
+      clearTimeout(div.__alFrameTimer);
       figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
       div.dataset.drawn = "1";
       return Plotly.react(div, figure).then(() => {

@@ -83,6 +83,12 @@ def js_activation(act: Activation) -> dict[str, Any]:
     return activation_js(act).to_json()
 
 
+def preload() -> None:
+    """Start loading plotly.js now (a hidden element): the page's first chart, further down,
+    then finds it loaded, or on its way, instead of asking for it only once it is drawn."""
+    _live_chart(key="plotly-preload", data={"preload": PLOTLY_JS_URL}, height="content")
+
+
 def _height(fig: go.Figure | FigureSpec) -> int | None:
     if isinstance(fig, go.Figure):
         return fig.layout.height
