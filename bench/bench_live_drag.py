@@ -53,8 +53,59 @@ def widget_class(key: str) -> str:
     return "st-key-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
 
 
-def drag(page, key: str, seconds: float) -> dict:
-    """Hold the thumb of slider ``key`` and sweep it for ``seconds``; frames drawn."""
+# Pointer moves from inside the page, two per animation frame, while Playwright's real mouse
+# button stays down: React Aria's slider takes them like any pointer move. (Playwright's own
+# moves wait for each event's round trip, about 70 ms here: that rate, not the redraw, bounds
+# the first measurement.)
+SWEEP_JS = """([x, y, seconds]) => new Promise((resolve) => {
+  const start = performance.now();
+  window.__alPainted = 0;  // animation frames the browser ran during the sweep
+  const target = document.elementFromPoint(x, y) || document.body;
+  const move = (t) => {
+    const px = x + 40 * Math.sin(t / 150);
+    target.dispatchEvent(new PointerEvent('pointermove', {
+      pointerId: 1, pointerType: 'mouse', isPrimary: true, buttons: 1,
+      clientX: px, clientY: y, bubbles: true, cancelable: true, composed: true,
+    }));
+  };
+  const tick = () => {
+    const t = performance.now() - start;
+    window.__alPainted++;
+    move(t);
+    setTimeout(() => move(performance.now() - start), 8);
+    if (t < seconds * 1000) requestAnimationFrame(tick); else resolve();
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+# The ceiling: animation frames the browser runs per second on the same page, nothing moving.
+IDLE_RATE_JS = """(seconds) => new Promise((resolve) => {
+  let frames = 0;
+  const start = performance.now();
+  const tick = () => {
+    frames++;
+    if (performance.now() - start < seconds * 1000) requestAnimationFrame(tick);
+    else resolve(frames / ((performance.now() - start) / 1000));
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def thumb_centre(page, key: str) -> tuple[float, float]:
+    """Press the mouse on slider ``key``'s thumb; its centre."""
+    thumb = page.locator(f".{widget_class(key)} input[type=range]").first.locator("xpath=../..")
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    return x, y
+
+
+def drag(page, key: str, seconds: float, in_page: bool = False) -> dict:
+    """Hold the thumb of slider ``key`` and sweep it for ``seconds``; frames drawn. Moves by
+    Playwright's mouse, or (``in_page``) dispatched in the page at the display's rate."""
     thumb = page.locator(f".{widget_class(key)} input[type=range]").first.locator("xpath=../..")
     thumb.scroll_into_view_if_needed()
     box = thumb.bounding_box()
@@ -63,7 +114,12 @@ def drag(page, key: str, seconds: float) -> dict:
     page.mouse.down()
     page.evaluate(COLLECT_JS)
     step = 0
-    while page.evaluate("() => (performance.now() - window.__alStart) / 1000") < seconds:
+    if in_page:
+        page.evaluate(SWEEP_JS, [x, y, seconds])
+    while (
+        not in_page
+        and page.evaluate("() => (performance.now() - window.__alStart) / 1000") < seconds
+    ):
         # Back and forth across 60 px, a pixel or two per pointer event.
         target = x + (40 if step % 2 == 0 else -40)
         page.mouse.move(target, y, steps=40)
@@ -86,15 +142,40 @@ def main(seconds: float) -> None:
                 page.wait_for_selector(".js-plotly-plot", timeout=60_000)
                 page.wait_for_selector(IDLE)
                 page.wait_for_timeout(2500)  # every chart painted
-                result = drag(page, key, seconds)
-                times = result["times"] or [float("nan")]
-                fps = result["frames"] / result["seconds"]
+                ceiling = page.evaluate(IDLE_RATE_JS, 2)
                 print(
-                    f"{label:<40} {fps:5.1f} fps   redraw median {statistics.median(times):6.1f} ms"
-                    f"   ({result['frames']} frames in {result['seconds']:.1f} s,"
-                    f" load {os.getloadavg()[0]:.1f})"
+                    f"{label:<38} {'idle page':<10} {ceiling:5.1f} frames/s (the browser's ceiling)"
+                )
+                # The slider alone: the same sweep with the charts not following it.
+                page.evaluate(
+                    "() => document.querySelectorAll('.al-live-chart')"
+                    ".forEach((d) => { d.__alSaved = d.__alControls; d.__alControls = {}; })"
+                )
+                page.evaluate(COLLECT_JS)
+                page.evaluate(SWEEP_JS, [*thumb_centre(page, key), 2])
+                alone = page.evaluate("() => window.__alPainted") / 2
+                page.mouse.up()
+                page.evaluate(
+                    "() => document.querySelectorAll('.al-live-chart')"
+                    ".forEach((d) => { d.__alControls = d.__alSaved; })"
                 )
                 page.wait_for_selector(IDLE, timeout=60_000)
+                page.wait_for_timeout(1500)
+                print(
+                    f"{label:<38} {'slider':<10} {alone:5.1f} frames/s (page moves, charts still)"
+                )
+                for in_page in (False, True):
+                    result = drag(page, key, seconds, in_page)
+                    times = result["times"] or [float("nan")]
+                    fps = result["frames"] / result["seconds"]
+                    how = "page moves" if in_page else "mouse"
+                    print(
+                        f"{label:<38} {how:<10} {fps:5.1f} fps   redraw median"
+                        f" {statistics.median(times):5.1f} ms   ({result['frames']} frames in"
+                        f" {result['seconds']:.1f} s, load {os.getloadavg()[0]:.1f})"
+                    )
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.wait_for_timeout(1500)
                 page.close()
             browser.close()
     finally:
