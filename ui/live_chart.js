@@ -522,7 +522,24 @@ function liveWarpAnimation(Plotly, div, data, live, dyn) {
   const ranges = data.panels.map((panel) => results[panel.side].stages);
   restyleWarp(Plotly, div, data, results, shown, ranges);
   refreshFrames(div, data, results);
-  if (data.counts) liveCounts(data.counts, data, live, dyn);
+  if (data.counts) throttled(div, () => liveCounts(data.counts, data, live, dyn));
+}
+
+function throttled(div, write) {
+  // Tables and metrics are page text: each rewrite makes the browser lay the page out again,
+  // which costs more than the chart's frame. Rewritten at most every 150 ms, and the last
+  // values always.
+  const now = performance.now();
+  clearTimeout(div.__alTextTimer);
+  if (!div.__alTextAt || now - div.__alTextAt >= 150) {
+    div.__alTextAt = now;
+    write();
+  } else {
+    div.__alTextTimer = setTimeout(() => {
+      div.__alTextAt = performance.now();
+      write();
+    }, 150 - (now - div.__alTextAt));
+  }
 }
 
 function refreshFrames(div, data, results) {
@@ -617,9 +634,10 @@ function writeCounts(counts, side, table) {
       if (!cells[c]) return;
       const k = row[column];
       const total = row[0];
-      cells[c].textContent =
+      const text =
         counts.of.replace("{n}", formatCount(k)).replace("{total}", formatCount(total)) +
         (total ? " (" + formatPercent(k / total) + ")" : "");
+      if (cells[c].textContent !== text) cells[c].textContent = text;
     });
   });
 }
@@ -631,7 +649,7 @@ function writeMetrics(counts, side, values) {
   (counts.metrics[side] || []).forEach((name, i) => {
     if (cells[i] && values[name] !== undefined) {
       const leaf = cells[i].querySelector("div") || cells[i];
-      leaf.textContent = values[name];
+      if (leaf.textContent !== values[name]) leaf.textContent = values[name];
     }
   });
 }
@@ -711,6 +729,7 @@ export default function (component) {
       // Pending touch-ups of a live frame belong to the figure being replaced.
       clearTimeout(div.__alExactTimer);
       clearTimeout(div.__alFrameTimer);
+      clearTimeout(div.__alTextTimer);
       figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
       div.dataset.drawn = "1";
       return Plotly.react(div, figure).then(() => {
