@@ -229,7 +229,11 @@ function liveCurves(Plotly, div, data, live) {
       traces.push(curve.traces[2], curve.traces[3]);
     }
   }
-  if (traces.length) Plotly.restyle(div, { y: ys, name: names }, traces);
+  if (!traces.length) return;
+  // The curves now; their legend names (a legend redraw) once the hand rests.
+  Plotly.restyle(div, { y: ys }, traces);
+  clearTimeout(div.__alExactTimer);
+  div.__alExactTimer = setTimeout(() => Plotly.restyle(div, { name: names }, traces), 200);
 }
 
 // --- Warp: the layer f(W x + b) on the cloud ---
