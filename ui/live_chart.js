@@ -85,14 +85,20 @@ function stale(div) {
   return Object.keys(state || {}).some((key) => !same(state[key], live[key]));
 }
 
+function exactWidget(widget) {
+  // Sliders and toggles show their exact value; a number field shows it rounded to its format
+  // (W's entries: 6 digits), so only what the user types in one counts.
+  return widget && widget.querySelector("input[type=range], input[type=checkbox]") !== null;
+}
+
 function controlValues(meta) {
-  // Per control, the value a widget of it shows when it differs from the figure's (the
-  // slider of a slider-and-field pair moves first), else the figure's.
+  // Per control, the value a slider or toggle of it shows when it differs from the figure's
+  // (the slider of a slider-and-field pair moves first), else the figure's.
   const live = Object.assign({}, meta.state || {});
   for (const [key, classes] of Object.entries(meta.controls || {})) {
     for (const cls of classes) {
       const widget = document.querySelector("." + cls);
-      const value = widget ? readWidget(widget) : null;
+      const value = exactWidget(widget) ? readWidget(widget) : null;
       if (value !== null && !same(value, live[key])) live[key] = value;
     }
   }
@@ -159,12 +165,16 @@ function watchControls(div) {
   if (div.__unwatch) return div.__unwatch;
   const onEvent = (event) => onControl(div, event.target);
   const observer = new MutationObserver((records) => {
-    for (const record of records) onControl(div, record.target);
+    // A slider's value attribute; a field's is rewritten by reruns too (rounded to its
+    // format), so fields count by their input events only.
+    for (const record of records) {
+      if (record.target.type === "range") onControl(div, record.target);
+    }
   });
   observer.observe(document.body, {
     subtree: true,
     attributes: true,
-    attributeFilter: ["value", "aria-valuetext", "aria-checked"],
+    attributeFilter: ["value", "aria-valuetext"],
   });
   document.addEventListener("input", onEvent, true);
   document.addEventListener("change", onEvent, true);

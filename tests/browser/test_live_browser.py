@@ -137,3 +137,26 @@ def test_curves_follow_a_drag_with_the_server_cut_off(page, app_url):
     np.testing.assert_allclose(f[:, 1], expected, rtol=1e-6, atol=1e-6)
     name = page.evaluate(f"() => {PLOT}[0]._fullData[0].name")
     assert name == f"Leaky ReLU (negative_slope={slope:g})"
+
+
+def test_the_rerun_draws_its_figure_when_fields_round_their_values(page, app_url):
+    """W's typed entries show 6 digits of the preset's; that must not make the rerun's figure
+    look stale (made for other values) and stay undrawn after the live frame."""
+    page.goto(app_url + "/warp?act=relu&cloud=gaussian&n=300&mode=typed")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, 60_000)
+    slider = page.locator(".st-key-b1-slider input[type=range]").first
+    slider.focus()
+    slider.press("ArrowRight")  # b1 = 0.05: a live frame, then the rerun
+    page.wait_for_function("() => location.search.includes('b1=0.05')", timeout=20_000)
+    settle(page, 60_000)
+    page.wait_for_timeout(500)
+    # The server's figure arrives as typed-array specs ({dtype, bdata}); a live frame's
+    # arrays are Float32Arrays.
+    drawn = page.evaluate(f"() => typeof {PLOT}[0].data[0].x.bdata")
+    assert drawn == "string"
+    cloud = make_cloud("gaussian", 300, 0)
+    expected = np.maximum(cloud.points @ warp.PRESET_MATRIX.T + [0.05, 0.0], 0.0)
+    np.testing.assert_allclose(
+        trace_xy(page, 0, 0), expected[cloud.labels == 0], rtol=1e-5, atol=1e-5
+    )
