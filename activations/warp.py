@@ -36,6 +36,7 @@ __all__ = [
     "PRESET_MATRIX",
     "STAGE_NAMES",
     "SVD2",
+    "UNDEFINED",
     "Diagnostics",
     "as_bias",
     "as_matrix",
@@ -395,9 +396,11 @@ def is_strictly_monotonic(activation: str | Activation, **params: float) -> bool
     return bool(np.all(g > 0) or np.all(g < 0))
 
 
-FATES = ("kept", "axis", "origin")
-"""Where a point lands after f, by its count of zero coordinates: 0 kept (off the axes),
-1 onto an axis, 2 onto the origin."""
+FATES = ("kept", "axis", "origin", "undefined")
+"""Where a point lands after f: by its count of zero coordinates, 0 kept (off the axes), 1 onto
+an axis, 2 onto the origin; 3 undefined where f gives NaN or ±∞ for a coordinate (a custom
+formula such as log(x) left of 0): such a point lands nowhere in the plane."""
+UNDEFINED = 3
 
 # Flat-zone grid: step 0.001 on [−40, 40] (0 on it: the kink of ReLU and its kin). Beyond ±40
 # every saturating activation's |f′| is below 1e-17, far under any ε the page offers.
@@ -409,14 +412,14 @@ class Diagnostics:
     """What the layer did to the points, after the activation y = f(z), z = x Wᵀ + b.
 
     on_axis: share of points with exactly one coordinate of y equal to 0 (the ReLU fold);
-    at_origin: share with both equal to 0; fate: per point its number of zero coordinates
-    (see :data:`FATES`); in_unit_square: share inside the open (0, 1)²; in_centred_square:
-    share inside (−1, 1)²; jacobian_det: per point |det(diag(f′(z)) W)|, the local area
-    change; area_change: its median; saturated: per point, whether some |f′(zᵢ)| < eps
-    (saturated or dead); eps: that threshold; z_range: (min, max) of the finite coordinates
+    at_origin: share with both equal to 0; fate: per point its index into :data:`FATES` (its
+    number of zero coordinates, or undefined); in_unit_square: share inside the open (0, 1)²;
+    in_centred_square: share inside (−1, 1)²; jacobian_det: per point |det(diag(f′(z)) W)|, the
+    local area change; area_change: its median; saturated: per point, whether some |f′(zᵢ)| <
+    eps (saturated or dead); eps: that threshold; z_range: (min, max) of the finite coordinates
     of z; min_abs_grad: the smallest finite |f′(zᵢ)| over all points and coordinates;
-    one_to_one: det W ≠ 0 and f strictly monotonic (see :func:`is_strictly_monotonic`);
-    det_w: det W. Shares, ranges and minima of an empty cloud are NaN.
+    one_to_one: det W ≠ 0 and f strictly monotonic (see :func:`is_strictly_monotonic`); det_w:
+    det W. Shares, ranges and minima of an empty cloud are NaN.
     """
 
     on_axis: float
@@ -439,17 +442,20 @@ def _share(mask: np.ndarray) -> float:
 
 
 def fates(outputs: Any) -> np.ndarray:
-    """Per point of ``outputs`` (n, 2): how many coordinates are exactly 0, as int8 (the index
-    into :data:`FATES`: kept, onto an axis, onto the origin). NaN is not 0."""
+    """Per point of ``outputs`` (n, 2) its index into :data:`FATES`, as int8: how many
+    coordinates are exactly 0 (kept, onto an axis, onto the origin), or undefined (3) when a
+    coordinate is NaN or ±∞."""
     y = _as_points(outputs)
-    return np.count_nonzero(y == 0, axis=1).astype(np.int8)
+    fate = np.count_nonzero(y == 0, axis=1).astype(np.int8)
+    fate[~np.isfinite(y).all(axis=1)] = UNDEFINED
+    return fate
 
 
 def count_by_group(labels: Any, n_groups: int, fate: Any, marked: Any | None = None) -> np.ndarray:
     """Counts per group (starting quadrant or class) and in all, as an int64 array of shape
-    (n_groups + 1, 5): rows are groups 0 … n_groups − 1 then all points; columns are the
-    group's size, then how many were kept, went onto an axis, onto the origin (see
-    :func:`fates`), and how many are ``marked`` (e.g. |f′| < ε; 0 without ``marked``)."""
+    (n_groups + 1, 6): rows are groups 0 … n_groups − 1 then all points; columns are the
+    group's size, then how many were kept, went onto an axis, onto the origin, were undefined
+    (see :func:`fates`), and how many are ``marked`` (e.g. |f′| < ε; 0 without ``marked``)."""
     n_groups = check_int(n_groups, "n_groups", 1, 1000)
     labels = np.asarray(labels, dtype=np.int64)
     fate = np.asarray(fate)
@@ -457,7 +463,7 @@ def count_by_group(labels: Any, n_groups: int, fate: Any, marked: Any | None = N
         raise ValueError(f"labels {labels.shape} and fate {fate.shape} must be one per point")
     if labels.size and (labels.min() < 0 or labels.max() >= n_groups):
         raise ValueError(f"labels must lie in [0, {n_groups - 1}]")
-    table = np.zeros((n_groups + 1, 5), dtype=np.int64)
+    table = np.zeros((n_groups + 1, 2 + len(FATES)), dtype=np.int64)
     table[:n_groups, 0] = np.bincount(labels, minlength=n_groups)
     for k in range(len(FATES)):
         table[:n_groups, 1 + k] = np.bincount(labels[fate == k], minlength=n_groups)
@@ -465,7 +471,7 @@ def count_by_group(labels: Any, n_groups: int, fate: Any, marked: Any | None = N
         marked = np.asarray(marked, dtype=bool)
         if marked.shape != labels.shape:
             raise ValueError(f"marked {marked.shape} must be one per point")
-        table[:n_groups, 4] = np.bincount(labels[marked], minlength=n_groups)
+        table[:n_groups, 1 + len(FATES)] = np.bincount(labels[marked], minlength=n_groups)
     table[n_groups] = table[:n_groups].sum(axis=0)
     return table
 
@@ -512,6 +518,7 @@ def diagnostics(
         y, g = act.value_and_grad(z, **params)
         y, g = np.broadcast_to(y, z.shape), np.broadcast_to(g, z.shape)  # a constant f′
         fate = np.count_nonzero(y == 0, axis=1).astype(np.int8)
+        fate[~np.isfinite(y).all(axis=1)] = UNDEFINED
         jac = np.abs(g[:, 0] * g[:, 1] * det_w)
         inside = (y > 0) & (y < 1)
         centred = np.abs(y) < 1

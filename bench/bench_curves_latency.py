@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python bench/bench_curves_latency.py [presses]
 Prints the median over the presses (target: under 150 ms here) of two times: until the chart
-shows the new parameter (drawn in the browser from precomputed values), and until the rerun
-that the press starts has finished (URL, probe values and properties table updated).
+shows the new parameter (drawn in the browser from the activation's generated JavaScript),
+and until the rerun that the press starts has finished (URL, probe values and properties).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ ringed in black on top (one more trace per panel), so both overlays show at once
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 import io
@@ -45,6 +46,7 @@ __all__ = [
     "stages_figure",
     "stages_table",
     "subsample",
+    "trace_layout",
 ]
 
 STAGE_FORMULAS = ("x", "Vᵀx", "ΣVᵀx", "Wx", "Wx + b", "f(Wx + b)")
@@ -286,6 +288,8 @@ def _xy(points: np.ndarray, order: np.ndarray) -> tuple[dict, dict]:
 def _frame_columns(frames: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Rows x₀, y₀, x₁, y₁, … of ``frames[k][order]`` (frames: (F, m, 2) float32), NaN where
     ``order`` is −1."""
+    if not len(order):  # an empty ring trace
+        return np.empty((2 * len(frames), 0), dtype=frames.dtype)
     p = frames[:, np.maximum(order, 0)]
     p[:, order < 0] = np.nan
     return np.ascontiguousarray(p.transpose(0, 2, 1)).reshape(-1, len(order))
@@ -344,6 +348,36 @@ def _panel_traces(
             traces.append(_trace(points, group, size, "" if i == 0 else str(i + 1), legend))
         groups_by_panel.append(groups)
     return traces, groups_by_panel
+
+
+def trace_layout(
+    panels: Sequence[tuple[np.ndarray, np.ndarray | None]],
+    palette: Palette,
+    line_ids: np.ndarray | None,
+) -> list[dict]:
+    """What the browser needs to redraw the traces of :func:`stages_figure` or
+    :func:`animation_figure` from new positions of the panels' points: per trace, in the
+    figures' order, its panel, the indices of its points (−1 where a line breaks), whether it
+    is the ring of |f′| < ε (its points chosen anew) and whether it is coloured by area
+    change. ``panels``: (colour values, marked or None) per panel, as given to the figure."""
+    out = []
+    for i, (values, marked) in enumerate(panels):
+        for group in _groups(values, palette, line_ids, marked):
+            # A ring's points depend on the layer: the browser chooses them (sent empty, so
+            # this layout stays the same, and is not resent, while the layer changes).
+            order = np.zeros(0, np.int32) if group.ring else group.order.astype(np.int32)
+            out.append(
+                {
+                    "panel": i,
+                    "order": {
+                        "dtype": "i4",
+                        "bdata": base64.b64encode(order.astype("<i4").tobytes()).decode(),
+                    },
+                    "ring": group.ring,
+                    "area": group.values is not None,
+                }
+            )
+    return out
 
 
 def _square_range(arrays: Sequence[np.ndarray]) -> tuple[list[float], list[float]]:
@@ -625,7 +659,7 @@ def stages_table(
     return columns
 
 
-FATE_COLUMNS = ("kept", "onto an axis", "onto the origin")
+FATE_COLUMNS = ("kept", "onto an axis", "onto the origin", "undefined")
 
 
 def counts_table(
@@ -718,10 +752,10 @@ def animation_gif(
     legend_names = list(palette.names) + ([MARK_NAME] if any_marked else [])
     stage_prefix = _("stage") + ": "
     texts = [panel[0] for panel in panels] + list(labels) + legend_names + [stage_prefix]
-    fonts, ascii_only = _gif_fonts(ImageFont, texts, text_size)
+    fonts, missing = _gif_fonts(ImageFont, texts, text_size)
 
     def text(value: str) -> str:
-        return _ascii(value) if ascii_only else value
+        return _ascii(value, missing)
 
     # Everything but the points and the stage line is the same in every frame: draw it once.
     base = np.full((height, width), _GIF_WHITE, dtype=np.uint8)
@@ -902,28 +936,35 @@ def _gif_legend(draw, palette: Palette, levels, names, font, text, band: int) ->
 _CJK_FONT = ("NotoSansCJK-Regular.ttc", 2)
 
 
+# Characters of the labels with an ASCII stand-in, for fonts that lack them.
+_ASCII = {"ᵀ": "^T", "Σ": "S", "→": "->", "′": "'", "ε": "eps"}
+
+
 def _gif_font(image_font, texts: list[str], size: int = 14):
-    """A font for the labels: Noto Sans CJK when they hold Chinese (its ᵀ is missing, so labels
-    go ASCII), else DejaVu Sans (it has Σ, ᵀ and →), else Pillow's own font with ASCII labels."""
+    """A font for the labels and the characters it lacks: Noto Sans CJK when they hold Chinese
+    (it lacks ᵀ only: ε, ′, Σ and → stay), else DejaVu Sans (it has them all), else Pillow's
+    own font (ASCII only)."""
     if any(ord(ch) >= 0x2E80 for text in texts for ch in text):
         for path in (_CJK_FONT[0], "/usr/share/fonts/opentype/noto/" + _CJK_FONT[0]):
             try:
-                return image_font.truetype(path, size, index=_CJK_FONT[1]), True
+                return image_font.truetype(path, size, index=_CJK_FONT[1]), frozenset("ᵀ")
             except OSError:
                 continue
     try:
-        return image_font.truetype("DejaVuSans.ttf", size), False
+        return image_font.truetype("DejaVuSans.ttf", size), frozenset()
     except OSError:
-        return image_font.load_default(size), True
+        return image_font.load_default(size), frozenset(_ASCII)
 
 
 def _gif_fonts(image_font, texts: list[str], sizes: dict[str, int]):
-    """:func:`_gif_font` at each of ``sizes``; ASCII labels if any of them needs it."""
+    """:func:`_gif_font` at each of ``sizes``, and every character one of them lacks."""
     found = {key: _gif_font(image_font, texts, size) for key, size in sizes.items()}
-    return {key: font for key, (font, _a) in found.items()}, any(a for _f, a in found.values())
+    missing = frozenset().union(*(m for _f, m in found.values()))
+    return {key: font for key, (font, _m) in found.items()}, missing
 
 
-def _ascii(text: str) -> str:
-    for fancy, plain in (("ᵀ", "^T"), ("Σ", "S"), ("→", "->"), ("′", "'"), ("ε", "eps")):
-        text = text.replace(fancy, plain)
+def _ascii(text: str, missing: frozenset[str] = frozenset(_ASCII)) -> str:
+    """``text`` with the ``missing`` characters written in ASCII."""
+    for fancy in missing:
+        text = text.replace(fancy, _ASCII[fancy])
     return text

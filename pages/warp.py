@@ -59,6 +59,7 @@ with main_col:
             full_stages,
             key="warp",
             rebuild=functools.partial(warp_view.animation, setup, sides, colouring),
+            links=[warp_view.animation_link(chosen, setup, sides, results)],
         )
         if anim_points < n:
             st.caption(
@@ -71,7 +72,7 @@ with main_col:
             warp_view.show_marks(setup, sides, colouring, results)
         st.download_button(
             _("Download the animation as GIF"),
-            data=functools.partial(warp_view.animation_gif, setup, sides, colouring),
+            data=warp_view.gif_maker(setup, sides, colouring),
             file_name=safe_filename(file_stem) + ".gif",
             mime="image/gif",
             on_click="ignore",
@@ -94,6 +95,7 @@ show_chart(
     full_stages,
     key="warp-stages",
     rebuild=functools.partial(warp_view.stages, *stages_args),
+    links=[warp_view.stages_link(chosen, setup, sides, results)],
 )
 if n > warp_view.STAGES_MAX_POINTS:
     st.caption(

@@ -531,35 +531,46 @@ def test_stack_outputs_start_with_the_given_layer_and_compose_to_one_map():
 
 def test_fates_count_zero_coordinates() -> None:
     y = np.array([[1.0, 2.0], [0.0, 2.0], [1.0, 0.0], [0.0, -0.0], [np.nan, 0.0], [np.inf, 1]])
-    np.testing.assert_array_equal(fates(y), [0, 1, 1, 2, 1, 0])
-    assert fates(y).dtype == np.int8 and FATES == ("kept", "axis", "origin")
+    # NaN or ±∞ in a coordinate: undefined (#14 review: it was counted as kept or on an axis).
+    np.testing.assert_array_equal(fates(y), [0, 1, 1, 2, 3, 3])
+    assert fates(y).dtype == np.int8 and FATES == ("kept", "axis", "origin", "undefined")
     d = diagnostics(POINTS, PRESET_MATRIX, BIAS, "relu")
     z = POINTS @ PRESET_MATRIX.T + BIAS
     np.testing.assert_array_equal(d.fate, fates(np.maximum(z, 0.0)))
     assert d.on_axis == np.mean(d.fate == 1) and d.at_origin == np.mean(d.fate == 2)
 
 
+def test_a_formula_undefined_on_points_counts_them_undefined() -> None:
+    """log(x) is NaN left of 0 and −∞ at 0: those points are undefined, not kept."""
+    from activations.formula import parse_formula
+
+    points = np.array([[2.0, 3.0], [-1.0, 2.0], [0.0, 3.0], [-1.0, -1.0]])
+    d = diagnostics(points, np.eye(2), [0.0, 0.0], parse_formula("log(x)", {}))
+    np.testing.assert_array_equal(d.fate, [0, 3, 3, 3])
+    assert count_by_group([0, 1, 1, 2], 4, d.fate)[4].tolist() == [4, 1, 0, 0, 3, 0]
+
+
 def test_count_by_group_equals_a_direct_count() -> None:
     cloud = make_cloud("square", 3000, 5)
     d = diagnostics(cloud.points, PRESET_MATRIX, [0.1, -0.2], "relu")
     table = count_by_group(cloud.labels, 4, d.fate, d.saturated)
-    assert table.shape == (5, 5) and table.dtype == np.int64
+    assert table.shape == (5, 6) and table.dtype == np.int64
     for q in range(4):
         mine = cloud.labels == q
         assert table[q, 0] == mine.sum()
-        for k in range(3):
+        for k in range(4):
             assert table[q, 1 + k] == np.sum(mine & (d.fate == k))
-        assert table[q, 4] == np.sum(mine & d.saturated)
+        assert table[q, 5] == np.sum(mine & d.saturated)
     np.testing.assert_array_equal(table[4], table[:4].sum(axis=0))
-    assert table[4, 0] == 3000 and table[4, 1:4].sum() == 3000
+    assert table[4, 0] == 3000 and table[4, 1:5].sum() == 3000 and table[4, 4] == 0
     # ReLU: marked (some z_i ≤ 0) is exactly "not kept" here, as z = 0 exactly has measure 0.
-    assert table[4, 4] == table[4, 2] + table[4, 3]
+    assert table[4, 5] == table[4, 2] + table[4, 3]
     # Without marks the last column is 0; two classes; an empty cloud.
-    assert count_by_group([0, 1, 1], 2, [0, 2, 1])[:, 4].tolist() == [0, 0, 0]
-    assert count_by_group([0, 1, 1], 2, [0, 2, 1]).tolist() == [
-        [1, 1, 0, 0, 0],
-        [2, 0, 1, 1, 0],
-        [3, 1, 1, 1, 0],
+    assert count_by_group([0, 1, 1], 2, [0, 2, 1])[:, 5].tolist() == [0, 0, 0]
+    assert count_by_group([0, 1, 1, 0], 2, [0, 2, 1, 3]).tolist() == [
+        [2, 1, 0, 0, 1, 0],
+        [2, 0, 1, 1, 0, 0],
+        [4, 1, 1, 1, 1, 0],
     ]
     assert count_by_group(np.zeros(0, int), 4, np.zeros(0, np.int8)).sum() == 0
     with pytest.raises(ValueError, match="labels must lie"):

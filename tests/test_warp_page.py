@@ -649,7 +649,8 @@ def test_counts_per_quadrant_and_fate(run_page):
     d = warp.diagnostics(cloud.points, warp.PRESET_MATRIX, [0, 0], "relu")
     table = warp.count_by_group(cloud.labels, 4, d.fate, d.saturated)
     for row, counts in zip(frame.itertuples(index=False), table, strict=True):
-        for cell, k in zip(row, counts[1:], strict=True):
+        # kept, axis, origin, |f′| < ε (no undefined column: ReLU is defined everywhere)
+        for cell, k in zip(row, counts[[1, 2, 3, 5]], strict=True):
             assert cell == f"{k:,} of {counts[0]:,} ({k / counts[0]:.1%})"
     assert frame.loc["all points", "onto the origin"] == "668 of 2,000 (33.4%)"
     # The CSV of the counts: numbers, one row per group and activation.
@@ -812,3 +813,40 @@ def test_page_gif_is_at_least_720_wide_for_both_colourings():
     ):
         with Image.open(io.BytesIO(warp_view.animation_gif(setup, sides, colouring))) as gif:
             assert gif.size[0] >= 720 and gif.size[1] >= 720 and gif.n_frames > 5
+
+
+# --- #14 review: the GIF in the session's language, ε kept, square metrics translated ---
+
+
+def test_gif_is_made_in_the_language_of_the_run(monkeypatch):
+    """The download runs after the script run: the GIF maker carries the run's language."""
+    import i18n
+
+    seen = []
+    monkeypatch.setattr(
+        warp_view, "animation_gif", lambda *args: seen.append(i18n._("stage")) or b"GIF"
+    )
+    setup = warp_view.Setup("square", 100, 0, tuple(warp.PRESET_MATRIX.ravel()), (0.0, 0.0))
+    sides = [warp_view.Side("ReLU", "relu", ())]
+    colouring = warp_view.Colouring(0.01, False, True)
+    i18n.set_language("zh_Hans")
+    maker = warp_view.gif_maker(setup, sides, colouring)
+    i18n.set_language("en")
+    assert maker() == b"GIF" and seen == ["阶段"]
+
+
+def test_gif_labels_keep_epsilon_and_primes_in_chinese():
+    from PIL import ImageFont
+
+    font, missing = warp_charts._gif_font(ImageFont, ["激活"])
+    if "CJK" not in str(font.getname()):
+        pytest.skip("Noto Sans CJK is not installed (Debian: fonts-noto-cjk)")
+    assert missing == frozenset("ᵀ")  # Noto Sans CJK lacks only ᵀ of our labels
+    assert warp_charts._ascii("|f′| < ε · Vᵀx → ΣVᵀx", missing) == "|f′| < ε · V^Tx → ΣV^Tx"
+
+
+def test_square_metrics_are_translated(run_page):
+    at = run_page("warp", {"lang": "zh_Hans", **SMALL})
+    ok(at)
+    labels = set(metrics(at))
+    assert {"在 (0, 1)² 内", "在 (−1, 1)² 内"} <= labels

@@ -14,16 +14,13 @@ from charts.curves import (
     Curve,
     curve_table,
     curves_figure,
-    grad_name,
-    plotted,
-    probe_values,
     sample_grid,
 )
 from charts.theme import activation_color, activation_label, copy_dash
 from i18n import N_, _
-from ui import controls, custom, link
+from ui import controls, custom, link, live_chart
 from ui.export import show_chart
-from ui.live_chart import SliderLink
+from ui.live_chart import LiveLink, encode, js_activation, widget_class
 
 DEFAULT_SLOTS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 X_LIMIT = 1000.0
@@ -103,6 +100,7 @@ def add_copy() -> None:
 
 def activation_picker() -> list[str]:
     """The activations to plot, and a way to add a copy of one with other parameters."""
+    live_chart.preload()  # plotly.js loads while the server samples the curves
     pick_col, copy_col = st.columns([5, 2], vertical_alignment="bottom")
     slots = CONTROLS.show("act", pick_col)
     with_params = sorted(
@@ -153,7 +151,7 @@ def interactive_view(slots: list[str]) -> None:
             _("activation curves"),
             functools.partial(curve_table, curves, x),
             key="curves",
-            links=_slider_links(curves, params, x, log_grad, probe),
+            links=[_live_link(curves, params, x, log_grad, probe)],
         )
         if probe is not None:
             # Static tables: an interactive data grid costs ~100 ms of browser time per redraw.
@@ -202,36 +200,35 @@ def sample_curve(slot: str, params: dict[str, float], x: np.ndarray, probe: floa
     )
 
 
-def _slider_links(
+def _live_link(
     curves: list[Curve],
     params: dict[str, dict[str, float]],
     x: np.ndarray,
     log_grad: bool,
     probe: float | None,
-) -> list[SliderLink]:
-    """Every parameter slider's nearby values, drawn in advance so the browser redraws at once:
-    for each value, the traces the figure would draw for that curve (f, f′, probe markers)."""
-    links = []
+) -> LiveLink:
+    """Every parameter slider, followed in the browser: each curve's f and f′ are generated
+    JavaScript (activations.jscode) evaluated on the figure's x grid for the slider's value."""
     per_curve = 2 if probe is None else 4  # f, f′, then the two probe markers
+    shown, controls_ = [], {}
     for i, curve in enumerate(curves):
-        traces = list(range(per_curve * i, per_curve * (i + 1)))
-        for p in controls.activation_of(curve.key).params:
-            current = params[curve.key][p.name]
-            values = controls.valid_values(
-                curve.key, dict(params[curve.key]), p.name, controls.slider_values(p, current)
-            )
-            ys, names = [], []
-            for value in values:
-                moved = sample_curve(curve.key, {**params[curve.key], p.name: value}, x, probe)
-                row = list(plotted(moved.f, moved.df, log_grad))
-                if moved.probe is not None:
-                    _px, fp, dfp = probe_values(moved.probe, log_grad)
-                    row += [np.array([fp]), np.array([dfp])]
-                ys.append(row)
-                names.append([moved.label, grad_name(moved.label), "", ""][: len(traces)])
-            key = controls.param_key(curve.key, p.name)
-            links.append(SliderLink(key, current, values, traces, ys, names))
-    return links
+        act = controls.activation_of(curve.key)
+        keys = [controls.param_key(curve.key, p.name) for p in act.params]
+        for key, p in zip(keys, act.params, strict=True):
+            controls_[key] = ([widget_class(key)], params[curve.key][p.name])
+        shown.append(
+            {
+                "spec": js_activation(act) if act.params else None,
+                "params": keys,
+                "names": [p.name for p in act.params],
+                "defaults": [p.default for p in act.params],
+                "copy": bool(controls.copy_index(curve.key)),
+                "label": activation_label(act),
+                "traces": list(range(per_curve * i, per_curve * (i + 1))),
+            }
+        )
+    data = {"x": encode(x, "f8"), "log_grad": log_grad, "probe": probe, "curves": shown}
+    return LiveLink("curves", controls_, data)
 
 
 def _sort_label(key: str) -> str:

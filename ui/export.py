@@ -21,7 +21,7 @@ from ui.app_controls import (
     PALETTE_KEY,
     SCALE_KEY,
 )
-from ui.live_chart import SliderLink, live_chart
+from ui.live_chart import LiveLink, live_chart
 
 
 def image_settings() -> None:
@@ -79,7 +79,7 @@ def show_chart(
     | None = None,
     *,
     key: str,
-    links: Sequence[SliderLink] = (),
+    links: Sequence[LiveLink] = (),
     rebuild: Callable[[], go.Figure | FigureSpec] | None = None,
 ) -> None:
     """Draw ``fig`` with a toolbar camera (file ``name``) and an Export menu under it.

@@ -1,7 +1,13 @@
 // A Plotly chart that stays mounted across reruns: new figures go through Plotly.react, which
 // diffs instead of tearing the chart down (st.plotly_chart remounts on every new figure).
-// Optional "links" tie a Streamlit slider to precomputed trace data, so moving that slider
-// redraws the chart in the browser at once; the rerun that follows brings the same figure.
+//
+// A *live* chart follows its page's controls in the browser: the points and each activation's
+// f and f′ (JavaScript generated from the registry's symbolic forms, activations/jscode.py)
+// arrive once, in an element of their own; while a slider is dragged (or a field typed, a
+// toggle flipped) the chart recomputes W x + b and f here and redraws at most once per
+// animation frame, with no server round trip. The rerun that follows the release brings the
+// server's figure; a figure made for other values than the controls now show is never drawn
+// over a newer frame (it is stale: a newer rerun is coming).
 
 function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -21,84 +27,652 @@ function loadPlotly(src) {
 }
 
 function decodeArray(spec) {
-  // {dtype: "f4" | "f8", bdata: base64}, as plotly.py encodes NumPy arrays.
+  // {dtype, bdata: base64}, as plotly.py encodes NumPy arrays.
   const bytes = Uint8Array.from(atob(spec.bdata), (c) => c.charCodeAt(0));
-  return spec.dtype === "f8" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+  const types = { f8: Float64Array, f4: Float32Array, i4: Int32Array, i1: Int8Array };
+  return new types[spec.dtype](bytes.buffer);
 }
 
-function sliderValue(widgetClass) {
-  const input = document.querySelector("." + widgetClass + " input[type=range]");
-  return input ? Number(input.value) : null;
+// --- number formats, as Python's format specs ---
+
+function formatG(value, digits) {
+  // Python's "{:.<digits>g}".
+  if (!Number.isFinite(value)) return value !== value ? "nan" : value > 0 ? "inf" : "-inf";
+  if (value === 0) return "0";
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  let text;
+  if (exponent < -4 || exponent >= digits) {
+    text = value.toExponential(digits - 1).replace(/\.?0+e/, "e");
+    text = text.replace(/e([+-])(\d)$/, "e$10$2");
+  } else {
+    text = value.toFixed(Math.max(0, digits - 1 - exponent));
+    if (text.includes(".")) text = text.replace(/\.?0+$/, "");
+  }
+  return text;
 }
 
-function nearestIndex(values, value) {
-  // Slider values arrive as decimal strings; match them to the precomputed grid with a
-  // tolerance far below the slider step.
-  let best = -1;
-  let bestGap = Infinity;
-  values.forEach((v, i) => {
-    const gap = Math.abs(v - value);
-    if (gap < bestGap) {
-      best = i;
-      bestGap = gap;
+function formatPercent(share) {
+  return (100 * share).toFixed(1) + "%"; // "{:.1%}"
+}
+
+function formatCount(n) {
+  return n.toLocaleString("en-US"); // "{:,}"
+}
+
+// --- the controls a chart follows ---
+
+function readWidget(widget) {
+  // The value a watched widget shows: a slider's or field's number, a toggle as 0 or 1.
+  const box = widget.querySelector("input[type=checkbox]");
+  if (box) return box.checked ? 1 : 0;
+  const input = widget.querySelector("input[type=range]") || widget.querySelector("input");
+  if (!input || input.value === "") return null;
+  const value = Number(input.value);
+  return Number.isFinite(value) ? value : null;
+}
+
+function same(a, b) {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function chartStore() {
+  return (window.__activationLabLive = window.__activationLabLive || {});
+}
+
+function stale(div) {
+  // The figure's values differ from what the controls now show: a newer rerun is coming.
+  const { state, live } = div.__alValues || {};
+  return Object.keys(state || {}).some((key) => !same(state[key], live[key]));
+}
+
+function exactWidget(widget) {
+  // Sliders and toggles show their exact value; a number field shows it rounded to its format
+  // (W's entries: 6 digits), so only what the user types in one counts.
+  return widget && widget.querySelector("input[type=range], input[type=checkbox]") !== null;
+}
+
+function controlValues(meta) {
+  // Per control, the value a slider or toggle of it shows when it differs from the figure's
+  // (the slider of a slider-and-field pair moves first), else the figure's.
+  const live = Object.assign({}, meta.state || {});
+  for (const [key, classes] of Object.entries(meta.controls || {})) {
+    for (const cls of classes) {
+      const widget = document.querySelector("." + cls);
+      const value = exactWidget(widget) ? readWidget(widget) : null;
+      if (value !== null && !same(value, live[key])) live[key] = value;
     }
-  });
-  const scale = Math.max(1e-12, Math.abs(value), Math.abs(values[best] || 0));
-  return bestGap <= 1e-9 * scale ? best : -1;
+  }
+  return live;
 }
 
-function applyLink(Plotly, div, link, value) {
-  const index = nearestIndex(link.values, value);
-  if (index < 0) return false;
-  const update = { y: link.y[index].map((spec) => (spec.bdata ? decodeArray(spec) : spec)) };
-  if (link.name) update.name = link.name[index];
-  Plotly.restyle(div, update, link.traces);
-  return true;
-}
-
-function stale(state) {
-  // A figure made for other slider values than the page now shows: a newer rerun is coming.
-  return Object.entries(state || {}).some(([widget, value]) => {
-    const now = sliderValue(widget);
-    return now !== null && Math.abs(now - value) > 1e-9 * Math.max(1, Math.abs(now));
-  });
-}
-
-function linksOf(div) {
-  return Object.values((window.__activationLabLinks || {})[div.dataset.chart] || {});
-}
-
-function onSliderMove(div, target) {
-  if (!(target instanceof HTMLInputElement) || target.type !== "range" || !window.Plotly) return;
-  for (const link of linksOf(div)) {
-    if (target.closest("." + link.widget) && div.dataset.liveValue !== target.value) {
-      applyLink(window.Plotly, div, link, Number(target.value));
-      div.dataset.liveValue = target.value;
+function onControl(div, target) {
+  const controls = div.__alControls;
+  if (!controls || !(target instanceof Element)) return;
+  for (const [key, classes] of Object.entries(controls)) {
+    for (const cls of classes) {
+      const widget = target.closest("." + cls);
+      if (!widget) continue;
+      const value = readWidget(widget);
+      if (value === null || same(value, div.__alValues.live[key])) return;
+      div.__alValues.live[key] = value;
+      scheduleFrame(div);
+      return;
     }
   }
 }
 
-function watchSliders(div) {
-  // Keyboard and pointer moves both end in React writing the input's value attribute; native
-  // input events cover the rest. Registered once per chart, reading the newest links.
+function watchVisibility(div) {
+  // A chart scrolled out of view is not redrawn while the hand moves (each redraw of a
+  // WebGL chart costs tens of ms); it catches up when it comes into view.
+  if (div.__alVisibility) return;
+  div.__alVisible = true;
+  div.__alVisibility = new IntersectionObserver((entries) => {
+    div.__alVisible = entries[entries.length - 1].isIntersecting;
+    if (div.__alVisible && div.__alDirty) scheduleFrame(div);
+  });
+  div.__alVisibility.observe(div);
+}
+
+function scheduleFrame(div) {
+  if (!div.__alVisible) {
+    div.__alDirty = true;
+    return;
+  }
+  div.__alDirty = false;
+  if (div.__alPending) return;
+  div.__alPending = true;
+  requestAnimationFrame(() => {
+    div.__alPending = false;
+    const data = chartStore()[div.dataset.chart];
+    if (!data || !window.Plotly || !div.dataset.drawn) return;
+    const started = performance.now();
+    try {
+      LIVE[data.kind](window.Plotly, div, data, div.__alValues.live, div.__alDynamic);
+    } catch (error) {
+      console.error("live chart", error); // the rerun after the release draws it anyway
+      return;
+    }
+    // Counted for bench/bench_live_drag.py and the browser tests.
+    window.__activationLabFrames = (window.__activationLabFrames || 0) + 1;
+    const times = (window.__activationLabFrameTimes = window.__activationLabFrameTimes || []);
+    if (times.length < 10000) times.push(performance.now() - started);
+  });
+}
+
+function watchControls(div) {
+  // Pointer drags and key presses end in React writing a slider input's value attribute;
+  // native input and change events cover fields and toggles. Registered once per chart.
   if (div.__unwatch) return div.__unwatch;
-  const onInput = (event) => onSliderMove(div, event.target);
+  const onEvent = (event) => onControl(div, event.target);
   const observer = new MutationObserver((records) => {
-    for (const record of records) onSliderMove(div, record.target);
+    // A slider's value attribute; a field's is rewritten by reruns too (rounded to its
+    // format), so fields count by their input events only.
+    for (const record of records) {
+      if (record.target.type === "range") onControl(div, record.target);
+    }
   });
   observer.observe(document.body, {
     subtree: true,
     attributes: true,
     attributeFilter: ["value", "aria-valuetext"],
   });
-  document.addEventListener("input", onInput, true);
+  document.addEventListener("input", onEvent, true);
+  document.addEventListener("change", onEvent, true);
   div.__unwatch = () => {
     observer.disconnect();
-    document.removeEventListener("input", onInput, true);
+    document.removeEventListener("input", onEvent, true);
+    document.removeEventListener("change", onEvent, true);
     div.__unwatch = null;
   };
   return div.__unwatch;
 }
+
+// --- activations, compiled once per spec ---
+
+function compiled(spec) {
+  const cache = (window.__activationLabActs = window.__activationLabActs || new Map());
+  const key = spec.f + "\n" + spec.g;
+  if (!cache.has(key)) cache.set(key, ActivationLabRuntime.compile(spec));
+  return cache.get(key);
+}
+
+function paramValues(side, live) {
+  return side.params.map((key) => live[key]);
+}
+
+// --- Curves: f and f′ of each curve on the x grid, for its current parameters ---
+
+function curveLabel(curve, values) {
+  // controls.slot_label: the parameters shown when changed from the defaults or a copy.
+  const changed = values.some((v, i) => v !== curve.defaults[i]);
+  if (!curve.copy && !changed) return curve.label;
+  const inner = curve.names.map((n, i) => n + "=" + formatG(values[i], 6)).join(", ");
+  return curve.label + " (" + inner + ")";
+}
+
+function liveCurves(Plotly, div, data, live) {
+  const x = data.__x || (data.__x = decodeArray(data.x));
+  const ys = [];
+  const names = [];
+  const traces = [];
+  const pair = [0, 0];
+  for (const curve of data.curves) {
+    if (!curve.params.length) continue;
+    const act = compiled(curve.spec);
+    const p = paramValues(curve, live);
+    if (p.some((v) => v === undefined)) continue;
+    const f = new Float32Array(x.length);
+    const g = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      act.vg(x[i], p, pair);
+      f[i] = pair[0];
+      g[i] = data.log_grad ? (Math.abs(pair[1]) > 0 ? Math.abs(pair[1]) : NaN) : pair[1];
+    }
+    const label = curveLabel(curve, p);
+    ys.push(f, data.log_grad ? g : Float32Array.from(g));
+    names.push(label, label + " · f′");
+    traces.push(curve.traces[0], curve.traces[1]);
+    if (data.probe !== null && curve.traces.length > 2) {
+      act.vg(data.probe, p, pair);
+      ys.push([pair[0]], [data.log_grad ? Math.abs(pair[1]) : pair[1]]);
+      names.push("", "");
+      traces.push(curve.traces[2], curve.traces[3]);
+    }
+  }
+  if (!traces.length) return;
+  // The curves now; their legend names (a legend redraw) once the hand rests.
+  Plotly.restyle(div, { y: ys }, traces);
+  clearTimeout(div.__alExactTimer);
+  div.__alExactTimer = setTimeout(() => Plotly.restyle(div, { name: names }, traces), 200);
+}
+
+// --- Warp: the layer f(W x + b) on the cloud ---
+
+function rotationOf(angle) {
+  return [Math.cos(angle), Math.sin(angle)];
+}
+
+function wrap(angle) {
+  // (−π, π], as activations.warp._wrap
+  const twoPi = 2 * Math.PI;
+  return Math.PI - (((Math.PI - angle) % twoPi) + twoPi) % twoPi;
+}
+
+function decompose(w) {
+  // activations.warp.decompose in closed form: W = R(φ)·diag(σ₁, ±σ₂)·R(θ).
+  const [a, b, c, d] = w;
+  const E = (a + d) / 2, F = (a - d) / 2, G = (c + b) / 2, H = (c - b) / 2;
+  const Q = Math.hypot(E, H), R = Math.hypot(F, G);
+  const s1 = Q + R;
+  let s2 = Math.abs(Q - R);
+  if (s1 === 0) return { theta: 0, phi: 0, S: [0, 0] };
+  if (s2 <= 1e-13 * s1) s2 = 0;
+  const reflect = s2 > 0 && Q < R;
+  const S = [s1, reflect ? -s2 : s2];
+  if (s1 - s2 <= 1e-12 * s1) return { theta: 0, phi: wrap(Math.atan2(c, a)), S };
+  const a1 = Math.atan2(G, F), a2 = Math.atan2(H, E);
+  let theta = wrap((a2 - a1) / 2), phi = wrap((a2 + a1) / 2);
+  const altTheta = wrap(theta + Math.PI), altPhi = wrap(phi + Math.PI);
+  if (Math.abs(altTheta) + Math.abs(altPhi) < Math.abs(theta) + Math.abs(phi)) {
+    theta = altTheta;
+    phi = altPhi;
+  }
+  return { theta, phi, S };
+}
+
+function layerOf(live, dyn) {
+  // W and b as the page's controls make them (ui/warp_view._matrix).
+  let w = dyn.w;
+  if (dyn.mode === "svd") {
+    const rad = Math.PI / 180;
+    const [ct, st] = rotationOf(live.theta * rad);
+    const [cp, sp] = rotationOf(live.phi * rad);
+    const s1 = live.s1, s2 = live.reflect ? -live.s2 : live.s2;
+    // R(φ)·diag(s1, s2)·R(θ)
+    w = [
+      cp * s1 * ct - sp * s2 * st,
+      -cp * s1 * st - sp * s2 * ct,
+      sp * s1 * ct + cp * s2 * st,
+      -sp * s1 * st + cp * s2 * ct,
+    ];
+  } else if (dyn.mode === "typed") {
+    w = [live.w11, live.w12, live.w21, live.w22];
+  }
+  if (w.some((v) => !Number.isFinite(v))) w = dyn.w;
+  return { w, b: [live.b1, live.b2] };
+}
+
+function stagesOf(points, layer, act, p, eps) {
+  // The six stages of activations.warp.layer_stages on points (m, 2), with per point
+  // f′ (for |f′| < ε and the area change).
+  const m = points.length / 2;
+  const svd = decompose(layer.w);
+  const [ct, st] = rotationOf(svd.theta);
+  const [w00, w01, w10, w11] = layer.w;
+  const [b0, b1] = layer.b;
+  const out = [0, 1, 2, 3, 4, 5].map(() => new Float64Array(2 * m));
+  const grad = new Float64Array(2 * m);
+  const pair = [0, 0];
+  for (let i = 0; i < m; i++) {
+    const x = points[2 * i], y = points[2 * i + 1];
+    const rx = ct * x - st * y, ry = st * x + ct * y;
+    const lx = w00 * x + w01 * y, ly = w10 * x + w11 * y;
+    const zx = lx + b0, zy = ly + b1;
+    out[0][2 * i] = x; out[0][2 * i + 1] = y;
+    out[1][2 * i] = rx; out[1][2 * i + 1] = ry;
+    out[2][2 * i] = rx * svd.S[0]; out[2][2 * i + 1] = ry * svd.S[1];
+    out[3][2 * i] = lx; out[3][2 * i + 1] = ly;
+    out[4][2 * i] = zx; out[4][2 * i + 1] = zy;
+    act.vg(zx, p, pair);
+    out[5][2 * i] = pair[0]; grad[2 * i] = pair[1];
+    act.vg(zy, p, pair);
+    out[5][2 * i + 1] = pair[0]; grad[2 * i + 1] = pair[1];
+  }
+  const det = w00 * w11 - w01 * w10;
+  return { stages: out, grad, svd, det, eps };
+}
+
+function frameOf(result, k, steps) {
+  // Frame k of activations.warp.interpolate_stages.
+  const i = Math.floor(k / steps), j = k % steps;
+  const stages = result.stages;
+  if (j === 0) return stages[i];
+  const t = j / steps;
+  const a = stages[i], b = stages[i + 1];
+  const out = new Float64Array(a.length);
+  if (i === 0 || i === 2) {
+    const [c, s] = rotationOf(t * (i === 0 ? result.svd.theta : result.svd.phi));
+    for (let q = 0; q < a.length; q += 2) {
+      out[q] = c * a[q] - s * a[q + 1];
+      out[q + 1] = s * a[q] + c * a[q + 1];
+    }
+  } else if (i === 1) {
+    const fx = 1 + t * (result.svd.S[0] - 1), fy = 1 + t * (result.svd.S[1] - 1);
+    for (let q = 0; q < a.length; q += 2) {
+      out[q] = a[q] * fx;
+      out[q + 1] = a[q + 1] * fy;
+    }
+  } else {
+    for (let q = 0; q < a.length; q++) out[q] = a[q] + t * (b[q] - a[q]);
+  }
+  return out;
+}
+
+function marks(result) {
+  // Per point: some |f′(zᵢ)| < ε (NaN compares false).
+  const g = result.grad;
+  const m = g.length / 2;
+  const marked = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    marked[i] = Math.abs(g[2 * i]) < result.eps || Math.abs(g[2 * i + 1]) < result.eps ? 1 : 0;
+  }
+  return marked;
+}
+
+function areaValues(result) {
+  // charts.warp.area_values of |det(diag(f′(z)) W)|.
+  const g = result.grad;
+  const m = g.length / 2;
+  const out = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    const v = Math.log10(Math.abs(g[2 * i] * g[2 * i + 1] * result.det));
+    out[i] = v !== v ? -3 : Math.min(3, Math.max(-3, v));
+  }
+  return out;
+}
+
+function gather(points, order) {
+  const x = new Float32Array(order.length), y = new Float32Array(order.length);
+  for (let q = 0; q < order.length; q++) {
+    const i = order[q];
+    x[q] = i < 0 ? NaN : points[2 * i];
+    y[q] = i < 0 ? NaN : points[2 * i + 1];
+  }
+  return [x, y];
+}
+
+function squareRange(arrays) {
+  // charts.warp._square_range
+  const lo = [-1, -1], hi = [1, 1];
+  for (const a of arrays) {
+    for (let q = 0; q < a.length; q++) {
+      const v = a[q];
+      if (!Number.isFinite(v)) continue;
+      const j = q & 1;
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
+    }
+  }
+  const half = 0.55 * Math.max(hi[0] - lo[0], hi[1] - lo[1]);
+  const mid = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2];
+  return [[mid[0] - half, mid[0] + half], [mid[1] - half, mid[1] + half]];
+}
+
+function sideResults(data, live, dyn, points) {
+  // Each side's stages on ``points`` (n, 2) for the values the controls show.
+  const layer = layerOf(live, dyn);
+  return data.sides.map((side) =>
+    stagesOf(points, layer, compiled(side.spec), paramValues(side, live), dyn.eps));
+}
+
+function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
+  const xs = [], ys = [], colors = [];
+  const markedBySide = data.sat ? results.map(marks) : [];
+  const areaBySide = data.area ? results.map(areaValues) : [];
+  data.traces.forEach((trace, t) => {
+    const side = data.panels[trace.panel].side;
+    let order = trace.__order || (trace.__order = decodeArray(trace.order));
+    if (trace.ring) {
+      const marked = markedBySide[side];
+      const chosen = [];
+      for (let i = 0; i < marked.length; i++) if (marked[i]) chosen.push(i);
+      order = Int32Array.from(chosen);
+    }
+    const [x, y] = gather(panelPoints[trace.panel], order);
+    xs.push(x);
+    ys.push(y);
+    if (data.area) {
+      const values = areaBySide[side];
+      colors.push(
+        trace.area
+          ? Float32Array.from(order, (i) => (i < 0 ? NaN : values[i]))
+          : div.data[t].marker.color,
+      );
+    }
+  });
+  const update = { x: xs, y: ys };
+  if (data.area) update["marker.color"] = colors;
+  // New axis ranges only when the points leave the view or fill under a third of it: a
+  // relayout costs as much as the redraw itself.
+  const layout = {};
+  rangeArrays.forEach((arrays, i) => {
+    const [xr, yr] = squareRange(arrays);
+    const suffix = i === 0 ? "" : String(i + 1);
+    const now = div.layout["xaxis" + suffix] && div.layout["xaxis" + suffix].range;
+    const nowY = div.layout["yaxis" + suffix] && div.layout["yaxis" + suffix].range;
+    if (!now || !nowY || !fits(xr, now) || !fits(yr, nowY)) {
+      layout["xaxis" + suffix + ".range"] = xr;
+      layout["yaxis" + suffix + ".range"] = yr;
+    }
+  });
+  clearTimeout(div.__alExactTimer);
+  const exact = () => {
+    if (Object.keys(layout).length) Plotly.update(div, update, layout);
+    else Plotly.restyle(div, update);
+  };
+  if (Object.keys(layout).length || data.area || !fastRedraw(div, xs, ys)) {
+    exact();
+    return;
+  }
+  // Drawn straight into WebGL; once the hand rests, through Plotly too (hover, exports).
+  div.__alExactTimer = setTimeout(exact, 200);
+}
+
+function fastRedraw(div, xs, ys) {
+  // New point positions handed to the WebGL scenes Plotly drew (one per panel), skipping
+  // Plotly's recalculation of every trace: a few ms instead of tens. Plotly's internals, so
+  // anything unexpected falls back to Plotly.restyle.
+  if (div.__alNoFast) return false;
+  try {
+    const layout = div._fullLayout;
+    const bySubplot = new Map();
+    div._fullData.forEach((trace, i) => {
+      if (trace.type !== "scattergl") throw new Error("not scattergl");
+      const id = trace.xaxis + trace.yaxis;
+      if (!bySubplot.has(id)) bySubplot.set(id, []);
+      bySubplot.get(id).push(i);
+    });
+    const scenes = [];
+    for (const [id, indices] of bySubplot) {
+      const scene = layout._plots[id] && layout._plots[id]._scene;
+      if (!scene || !scene.scatter2d || scene.markerOptions.length !== indices.length) {
+        throw new Error("unexpected scene");
+      }
+      indices.forEach((i, k) => {
+        const x = xs[i], y = ys[i];
+        const positions = new Float64Array(2 * x.length);
+        for (let q = 0; q < x.length; q++) {
+          positions[2 * q] = x[q];
+          positions[2 * q + 1] = y[q];
+        }
+        if (scene.markerOptions[k]) scene.markerOptions[k].positions = positions;
+        if (scene.lineOptions && scene.lineOptions[k]) scene.lineOptions[k].positions = positions;
+      });
+      scene.scatter2d.update(scene.markerOptions);
+      if (scene.line2d && scene.lineOptions) scene.line2d.update(scene.lineOptions);
+      scenes.push(scene);
+    }
+    layout._glcanvas.each((canvas) => {
+      if (canvas.regl) canvas.regl.clear({ color: [0, 0, 0, 0], depth: 1 });
+    });
+    for (const plot of Object.values(layout._plots)) if (plot._scene) plot._scene.draw();
+    return true;
+  } catch (error) {
+    div.__alNoFast = true;
+    console.warn("live chart: Plotly.restyle from now on", error);
+    return false;
+  }
+}
+
+function fits(wanted, now) {
+  // The wanted range lies inside the current one and spans at least a third of it.
+  const inside = wanted[0] >= now[0] && wanted[1] <= now[1];
+  return inside && wanted[1] - wanted[0] >= (now[1] - now[0]) / 3;
+}
+
+function activeFrame(div, data) {
+  // The stage the chart's own slider shows (Plotly keeps it in the full layout).
+  const full = div._fullLayout && div._fullLayout.sliders && div._fullLayout.sliders[0];
+  const slider = full || (div.layout && div.layout.sliders && div.layout.sliders[0]);
+  const active = slider && Number.isInteger(slider.active) ? slider.active : data.last;
+  return Math.min(Math.max(active, 0), data.last);
+}
+
+function liveWarpAnimation(Plotly, div, data, live, dyn) {
+  const points = data.__points || (data.__points = decodeArray(data.points));
+  const results = sideResults(data, live, dyn, points);
+  const k = activeFrame(div, data);
+  const shown = data.panels.map((panel) => frameOf(results[panel.side], k, data.steps));
+  const ranges = data.panels.map((panel) => results[panel.side].stages);
+  restyleWarp(Plotly, div, data, results, shown, ranges);
+  refreshFrames(div, data, results);
+  if (data.counts) throttled(div, () => liveCounts(data.counts, data, live, dyn));
+}
+
+function throttled(div, write) {
+  // Tables and metrics are page text: each rewrite makes the browser lay the page out again,
+  // which costs more than the chart's frame. Rewritten at most every 150 ms, and the last
+  // values always.
+  const now = performance.now();
+  clearTimeout(div.__alTextTimer);
+  if (!div.__alTextAt || now - div.__alTextAt >= 150) {
+    div.__alTextAt = now;
+    write();
+  } else {
+    div.__alTextTimer = setTimeout(() => {
+      div.__alTextAt = performance.now();
+      write();
+    }, 150 - (now - div.__alTextAt));
+  }
+}
+
+function refreshFrames(div, data, results) {
+  // The Play button and the stage slider animate Plotly frames: once the hand rests, rewrite
+  // them for the values shown (the server's figure replaces them after the rerun).
+  clearTimeout(div.__alFrameTimer);
+  div.__alFrameTimer = setTimeout(() => {
+    const frames = div._transitionData && div._transitionData._frames;
+    if (!frames || !frames.length) return;
+    const markedBySide = data.sat ? results.map(marks) : [];
+    frames.forEach((frame, k) => {
+      const byPanel = data.panels.map((panel) => frameOf(results[panel.side], k, data.steps));
+      data.traces.forEach((trace, t) => {
+        if (!frame.data || !frame.data[t]) return;
+        let order = trace.__order;
+        if (trace.ring) {
+          const marked = markedBySide[data.panels[trace.panel].side];
+          const chosen = [];
+          for (let i = 0; i < marked.length; i++) if (marked[i]) chosen.push(i);
+          order = Int32Array.from(chosen);
+        }
+        const [x, y] = gather(byPanel[trace.panel], order);
+        frame.data[t].x = x;
+        frame.data[t].y = y;
+      });
+    });
+  }, 150);
+}
+
+function liveWarpStages(Plotly, div, data, live, dyn) {
+  const points = data.__points || (data.__points = decodeArray(data.points));
+  const results = sideResults(data, live, dyn, points);
+  const shown = data.panels.map((panel) => results[panel.side].stages[panel.stage]);
+  restyleWarp(Plotly, div, data, results, shown, shown.map((a) => [a]));
+}
+
+// --- Warp's counts and metrics, on every point ---
+
+function liveCounts(counts, data, live, dyn) {
+  const points = counts.__points || (counts.__points = decodeArray(counts.points));
+  const labels = counts.__labels || (counts.__labels = decodeArray(counts.labels));
+  const results = sideResults(data, live, dyn, points);
+  const groups = counts.groups;
+  results.forEach((result, s) => {
+    const y = result.stages[5];
+    const g = result.grad;
+    const n = labels.length;
+    // rows: groups then all; columns: size, kept, axis, origin, undefined, marked
+    const table = Array.from({ length: groups + 1 }, () => [0, 0, 0, 0, 0, 0]);
+    let unit = 0, centred = 0;
+    const jac = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = y[2 * i], b = y[2 * i + 1];
+      const row = table[labels[i]];
+      row[0]++;
+      let fate;
+      if (!Number.isFinite(a) || !Number.isFinite(b)) fate = 3;
+      else fate = (a === 0 ? 1 : 0) + (b === 0 ? 1 : 0);
+      row[1 + fate]++;
+      const ga = Math.abs(g[2 * i]), gb = Math.abs(g[2 * i + 1]);
+      if (ga < result.eps || gb < result.eps) row[5]++;
+      if (a > 0 && a < 1 && b > 0 && b < 1) unit++;
+      if (Math.abs(a) < 1 && Math.abs(b) < 1) centred++;
+      jac[i] = Math.abs(g[2 * i] * g[2 * i + 1] * result.det);
+    }
+    for (let r = 0; r < groups; r++) for (let c = 0; c < 6; c++) table[groups][c] += table[r][c];
+    writeCounts(counts, s, table);
+    const all = table[groups];
+    const share = (k) => (n ? k / n : NaN);
+    jac.sort();
+    const finite = jac.filter((v) => v === v);
+    const median = !n ? NaN : n % 2 ? jac[(n - 1) / 2] : (jac[n / 2 - 1] + jac[n / 2]) / 2;
+    const values = {
+      detw: formatG(result.det, 4),
+      axis: formatPercent(share(all[2])),
+      origin: formatPercent(share(all[3])),
+      unit: formatPercent(share(unit)),
+      centred: formatPercent(share(centred)),
+      area: Number.isFinite(median) && finite.length === n ? formatG(median, 3) + "×" : "—",
+    };
+    writeMetrics(counts, s, values);
+  });
+}
+
+function writeCounts(counts, side, table) {
+  const box = document.querySelector(".st-key-warp-counts-" + side);
+  if (!box) return;
+  const rows = box.querySelectorAll("table tbody tr");
+  table.forEach((row, r) => {
+    const cells = rows[r] ? rows[r].querySelectorAll("td") : [];
+    counts.columns.forEach((column, c) => {
+      if (!cells[c]) return;
+      const k = row[column];
+      const total = row[0];
+      const text =
+        counts.of.replace("{n}", formatCount(k)).replace("{total}", formatCount(total)) +
+        (total ? " (" + formatPercent(k / total) + ")" : "");
+      if (cells[c].textContent !== text) cells[c].textContent = text;
+    });
+  });
+}
+
+function writeMetrics(counts, side, values) {
+  const box = document.querySelector(".st-key-warp-metrics-" + side);
+  if (!box) return;
+  const cells = box.querySelectorAll("[data-testid='stMetricValue']");
+  (counts.metrics[side] || []).forEach((name, i) => {
+    if (cells[i] && values[name] !== undefined) {
+      const leaf = cells[i].querySelector("div") || cells[i];
+      if (leaf.textContent !== values[name]) leaf.textContent = values[name];
+    }
+  });
+}
+
+const LIVE = {
+  curves: liveCurves,
+  "warp-animation": liveWarpAnimation,
+  "warp-stages": liveWarpStages,
+};
 
 function followWidth(div) {
   // Plotly's "responsive" config follows window resizes only; the column also changes width
@@ -123,14 +697,20 @@ export default function (component) {
   const data = component.data instanceof Uint8Array
     ? JSON.parse(new TextDecoder().decode(component.data))
     : component.data;
-  if (data.link) {
-    // A link's store: its data changes rarely, so reruns resend it as a tiny cached reference.
-    const store = (window.__activationLabLinks = window.__activationLabLinks || {});
-    store[data.chart] = store[data.chart] || {};
-    store[data.chart][data.link.widget] = data.link;
+  if (data.preload) {
     const container = parentElement.closest(".stElementContainer");
     if (container) container.style.display = "none";
-    return () => delete store[data.chart][data.link.widget];
+    loadPlotly(data.preload).catch(() => {}); // the chart retries and says so
+    return undefined;
+  }
+  if (data.live) {
+    // The live data's element: it changes rarely, so reruns resend it as a cached reference.
+    chartStore()[data.chart] = data.live;
+    const container = parentElement.closest(".stElementContainer");
+    if (container) container.style.display = "none";
+    return () => {
+      if (chartStore()[data.chart] === data.live) delete chartStore()[data.chart];
+    };
   }
   const { meta, figure } = data;
   if (!document.getElementById("al-chart-css")) {
@@ -147,21 +727,32 @@ export default function (component) {
   }
   div.style.minHeight = meta.height + "px";
   followWidth(div);
+  watchVisibility(div);
   div.dataset.chart = meta.chart;
+  // The values this figure was made for, and what the controls show now (a slider being
+  // dragged shows a newer value than the figure's): a figure for other values is stale.
+  div.__alControls = meta.controls || {};
+  div.__alDynamic = meta.dynamic;
+  div.__alValues = { state: meta.state || {}, live: controlValues(meta) };
   // Charts draw one after another, each painted before the next starts: a page's first chart
   // shows its new figure without waiting for the (WebGL) work of the charts below it.
   window.__activationLabDraws = (window.__activationLabDraws || Promise.resolve())
     .then(() => loadPlotly(meta.plotly_src))
     .then((Plotly) => {
-      if (div.dataset.drawn && stale(meta.state)) return undefined;
+      if (div.dataset.drawn && stale(div)) return undefined;
+      // Pending touch-ups of a live frame belong to the figure being replaced.
+      clearTimeout(div.__alExactTimer);
+      clearTimeout(div.__alFrameTimer);
+      clearTimeout(div.__alTextTimer);
       figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
       div.dataset.drawn = "1";
-      div.dataset.liveValue = "";
-      return Plotly.react(div, figure);
+      return Plotly.react(div, figure).then(() => {
+        if (stale(div)) scheduleFrame(div); // the hand moved on while this figure was made
+      });
     })
     .then(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
     .catch((error) => {
       div.textContent = String(error);
     });
-  return Object.keys(meta.state).length ? watchSliders(div) : undefined;
+  return Object.keys(meta.controls || {}).length ? watchControls(div) : undefined;
 }

@@ -1,20 +1,24 @@
-"""A Plotly chart that stays mounted across reruns and can follow a slider in the browser.
+"""A Plotly chart that stays mounted across reruns and follows its controls in the browser.
 
 ``st.plotly_chart`` gives each new figure a new element id (it hashes the spec), so every rerun
 tears the chart down and draws it from scratch: ~200 ms of browser time per slider step on the
 Curves page. This component keeps one chart per key and hands new figures to ``Plotly.react``.
 
-A *link* ties one Streamlit slider to precomputed trace data (``SliderLink``): when that slider
-moves, the chart swaps in the matching arrays at once, with no server round trip; the rerun the
-move also triggers (for the URL, tables and the rest) then brings the same figure.
+A :class:`LiveLink` makes the chart *live*: it names the controls the chart follows (their
+widgets' CSS classes and current values) and carries the data the browser needs to redraw the
+chart for other values of them: the points and the activations' f and f′ as JavaScript
+generated from their symbolic forms (:mod:`activations.jscode`; nothing is precomputed per
+slider value). While a control moves, ``live_chart.js`` recomputes the chart at most once per
+animation frame with no server round trip; the rerun that follows brings the server's figure,
+which is not drawn over a newer frame when it was made for older values.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,8 @@ import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+from activations.jscode import activation_js, runtime_source
+from activations.registry import Activation
 from charts.export import MODEBAR_CSS, STATIC_IMAGE_JS, camera, to_json_bytes
 from charts.theme import FigureSpec, typed_array
 
@@ -34,27 +40,29 @@ PLOTLY_JS_URL = f"component/{_plotly_js.name}/plotly.min.js"
 
 _live_chart = st.components.v2.component(
     "activation_lab.live_chart",
-    # The camera button's code first: the chart's module script uses it.
-    js=STATIC_IMAGE_JS + (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
+    # The camera button's code and the activations' runtime first: the chart's module uses them.
+    js=STATIC_IMAGE_JS
+    + runtime_source()
+    + (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"),
     isolate_styles=False,  # plotly.js styles its toolbar and hover labels in the document head
 )
 
 
 @dataclass(frozen=True)
-class SliderLink:
-    """Trace data for every value of one slider, drawn in the browser when the slider moves.
+class LiveLink:
+    """What a chart needs to follow its controls in the browser.
 
-    ``ys[i][j]`` is the new y of trace ``traces[j]`` when the slider shows ``values[i]``;
-    ``names[i][j]`` (optional) its new legend name. ``current`` is the value the figure shows;
-    it travels with the figure, the rest in a separate element that reruns rarely change.
+    ``kind`` picks the redraw in ``live_chart.js`` ("curves", "warp-animation",
+    "warp-stages"); ``controls`` maps each followed value's key to (the CSS classes of the
+    widgets that set it, its value in this figure); ``data`` (points, trace layout, generated
+    activations) travels in an element of its own, resent only when it changes; ``dynamic``
+    (small) travels with each figure.
     """
 
-    widget_key: str
-    current: float
-    values: Sequence[float]
-    traces: Sequence[int]
-    ys: Sequence[Sequence[np.ndarray]]
-    names: Sequence[Sequence[str]] | None = None
+    kind: str
+    controls: Mapping[str, tuple[Sequence[str], float]]
+    data: Mapping[str, Any]
+    dynamic: Mapping[str, Any] = field(default_factory=dict)
 
 
 def widget_class(key: str) -> str:
@@ -62,21 +70,23 @@ def widget_class(key: str) -> str:
     return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
-def _encode(array: np.ndarray) -> dict[str, str]:
+def encode(array: np.ndarray, dtype: str | None = None) -> dict[str, str]:
+    """A typed array for the browser (float64 stays float64 unless ``dtype`` says otherwise)."""
     array = np.asarray(array)
-    return typed_array(array, "f8" if array.dtype == np.float64 else "f4")
+    if dtype is None:
+        dtype = "f8" if array.dtype == np.float64 else "f4"
+    return typed_array(array, dtype)
 
 
-def _link_payload(link: SliderLink) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "widget": widget_class(link.widget_key),
-        "values": [float(v) for v in link.values],
-        "traces": list(link.traces),
-        "y": [[_encode(y) for y in row] for row in link.ys],
-    }
-    if link.names is not None:
-        payload["name"] = [list(row) for row in link.names]
-    return payload
+def js_activation(act: Activation) -> dict[str, Any]:
+    """``act``'s f and f′ as generated JavaScript (see :mod:`activations.jscode`)."""
+    return activation_js(act).to_json()
+
+
+def preload() -> None:
+    """Start loading plotly.js now (a hidden element): the page's first chart, further down,
+    then finds it loaded, or on its way, instead of asking for it only once it is drawn."""
+    _live_chart(key="plotly-preload", data={"preload": PLOTLY_JS_URL}, height="content")
 
 
 def _height(fig: go.Figure | FigureSpec) -> int | None:
@@ -90,11 +100,12 @@ def live_chart(
     *,
     key: str,
     config: dict[str, Any],
-    links: Sequence[SliderLink] = (),
+    links: Sequence[LiveLink] = (),
 ) -> None:
     """Show ``fig`` in a chart that survives reruns (keyed by ``key``); its camera button saves
-    the figure only (``charts/static_image.js``)."""
+    the figure only (``charts/static_image.js``). ``links``: at most one :class:`LiveLink`."""
     image_format = config.get("toImageButtonOptions", {}).get("format", "png")
+    link = links[0] if links else None
     meta = {
         "chart": key,
         "config": dict(config, responsive=True),
@@ -102,17 +113,16 @@ def live_chart(
         "css": MODEBAR_CSS,
         "height": _height(fig) or 450,
         "plotly_src": PLOTLY_JS_URL,
-        "state": {widget_class(link.widget_key): float(link.current) for link in links},
+        "state": {k: float(v) for k, (_c, v) in link.controls.items()} if link else {},
+        "controls": {k: list(c) for k, (c, _v) in link.controls.items()} if link else {},
+        "dynamic": dict(link.dynamic) if link else {},
     }
     # Raw bytes: a figure's JSON embedded as is, not escaped again inside a JSON string (that
     # cost ~10 % of a Warp rerun at 20 000 points, and a second parse in the browser).
     payload = b'{"meta":' + json.dumps(meta).encode() + b',"figure":' + to_json_bytes(fig) + b"}"
     _live_chart(key=key, data=payload, height="content")
-    for link in links:
-        # One element per slider: moving one leaves the others' data unchanged, and Streamlit
-        # resends an unchanged element as a small reference to its cached copy.
-        _live_chart(
-            key=f"{key}-{link.widget_key}",
-            data={"chart": key, "link": _link_payload(link)},
-            height="content",
-        )
+    if link is not None:
+        # Its own element: moving a control leaves it unchanged, and Streamlit resends an
+        # unchanged element as a small reference to its cached copy.
+        live = dict(link.data, kind=link.kind)
+        _live_chart(key=f"{key}-live", data={"chart": key, "live": live}, height="content")

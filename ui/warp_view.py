@@ -20,14 +20,16 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+import i18n
 from activations import warp
 from activations.clouds import CLOUD_KINDS, Cloud, make_cloud
 from charts import export
 from charts import warp as warp_charts
 from charts.theme import FigureSpec, safe_filename
 from i18n import N_, _
-from ui import controls, link
+from ui import controls, link, live_chart
 from ui.export import show_chart
+from ui.live_chart import LiveLink, encode, js_activation, widget_class
 
 STAGES_MAX_POINTS = 5_000  # per small-multiple panel; dots in a 200-px panel saturate long before
 MODES = ("preset", "random", "svd", "typed")
@@ -469,8 +471,8 @@ def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
     shares = (
         (_("on an axis"), d.on_axis, _("Exactly one coordinate is 0 after f: the ReLU fold.")),
         (_("at the origin"), d.at_origin, _("Both coordinates are 0 after f.")),
-        ("in (0, 1)²", d.in_unit_square, _("Inside the open unit square, where sigmoid lands.")),
-        ("in (−1, 1)²", d.in_centred_square, _("Inside the open square where tanh lands.")),
+        (_("in (0, 1)²"), d.in_unit_square, _("Inside the open unit square, where sigmoid lands.")),
+        (_("in (−1, 1)²"), d.in_centred_square, _("Inside the open square where tanh lands.")),
     )
     for cell, (label, share, help_text) in zip(cells, shares, strict=False):
         cell.metric(label, f"{share:.1%}", help=help_text)
@@ -486,12 +488,24 @@ def diagnostic_metrics(d: warp.Diagnostics, cells: list) -> None:
 # --- counts: where the points went ---
 
 
-def counts_frame(table: np.ndarray, two_class: bool, eps: float | None) -> pd.DataFrame:
+def count_columns(eps: float | None, undefined: bool) -> list[int]:
+    """The columns of a :func:`activations.warp.count_by_group` table the page shows: kept,
+    onto an axis, onto the origin, undefined (when ``undefined``), |f′| < ε (unless ``eps``
+    is None)."""
+    columns = [1, 2, 3] + ([4] if undefined else [])
+    return columns + ([1 + len(warp.FATES)] if eps is not None else [])
+
+
+def counts_frame(
+    table: np.ndarray, two_class: bool, eps: float | None, undefined: bool = False
+) -> pd.DataFrame:
     """A :func:`activations.warp.count_by_group` table for the page: a row per starting
-    quadrant (or class) and one for all points; per fate (and |f′| < ``eps``), "n of N (p%)"
-    with N the row's points."""
+    quadrant (or class) and one for all points; per fate (undefined only when ``undefined``;
+    and |f′| < ``eps``), "n of N (p%)" with N the row's points."""
     names = [*warp_charts.group_names(two_class), _("all points")]
     headers = [_("kept"), _("onto an axis"), _("onto the origin")]
+    if undefined:
+        headers.append(_("undefined"))
     if eps is not None:
         headers.append(f"|f′| < {eps:g}")
     rows = []
@@ -499,9 +513,9 @@ def counts_frame(table: np.ndarray, two_class: bool, eps: float | None) -> pd.Da
         total = int(row[0])
         rows.append(
             [
-                _("{n} of {total}").format(n=f"{int(k):,}", total=f"{total:,}")
-                + (f" ({k / total:.1%})" if total else "")
-                for k in row[1 : 1 + len(headers)]
+                _("{n} of {total}").format(n=f"{int(row[k]):,}", total=f"{total:,}")
+                + (f" ({row[k] / total:.1%})" if total else "")
+                for k in count_columns(eps, undefined)
             ]
         )
     frame = pd.DataFrame(rows, columns=headers, index=names)
@@ -518,10 +532,20 @@ def show_counts(setup: Setup, sides: Sequence[Side], eps: float, file_stem: str)
         else _("Where the points went, by starting quadrant")
     )
     st.markdown(f"**{heading}**")
-    for side in sides:
+    tables = [side_counts(setup, side, eps) for side in sides]
+    undefined = shows_undefined(sides, tables)
+    for i, (side, table) in enumerate(zip(sides, tables, strict=True)):
         if len(sides) > 1:
             st.caption(side.title)
-        st.table(counts_frame(side_counts(setup, side, eps), two_class, eps))
+        # Keyed: the live chart rewrites its cells while a control moves (ui/live_chart.js).
+        st.container(key=f"warp-counts-{i}").table(counts_frame(table, two_class, eps, undefined))
+    if undefined:
+        st.caption(
+            _(
+                "**undefined**: f gives no number there (NaN or ±∞ for a coordinate, e.g. "
+                "log(x) for x ≤ 0), so the point lands nowhere in the plane and is not drawn."
+            )
+        )
     st.download_button(
         _("Download the counts as CSV"),
         data=functools.partial(_csv_bytes, counts_csv, setup, sides, eps),
@@ -539,7 +563,9 @@ def show_stack_counts(stack_key: tuple, file_stem: str) -> None:
     setup, layers = stack_key[0], stack_key[3]
     two_class = cloud_of(setup.kind, setup.n, setup.seed).two_class
     st.markdown("**" + _("Where the points went after layer {k}").format(k=layers) + "**")
-    st.table(counts_frame(stack_of(*stack_key)["counts"], two_class, None))
+    table = stack_of(*stack_key)["counts"]
+    undefined = int(table[-1, warp.UNDEFINED + 1]) > 0
+    st.table(counts_frame(table, two_class, None, undefined))
     st.download_button(
         _("Download the counts as CSV"),
         data=functools.partial(_csv_bytes, stack_counts_csv, *stack_key),
@@ -575,6 +601,13 @@ def stack_counts_csv(*stack_key) -> dict[str, list]:
     table = stack_of(*stack_key)["counts"]
     name = _("after layer {k}").format(k=stack_key[3])
     return warp_charts.counts_table([(name, table)], warp_charts.group_names(cloud.two_class), None)
+
+
+def shows_undefined(sides: Sequence[Side], tables: Sequence[np.ndarray]) -> bool:
+    """Whether the counts show the undefined fate: for a custom formula (it may leave points
+    undefined while a control moves), or when some point is undefined."""
+    custom_side = any(not isinstance(side.act, str) for side in sides)
+    return custom_side or any(int(table[-1, warp.UNDEFINED + 1]) > 0 for table in tables)
 
 
 def side_counts(setup: Setup, side: Side, eps: float) -> np.ndarray:
@@ -805,6 +838,7 @@ class Chosen:
     w: np.ndarray
     b: np.ndarray
     colouring: Colouring
+    mode: str = "preset"
 
     @property
     def slots(self) -> list[str]:
@@ -843,6 +877,7 @@ def report_link() -> None:
 
 def controls_column() -> Chosen:
     """The page's controls, top to bottom, in the current container."""
+    live_chart.preload()  # plotly.js loads while the server computes the layer
     act = CONTROLS.show("act")
     params = controls.param_sliders(act)
     slot2 = second_slot(act, CONTROLS.show("act2"))
@@ -878,6 +913,7 @@ def controls_column() -> Chosen:
         w=w,
         b=b,
         colouring=Colouring(float(eps), bool(area), bool(sat)),
+        mode=mode,
     )
 
 
@@ -969,7 +1005,8 @@ def show_diagnostics(
     and a row of metrics per activation when two are compared."""
     det_w = float(np.linalg.det(chosen.w))
     if metric_col is not None:
-        with metric_col:
+        # Keyed: the live chart rewrites the numbers while a control moves (ui/live_chart.js).
+        with metric_col.container(key="warp-metrics-0"):
             one_to_one_badge(results[0]["diag"])
             st.metric(
                 "det W",
@@ -978,7 +1015,7 @@ def show_diagnostics(
             )
             diagnostic_metrics(results[0]["diag"], [st] * 5)
         return
-    for side, r in zip(sides, results, strict=True):
+    for i, (side, r) in enumerate(zip(sides, results, strict=True)):
         badge = (
             ":green-badge[:material/check: " + _("one-to-one") + "]"
             if r["diag"].one_to_one
@@ -991,7 +1028,8 @@ def show_diagnostics(
             + _("median |det J|")
             + f" = {area_text(r['diag'].area_change)}"
         )
-        diagnostic_metrics(r["diag"], st.columns(4, gap="small"))
+        with st.container(key=f"warp-metrics-{i}"):
+            diagnostic_metrics(r["diag"], st.columns(4, gap="small"))
 
 
 def show_stack(chosen: Chosen) -> None:
@@ -1046,4 +1084,127 @@ def show_stack(chosen: Chosen) -> None:
         _(
             "Largest difference between the stack and W′x + b′ over all {n:,} points: {gap:.2g}."
         ).format(n=n, gap=stack["gap"])
+    )
+
+
+# --- following the hand: the charts redrawn in the browser while a control moves ---
+
+LIVE_COUNTS_MAX = 20_000
+"""Largest cloud whose counts and metrics the browser recomputes while a control moves (all
+its points travel once, as float64); larger clouds update them after the release."""
+FINE_KEYS = ("theta", "s1", "s2", "phi", "b1", "b2")  # a slider and a number field each
+SVD_KEYS = ("theta", "s1", "s2", "phi", "reflect")
+
+
+def _classes(key: str) -> list[str]:
+    if key in FINE_KEYS:
+        return [widget_class(f"{key}:slider"), widget_class(key)]
+    return [widget_class(key)]
+
+
+def live_controls(chosen: Chosen) -> dict[str, tuple[list[str], float]]:
+    """Every continuous control of the layer, with the value this run used: b, the
+    activations' parameters, and θ, σ₁, σ₂, φ, the reflection (svd) or W's entries (typed)."""
+    keys = ["b1", "b2"]
+    if chosen.mode == "svd":
+        keys += SVD_KEYS
+    elif chosen.mode == "typed":
+        keys += ENTRY_KEYS
+    out = {key: (_classes(key), float(st.session_state.get(key, 0.0))) for key in keys}
+    for k, key in enumerate(("b1", "b2")):
+        out[key] = (_classes(key), float(chosen.b[k]))
+    for slot, params in zip(chosen.slots, (chosen.params, chosen.params2), strict=False):
+        for name, value in params.items():
+            key = controls.param_key(slot, name)
+            out[key] = ([widget_class(key)], float(value))
+    return out
+
+
+def _live_sides(chosen: Chosen) -> list[dict]:
+    sides = []
+    for slot in chosen.slots:
+        act = controls.activation_of(slot)
+        keys = [controls.param_key(slot, p.name) for p in act.params]
+        sides.append({"spec": js_activation(act), "params": keys})
+    return sides
+
+
+def _panel_values(
+    result: dict, index: np.ndarray, cloud: Cloud, colouring: Colouring
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(colour values, marked) of a panel, as :func:`_panel` gives them to the figure."""
+    panel = _panel("", np.zeros((0, 2)), result, index, cloud, colouring)
+    return panel.values, panel.marked
+
+
+def _dynamic(chosen: Chosen) -> dict:
+    return {"mode": chosen.mode, "w": chosen.w.ravel().tolist(), "eps": chosen.colouring.eps}
+
+
+def animation_link(
+    chosen: Chosen, setup: Setup, sides: Sequence[Side], found: list[dict]
+) -> LiveLink:
+    """The animated view, followed in the browser: its points, each activation's generated
+    JavaScript, and (up to :data:`LIVE_COUNTS_MAX` points) the whole cloud for the counts."""
+    colouring = chosen.colouring
+    cloud = cloud_of(setup.kind, setup.n, setup.seed)
+    anim_points, steps = plan(setup, sides, colouring)
+    index = warp_charts.subsample(setup.n, anim_points)
+    values = [_panel_values(r, index, cloud, colouring) for r in found]
+    data = {
+        "points": encode(cloud.points[index], "f8"),
+        "panels": [{"side": i} for i in range(len(sides))],
+        "traces": warp_charts.trace_layout(
+            values, palette(setup, colouring), _line_ids(cloud, index)
+        ),
+        "sides": _live_sides(chosen),
+        "steps": steps,
+        "last": (len(warp.STAGE_NAMES) - 1) * steps,
+        "sat": colouring.sat,
+        "area": colouring.area,
+        "counts": _live_counts(setup, sides, colouring.eps) if setup.n <= LIVE_COUNTS_MAX else None,
+    }
+    return LiveLink("warp-animation", live_controls(chosen), data, _dynamic(chosen))
+
+
+def _live_counts(setup: Setup, sides: Sequence[Side], eps: float) -> dict:
+    cloud = cloud_of(setup.kind, setup.n, setup.seed)
+    tables = [side_counts(setup, side, eps) for side in sides]
+    metrics = ["detw", "axis", "origin", "unit", "centred", "area"]
+    return {
+        "points": encode(cloud.points, "f8"),
+        "labels": encode(cloud.labels, "i1"),
+        "groups": group_count(cloud),
+        "of": _("{n} of {total}"),
+        "columns": count_columns(eps, shows_undefined(sides, tables)),
+        "metrics": [metrics] if len(sides) == 1 else [metrics[1:5]] * len(sides),
+    }
+
+
+def stages_link(chosen: Chosen, setup: Setup, sides: Sequence[Side], found: list[dict]) -> LiveLink:
+    """The small multiples, followed in the browser (see :func:`animation_link`)."""
+    colouring = chosen.colouring
+    cloud = cloud_of(setup.kind, setup.n, setup.seed)
+    index = warp_charts.subsample(setup.n, STAGES_MAX_POINTS)
+    panels = [{"side": 0, "stage": k} for k in range(len(warp.STAGE_NAMES))]
+    panels += [{"side": j, "stage": len(warp.STAGE_NAMES) - 1} for j in range(1, len(sides))]
+    values = [_panel_values(found[p["side"]], index, cloud, colouring) for p in panels]
+    data = {
+        "points": encode(cloud.points[index], "f8"),
+        "panels": panels,
+        "traces": warp_charts.trace_layout(
+            values, palette(setup, colouring), _line_ids(cloud, index)
+        ),
+        "sides": _live_sides(chosen),
+        "sat": colouring.sat,
+        "area": colouring.area,
+    }
+    return LiveLink("warp-stages", live_controls(chosen), data, _dynamic(chosen))
+
+
+def gif_maker(setup: Setup, sides: Sequence[Side], colouring: Colouring):
+    """The GIF download's data: made when clicked, in this run's language (its stage line
+    and legend are translated; the click comes after the run)."""
+    return functools.partial(
+        i18n.translated, i18n.current_language(), animation_gif, setup, sides, colouring
     )

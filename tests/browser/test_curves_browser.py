@@ -94,7 +94,7 @@ def test_link_slider_url_and_png_export(page, app_url, tmp_path):
 
 
 def test_parameter_slider_redraws_without_the_server(page, app_url):
-    """A parameter slider redraws the chart in the browser, from values sent in advance: with
+    """A parameter slider redraws the chart in the browser (generated JavaScript): with
     the connection to the server cut, the chart still follows the keyboard, exactly."""
     page.goto(app_url + "/curves?act=relu&act=leaky_relu&act=elu&leaky_relu.negative_slope=0.1")
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)

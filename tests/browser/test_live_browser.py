@@ -1,0 +1,162 @@
+"""Charts that follow the hand: Warp and Curves redraw in the browser while a slider is dragged,
+with the server cut off (every message from the page to the server dropped), so no rerun can
+have drawn what the test sees."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from browserkit import settle
+
+import activations
+from activations import warp
+from activations.clouds import make_cloud
+
+PLOT = "document.querySelectorAll('.js-plotly-plot')"
+
+
+def cut_off(page) -> dict:
+    """Route Streamlit's websocket through the test; once ``cut["on"]``, drop every message
+    from the page (widget changes, reruns): the server sees nothing."""
+    cut = {"on": False, "dropped": 0}
+
+    def handler(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message) -> None:
+            if cut["on"]:
+                cut["dropped"] += 1
+            else:
+                server.send(message)
+
+        ws.on_message(from_page)
+
+    page.route_web_socket(re.compile(r".*/_stcore/stream"), handler)
+    return cut
+
+
+def drag_slider(page, key: str, dx: float) -> float:
+    """Drag slider ``key``'s thumb by ``dx`` pixels with the mouse; the value it shows after."""
+    css = ".st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    thumb = page.locator(f"{css} input[type=range]").first.locator("xpath=../..")
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=15)
+    page.wait_for_timeout(300)  # a frame or two
+    value = float(page.locator(f"{css} input[type=range]").first.get_attribute("value"))
+    return value
+
+
+def watch_reruns(page) -> None:
+    page.evaluate(
+        """() => {
+            window.__reruns = 0;
+            const app = document.querySelector("[data-testid='stApp']");
+            new MutationObserver(() => {
+                if (app.getAttribute('data-test-script-state') === 'running') window.__reruns++;
+            }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+        }"""
+    )
+
+
+def trace_xy(page, chart: int, trace: int) -> np.ndarray:
+    xy = page.evaluate(
+        f"""() => {{
+            const t = {PLOT}[{chart}]._fullData[{trace}];
+            return [Array.from(t.x), Array.from(t.y)];
+        }}"""
+    )
+    return np.array(xy, dtype=float).T
+
+
+def test_warp_follows_a_drag_with_the_server_cut_off(page, app_url):
+    cut = cut_off(page)
+    page.goto(app_url + "/warp?act=relu&cloud=gaussian&n=2000&seed=3&mode=svd&sat=true")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, 60_000)
+    before = trace_xy(page, 0, 0)
+    counts_before = page.locator(".st-key-warp-counts-0 table").inner_text()
+
+    cut["on"] = True
+    watch_reruns(page)
+    theta = drag_slider(page, "theta:slider", 60)
+    assert theta != 30  # the thumb moved (θ starts at 30°)
+    page.wait_for_function("() => (window.__activationLabFrames || 0) > 0", timeout=10_000)
+    after = trace_xy(page, 0, 0)
+    rotate_panel = page.evaluate(f"() => {PLOT}[1]._fullData.findIndex((t) => t.xaxis === 'x2')")
+    rotate = trace_xy(page, 1, rotate_panel)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+
+    # The release's rerun request was dropped, and the page never re-ran...
+    assert cut["dropped"] > 0
+    assert page.evaluate("() => window.__reruns") == 0
+    # ...yet the animated view shows f(W x + b) for the new θ: the +x +y points of the cloud.
+    cloud = make_cloud("gaussian", 2000, 3)
+    w = warp.matrix_from_svd(math.radians(theta), 1.5, 0.5, math.radians(-20), False)
+    expected = np.maximum(cloud.points @ w.T, 0.0)[cloud.labels == 0]
+    assert not np.allclose(after, before)
+    np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-5)
+    # The counts follow too, counted on every point in the browser.
+    table = warp.count_by_group(cloud.labels, 4, warp.fates(np.maximum(cloud.points @ w.T, 0)))
+    counts_after = page.locator(".st-key-warp-counts-0 table").inner_text()
+    assert counts_after != counts_before
+    total = table[4]
+    assert f"{total[2]:,} of 2,000" in counts_after  # onto an axis, all points
+    # Every stage panel moved: the "rotate" panel (x Vᵀ) shows the cloud turned by θ. (A chart
+    # out of view is redrawn when it comes into view.)
+    page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    rotate_panel = page.evaluate(f"() => {PLOT}[1]._fullData.findIndex((t) => t.xaxis === 'x2')")
+    rotate = trace_xy(page, 1, rotate_panel)
+    rotated = (cloud.points @ warp.decompose(w).Vt.T)[cloud.labels == 0]
+    np.testing.assert_allclose(rotate, rotated, rtol=1e-5, atol=1e-5)
+
+
+def test_curves_follow_a_drag_with_the_server_cut_off(page, app_url):
+    cut = cut_off(page)
+    page.goto(app_url + "/curves?act=leaky_relu&act=elu&show_probe=false")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, 60_000)
+    cut["on"] = True
+    watch_reruns(page)
+    slope = drag_slider(page, "leaky_relu.negative_slope", 80)
+    assert slope != 0.01
+    page.wait_for_function("() => (window.__activationLabFrames || 0) > 0", timeout=10_000)
+    f = trace_xy(page, 0, 0)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    assert cut["dropped"] > 0 and page.evaluate("() => window.__reruns") == 0
+    x = f[:, 0]
+    expected = activations.get("leaky_relu").fn(x, negative_slope=slope)
+    np.testing.assert_allclose(f[:, 1], expected, rtol=1e-6, atol=1e-6)
+    name = page.evaluate(f"() => {PLOT}[0]._fullData[0].name")
+    assert name == f"Leaky ReLU (negative_slope={slope:g})"
+
+
+def test_the_rerun_draws_its_figure_when_fields_round_their_values(page, app_url):
+    """W's typed entries show 6 digits of the preset's; that must not make the rerun's figure
+    look stale (made for other values) and stay undrawn after the live frame."""
+    page.goto(app_url + "/warp?act=relu&cloud=gaussian&n=300&mode=typed")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, 60_000)
+    slider = page.locator(".st-key-b1-slider input[type=range]").first
+    slider.focus()
+    slider.press("ArrowRight")  # b1 = 0.05: a live frame, then the rerun
+    page.wait_for_function("() => location.search.includes('b1=0.05')", timeout=20_000)
+    settle(page, 60_000)
+    page.wait_for_timeout(500)
+    # The server's figure arrives as typed-array specs ({dtype, bdata}); a live frame's
+    # arrays are Float32Arrays.
+    drawn = page.evaluate(f"() => typeof {PLOT}[0].data[0].x.bdata")
+    assert drawn == "string"
+    cloud = make_cloud("gaussian", 300, 0)
+    expected = np.maximum(cloud.points @ warp.PRESET_MATRIX.T + [0.05, 0.0], 0.0)
+    np.testing.assert_allclose(
+        trace_xy(page, 0, 0), expected[cloud.labels == 0], rtol=1e-5, atol=1e-5
+    )
