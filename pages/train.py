@@ -11,10 +11,11 @@ shell.header(
     _("Train"),
     _(
         "A small network learns to separate classes of points in the plane (built-in datasets "
-        "or your own points), or to fit a curve. Left: what it predicts everywhere. Right: the "
-        "same points inside the network, where it has bent the plane until straight lines "
-        "separate the classes. Drag the epoch slider or press ▶ Play to replay the training; it "
-        "runs in your browser."
+        "or your own points), or to fit a curve. Classes: on the left what it predicts "
+        "everywhere, on the right the same points inside the network, where it has bent the "
+        "plane until straight lines separate the classes. A curve: the fit, its slope and its "
+        "straight pieces. Drag the epoch slider or press ▶ Play to replay the training; it runs "
+        "in your browser."
     ),
 )
 train_view.report_link()

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from jsnode import NODE, evaluate
 
 import activations
 from activations.formula import parse_formula
 from activations.jscode import activation_js
-from tests.jsnode import NODE, evaluate
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs Node.js")
 

@@ -9,12 +9,12 @@ import json
 import numpy as np
 import pytest
 from figtools import arr, live_charts
+from jsnode import NODE, evaluate
 
 import activations
 from activations import warp
 from activations.clouds import make_cloud
 from activations.jscode import JsActivation
-from tests.jsnode import NODE, evaluate
 from ui.warp_view import LIVE_COUNTS_MAX
 
 

@@ -114,11 +114,31 @@ function onControl(div, target) {
       if (!widget) continue;
       const value = readWidget(widget);
       if (value === null || same(value, div.__alValues.live[key])) return;
+      chartStore().lastInput = Date.now();
       div.__alValues.live[key] = value;
       scheduleFrame(div);
       return;
     }
   }
+}
+
+const IDLE_MS = 1500; // no control moved for this long: the hand has rested
+
+function drawWhenIdle(div, figure, draw) {
+  // Draw a figure held back as stale once no control has moved for IDLE_MS, unless a newer
+  // figure has come for this chart by then.
+  const host = div.parentElement;
+  clearTimeout(host.__alStaleTimer);
+  const retry = () => {
+    const quiet = Date.now() - (chartStore().lastInput || 0);
+    if (quiet < IDLE_MS) {
+      host.__alStaleTimer = setTimeout(retry, IDLE_MS - quiet);
+      return;
+    }
+    div.__alValues.live = Object.assign({}, div.__alValues.state);
+    draw();
+  };
+  host.__alStaleTimer = setTimeout(retry, IDLE_MS);
 }
 
 function watchVisibility(div) {
@@ -713,6 +733,7 @@ export default function (component) {
     };
   }
   const { meta, figure } = data;
+  clearTimeout(parentElement.__alStaleTimer); // a newer figure replaces one waiting to be drawn
   if (!document.getElementById("al-chart-css")) {
     const style = document.createElement("style");
     style.id = "al-chart-css";
@@ -739,16 +760,25 @@ export default function (component) {
   window.__activationLabDraws = (window.__activationLabDraws || Promise.resolve())
     .then(() => loadPlotly(meta.plotly_src))
     .then((Plotly) => {
-      if (div.dataset.drawn && stale(div)) return undefined;
-      // Pending touch-ups of a live frame belong to the figure being replaced.
-      clearTimeout(div.__alExactTimer);
-      clearTimeout(div.__alFrameTimer);
-      clearTimeout(div.__alTextTimer);
-      figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
-      div.dataset.drawn = "1";
-      return Plotly.react(div, figure).then(() => {
-        if (stale(div)) scheduleFrame(div); // the hand moved on while this figure was made
-      });
+      const draw = () => {
+        // Pending touch-ups of a live frame belong to the figure being replaced.
+        clearTimeout(div.__alExactTimer);
+        clearTimeout(div.__alFrameTimer);
+        clearTimeout(div.__alTextTimer);
+        figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
+        div.dataset.drawn = "1";
+        return Plotly.react(div, figure).then(() => {
+          if (stale(div)) scheduleFrame(div); // the hand moved on while this figure was made
+        });
+      };
+      if (div.dataset.drawn && stale(div)) {
+        // A newer rerun should follow. If none does (the values were set by the app, e.g. a
+        // "Show me" button, and the widgets showed their old values when this figure came),
+        // the server's figure is the truth once the hand has rested.
+        drawWhenIdle(div, figure, draw);
+        return undefined;
+      }
+      return draw();
     })
     .then(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
     .catch((error) => {

@@ -197,9 +197,10 @@ print(namespace["predict_proba"](points).shape, namespace["predict"](points))
 def test_clicking_the_pad_adds_a_point_of_the_chosen_class(page, app_url):
     start = "0,0,0;1,1,1;-1,1,0;1,-1,1"
     open_page(page, app_url + f"/train?dataset=own&pts={start}")
-    page.locator("[data-testid='stRadio'] [role='radiogroup'] label").nth(
+    # The class radio on the page (the sidebar holds the palette's radio).
+    page.locator("[data-testid='stMain'] [data-testid='stRadio'] [role='radiogroup'] label").nth(
         2
-    ).click()  # the class radio: class 2
+    ).click()  # class 2
     wait_idle(page)
     settle(page)
     pad = page.locator("[data-testid='stPlotlyChart'] .nsewdrag").first
