@@ -28,10 +28,12 @@ def _times(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def _report(label: str, times: list[float], target: float) -> None:
+def _report(label: str, times: list[float], target: float, width: int = 44) -> None:
     best, med = min(times), statistics.median(times)
     verdict = "ok" if med < target else "SLOW"
-    print(f"{label:<44} best {best:6.3f} s  median {med:6.3f} s  (target {target} s: {verdict})")
+    print(
+        f"{label:<{width}} best {best:6.3f} s  median {med:6.3f} s  (target {target} s: {verdict})"
+    )
 
 
 def bench_train(repeat: int = 5) -> None:

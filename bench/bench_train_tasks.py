@@ -11,28 +11,17 @@ sigmoid unit); the regression of a 1-D target the same; and the extras a regress
 from __future__ import annotations
 
 import os
-import statistics
-import time
-from collections.abc import Callable
+
+from bench_train import _report as report  # the script's folder is on sys.path
+from bench_train import _times
 
 from activations import export_code
 from activations.clouds import make_dataset, make_regression
 from activations.nn import LayerSpec, TrainConfig, linear_pieces, piece_growth, train
 
 
-def _times(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
-
-
 def _report(label: str, times: list[float], target: float) -> None:
-    best, med = min(times), statistics.median(times)
-    verdict = "ok" if med < target else "SLOW"
-    print(f"{label:<48} best {best:6.3f} s  median {med:6.3f} s  (target {target} s: {verdict})")
+    report(label, times, target, width=48)
 
 
 def bench_classes(repeat: int = 5) -> None:

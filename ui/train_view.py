@@ -1769,33 +1769,23 @@ def show_code(slot: Any, model: MLP, setting: Setting) -> None:
             )
         )
         row = st.container(horizontal=True, gap="small")
-        row.download_button(
-            _("NumPy script"),
-            functools.partial(export_code.numpy_script, model),
-            file_name=f"{name}.py",
-            mime="text/x-python",
-            on_click="ignore",
-            icon=":material/code:",
-            key="train-code-numpy",
-        )
-        row.download_button(
-            _("PyTorch code"),
-            functools.partial(export_code.torch_code, model),
-            file_name=f"{name}-torch.py",
-            mime="text/x-python",
-            on_click="ignore",
-            icon=":material/deployed_code:",
-            key="train-code-torch",
-        )
-        row.download_button(
-            _("Weights (JSON)"),
-            functools.partial(export_code.weights_json, model),
-            file_name=f"{name}.json",
-            mime="application/json",
-            on_click="ignore",
-            icon=":material/data_object:",
-            key="train-code-json",
-        )
+        downloads = (
+            (_("NumPy script"), export_code.numpy_script, ".py", "text/x-python", "code", "numpy"),
+            (_("PyTorch code"), export_code.torch_code, "-torch.py", "text/x-python",
+             "deployed_code", "torch"),
+            (_("Weights (JSON)"), export_code.weights_json, ".json", "application/json",
+             "data_object", "json"),
+        )  # fmt: skip
+        for label, write, suffix, mime, icon, key in downloads:
+            row.download_button(
+                label,
+                functools.partial(write, model),
+                file_name=f"{name}{suffix}",
+                mime=mime,
+                on_click="ignore",
+                icon=f":material/{icon}:",
+                key=f"train-code-{key}",
+            )
 
 
 def train_slice(setting: Setting, trainer: Trainer, ui: Slots) -> Result | None:
