@@ -3,7 +3,7 @@
 import streamlit as st
 
 from i18n import _
-from ui import custom, export, server, shell, urlstate
+from ui import custom, export, live_chart, server, shell, urlstate
 
 # No page_title here: each st.Page's title names the browser tab.
 st.set_page_config(
@@ -16,6 +16,8 @@ server.ensure_entrypoint(entrypoint=True)
 urlstate.snapshot()
 shell.language_selector()
 shell.style()
+# plotly.js starts loading with the first message of the run, while the page computes.
+live_chart.preload()
 
 pages = [
     st.Page(

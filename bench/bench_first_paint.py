@@ -22,7 +22,7 @@ import urllib.request
 from browserbench import ROOT, launch_args, require_chromium, serve_app
 from playwright.sync_api import sync_playwright
 
-PAGES = ["/home", "/curves", "/warp", "/train", "/gradients", "/softmax"]
+PAGES = ["/home", "/curves", "/warp", "/train", "/gradients", "/softmax", "/lessons"]
 
 # From navigation start to the first frame painted after a Plotly chart drew its SVG.
 FIRST_PAINT_JS = """() => new Promise((resolve) => {

@@ -18,7 +18,7 @@ from charts.curves import (
 )
 from charts.theme import activation_color, activation_label, copy_dash
 from i18n import N_, _
-from ui import controls, custom, link, live_chart
+from ui import controls, custom, link
 from ui.export import show_chart
 from ui.live_chart import LiveLink, encode, js_activation, widget_class
 
@@ -100,7 +100,6 @@ def add_copy() -> None:
 
 def activation_picker() -> list[str]:
     """The activations to plot, and a way to add a copy of one with other parameters."""
-    live_chart.preload()  # plotly.js loads while the server samples the curves
     pick_col, copy_col = st.columns([5, 2], vertical_alignment="bottom")
     slots = CONTROLS.show("act", pick_col)
     with_params = sorted(

@@ -61,6 +61,7 @@ _STYLE = """<style>
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
 [data-testid="stSidebar"] [data-testid="stMarkdownContainer"]:has(.katex) { overflow-x: auto; }
 [data-testid="stStatusWidget"] { display: none; }
+.st-key-plotly-preload, .st-key-_page_helpers { display: none; }
 </style>"""
 
 

@@ -27,7 +27,7 @@ from charts import export
 from charts import warp as warp_charts
 from charts.theme import FigureSpec, safe_filename
 from i18n import N_, _
-from ui import controls, link, live_chart
+from ui import controls, link
 from ui.export import show_chart
 from ui.live_chart import LiveLink, encode, js_activation, widget_class
 
@@ -877,7 +877,6 @@ def report_link() -> None:
 
 def controls_column() -> Chosen:
     """The page's controls, top to bottom, in the current container."""
-    live_chart.preload()  # plotly.js loads while the server computes the layer
     act = CONTROLS.show("act")
     params = controls.param_sliders(act)
     slot2 = second_slot(act, CONTROLS.show("act2"))
