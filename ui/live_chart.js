@@ -174,6 +174,8 @@ function scheduleFrame(div) {
     }
     // Counted for bench/bench_live_drag.py and the browser tests.
     window.__activationLabFrames = (window.__activationLabFrames || 0) + 1;
+    const byChart = (window.__activationLabChartFrames = window.__activationLabChartFrames || {});
+    byChart[div.dataset.chart] = (byChart[div.dataset.chart] || 0) + 1;
     const times = (window.__activationLabFrameTimes = window.__activationLabFrameTimes || []);
     if (times.length < 10000) times.push(performance.now() - started);
   });
@@ -260,10 +262,38 @@ function liveCurves(Plotly, div, data, live) {
     }
   }
   if (!traces.length) return;
-  // The curves now; their legend names (a legend redraw) once the hand rests.
-  Plotly.restyle(div, { y: ys }, traces);
+  // The moving curves are drawn on a 2-D canvas over the chart (a Plotly.restyle recomputes
+  // and redraws every trace: ~25 ms for four curves); through Plotly once the hand rests, with
+  // their legend names. A curve leaving the y axis's range goes through Plotly at once, which
+  // widens the axis.
   clearTimeout(div.__alExactTimer);
-  div.__alExactTimer = setTimeout(() => Plotly.restyle(div, { name: names }, traces), 200);
+  const xs = ys.map((y) => (y.length === 1 ? [data.probe] : x)); // a probe: one point
+  if (!withinRanges(div, traces, ys) || !overlayRedraw(div, traces, xs, ys)) {
+    endOverlay(div);
+    Plotly.restyle(div, { y: ys }, traces);
+    div.__alExactTimer = setTimeout(() => Plotly.restyle(div, { name: names }, traces), 200);
+    return;
+  }
+  div.__alExactTimer = setTimeout(() => {
+    Promise.resolve(Plotly.restyle(div, { y: ys, name: names }, traces)).then(() => endOverlay(div));
+  }, 200);
+}
+
+function withinRanges(div, traces, ys) {
+  // Every finite value of ``ys`` inside its y axis's current range.
+  const layout = div._fullLayout;
+  return traces.every((t, k) => {
+    const ya = layout[div._fullData[t].yaxis.replace("y", "yaxis")];
+    if (!ya || !ya.range) return false;
+    const log = ya.type === "log";
+    const [lo, hi] = [Math.min(...ya.range), Math.max(...ya.range)];
+    for (const v of ys[k]) {
+      if (!Number.isFinite(v) || (log && v <= 0)) continue;
+      const u = log ? Math.log10(v) : v;
+      if (u < lo || u > hi) return false;
+    }
+    return true;
+  });
 }
 
 // --- Warp: the layer f(W x + b) on the cloud ---
@@ -463,7 +493,8 @@ function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
   const update = { x: xs, y: ys };
   if (data.area) update["marker.color"] = colors;
   // New axis ranges only when the points leave the view or fill under a third of it: a
-  // relayout costs as much as the redraw itself.
+  // relayout costs ten frames. The new view has a margin (a quarter more than the points
+  // need), so that a turning or growing cloud asks for one again only after a while.
   const layout = {};
   rangeArrays.forEach((arrays, i) => {
     const [xr, yr] = squareRange(arrays);
@@ -471,16 +502,22 @@ function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
     const now = div.layout["xaxis" + suffix] && div.layout["xaxis" + suffix].range;
     const nowY = div.layout["yaxis" + suffix] && div.layout["yaxis" + suffix].range;
     if (!now || !nowY || !fits(xr, now) || !fits(yr, nowY)) {
-      layout["xaxis" + suffix + ".range"] = xr;
-      layout["yaxis" + suffix + ".range"] = yr;
+      layout["xaxis" + suffix + ".range"] = widened(xr, 1.25);
+      layout["yaxis" + suffix + ".range"] = widened(yr, 1.25);
     }
   });
   clearTimeout(div.__alExactTimer);
   const exact = () => {
-    if (Object.keys(layout).length) Plotly.update(div, update, layout);
-    else Plotly.restyle(div, update);
+    const drawn = Object.keys(layout).length
+      ? Plotly.update(div, update, layout)
+      : Plotly.restyle(div, update);
+    return Promise.resolve(drawn).then(() => endOverlay(div));
   };
-  if (Object.keys(layout).length || data.area || !fastRedraw(div, xs, ys)) {
+  if (Object.keys(layout).length) {
+    // Counted for bench/bench_live_drag.py: each costs several frames.
+    window.__activationLabRelayouts = (window.__activationLabRelayouts || 0) + 1;
+  }
+  if (Object.keys(layout).length || data.area || !overlayRedraw(div, xs.map((_, i) => i), xs, ys)) {
     exact();
     return;
   }
@@ -488,50 +525,173 @@ function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
   div.__alExactTimer = setTimeout(exact, 200);
 }
 
-function fastRedraw(div, xs, ys) {
-  // New point positions handed to the WebGL scenes Plotly drew (one per panel), skipping
-  // Plotly's recalculation of every trace: a few ms instead of tens. Plotly's internals, so
-  // anything unexpected falls back to Plotly.restyle.
+function overlayRedraw(div, indices, xs, ys) {
+  // Traces ``indices`` at new positions, drawn on a 2-D canvas laid over the chart while
+  // Plotly's own drawing of them hides (until endOverlay, once Plotly has redrawn them).
+  // Without a GPU (software WebGL, as on machines whose GPU Chrome blocklists) every WebGL
+  // frame is drawn by the CPU and read back for the compositor, ~50 ms at 5 000 points; a
+  // Plotly.restyle recomputes every trace. The 2-D canvas takes a few ms. Reads Plotly's axes
+  // and trace layers (internals): anything unexpected falls back to Plotly, for good.
   if (div.__alNoFast) return false;
   try {
     const layout = div._fullLayout;
-    const bySubplot = new Map();
-    div._fullData.forEach((trace, i) => {
-      if (trace.type !== "scattergl") throw new Error("not scattergl");
-      const id = trace.xaxis + trace.yaxis;
-      if (!bySubplot.has(id)) bySubplot.set(id, []);
-      bySubplot.get(id).push(i);
-    });
-    const scenes = [];
-    for (const [id, indices] of bySubplot) {
-      const scene = layout._plots[id] && layout._plots[id]._scene;
-      if (!scene || !scene.scatter2d || scene.markerOptions.length !== indices.length) {
-        throw new Error("unexpected scene");
+    const gl = indices.some((i) => div._fullData[i].type === "scattergl");
+    const items = indices.map((i, k) => {
+      const trace = div._fullData[i];
+      const color = trace.marker && trace.marker.color;
+      if (trace.mode.includes("markers") && typeof color !== "string") {
+        throw new Error("markers of one colour only");
       }
-      indices.forEach((i, k) => {
-        const x = xs[i], y = ys[i];
-        const positions = new Float64Array(2 * x.length);
-        for (let q = 0; q < x.length; q++) {
-          positions[2 * q] = x[q];
-          positions[2 * q + 1] = y[q];
-        }
-        if (scene.markerOptions[k]) scene.markerOptions[k].positions = positions;
-        if (scene.lineOptions && scene.lineOptions[k]) scene.lineOptions[k].positions = positions;
-      });
-      scene.scatter2d.update(scene.markerOptions);
-      if (scene.line2d && scene.lineOptions) scene.line2d.update(scene.lineOptions);
-      scenes.push(scene);
-    }
-    layout._glcanvas.each((canvas) => {
-      if (canvas.regl) canvas.regl.clear({ color: [0, 0, 0, 0], depth: 1 });
+      if ((trace.type === "scattergl") !== gl || !["scatter", "scattergl"].includes(trace.type)) {
+        throw new Error("scatter or scattergl traces, not both");
+      }
+      const xa = layout[trace.xaxis.replace("x", "xaxis")];
+      const ya = layout[trace.yaxis.replace("y", "yaxis")];
+      if (!xa || !ya || xa.type !== "linear" || !["linear", "log"].includes(ya.type)) {
+        throw new Error("axes");
+      }
+      return { trace, xa, ya, x: xs[k], y: ys[k] };
     });
-    for (const plot of Object.values(layout._plots)) if (plot._scene) plot._scene.draw();
+    // WebGL draws all its traces in one canvas: all of them move to the overlay. SVG traces
+    // hide one by one.
+    const hidden = [];
+    if (gl) layout._glcanvas.each(function () { hidden.push(this); });
+    else hidden.push(...Array.from(div.querySelectorAll("g.trace")).filter((g) => {
+          const cd = g.__data__;
+          return cd && cd[0] && cd[0].trace && indices.includes(cd[0].trace.index);
+        }));
+    if (gl && div._fullData.some((t, i) => !indices.includes(i))) throw new Error("all traces");
+    const canvas = overlayCanvas(div, layout, gl);
+    const ctx = canvas.getContext("2d");
+    const ratio = canvas.width / layout.width;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, layout.width, layout.height);
+    for (const { trace, xa, ya, x, y } of items) drawTrace(ctx, trace, xa, ya, x, y);
+    if (div.__alHidden !== hidden.length) {
+      // Style writes only when the overlay comes and goes: each one costs a style pass.
+      endOverlay(div);
+      for (const node of hidden) node.style.visibility = "hidden";
+      canvas.style.visibility = "visible";
+      div.__alHiddenNodes = hidden;
+      div.__alHidden = hidden.length;
+    }
     return true;
   } catch (error) {
     div.__alNoFast = true;
-    console.warn("live chart: Plotly.restyle from now on", error);
+    endOverlay(div);
+    console.warn("live chart: Plotly from now on", error);
     return false;
   }
+}
+
+function overlayCanvas(div, layout, gl) {
+  // One canvas the size of the figure, over the traces, under the hover labels and legend: in
+  // Plotly's WebGL layer, or after the SVG that holds the traces.
+  const ratio = window.devicePixelRatio || 1;
+  let canvas = div.__alOverlay;
+  if (!canvas || !canvas.isConnected) {
+    canvas = div.__alOverlay = document.createElement("canvas");
+    canvas.className = "al-live-overlay";
+    canvas.style.cssText = "position:absolute;left:0;top:0;pointer-events:none;";
+    if (gl) layout._glcontainer.node().appendChild(canvas);
+    else layout._paperdiv.node().insertBefore(canvas, layout._toppaper.node());
+  }
+  const width = Math.round(layout.width * ratio), height = Math.round(layout.height * ratio);
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+    canvas.style.width = layout.width + "px";
+    canvas.style.height = layout.height + "px";
+  }
+  return canvas;
+}
+
+function drawTrace(ctx, trace, xa, ya, x, y) {
+  // Markers (filled or open circles) and lines as Plotly's scattergl draws them, clipped to
+  // the trace's subplot.
+  if (trace.visible !== true) return;
+  const px = (v) => xa._offset + xa.c2p(v), py = (v) => ya._offset + ya.c2p(v);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
+  ctx.clip();
+  ctx.globalAlpha = trace.opacity === undefined ? 1 : trace.opacity;
+  if (trace.mode.includes("lines")) {
+    ctx.beginPath();
+    let open = false;
+    for (let q = 0; q < x.length; q++) {
+      if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) {
+        open = false;
+        continue;
+      }
+      if (open) ctx.lineTo(px(x[q]), py(y[q]));
+      else ctx.moveTo(px(x[q]), py(y[q]));
+      open = true;
+    }
+    ctx.strokeStyle = trace.line.color;
+    ctx.lineWidth = trace.line.width;
+    ctx.lineJoin = "round";
+    ctx.setLineDash(dashPattern(trace.line.dash, trace.line.width));
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  if (trace.mode.includes("markers")) {
+    const marker = trace.marker;
+    const radius = marker.size / 2;
+    const open = String(marker.symbol).endsWith("-open");
+    ctx.globalAlpha *= marker.opacity === undefined ? 1 : marker.opacity;
+    ctx.beginPath();
+    for (let q = 0; q < x.length; q++) {
+      if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
+      const cx = px(x[q]), cy = py(y[q]);
+      ctx.moveTo(cx + radius, cy);
+      ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
+    }
+    const outline = (marker.line && marker.line.width) || 0;
+    if (open) {
+      ctx.strokeStyle = marker.color;
+      ctx.lineWidth = outline || 1;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = marker.color;
+      ctx.fill();
+      if (outline && typeof marker.line.color === "string") {
+        ctx.strokeStyle = marker.line.color;
+        ctx.lineWidth = outline;
+        ctx.stroke();
+      }
+    }
+  }
+  ctx.restore();
+}
+
+function dashPattern(dash, width) {
+  // Plotly's Drawing.dashStyle, as a canvas line dash.
+  const w = Math.max(width, 3);
+  const named = {
+    solid: [],
+    dot: [w, w],
+    dash: [3 * w, 3 * w],
+    longdash: [5 * w, 5 * w],
+    dashdot: [3 * w, w, w, w],
+    longdashdot: [5 * w, 2 * w, w, 2 * w],
+  };
+  if (!dash || named[dash]) return named[dash || "solid"];
+  return String(dash).split(/[ ,]+/).map((part) => parseFloat(part) * (part.endsWith("%") ? width / 100 : 1));
+}
+
+function endOverlay(div) {
+  // Plotly's own drawing is back: what hid shows again, the overlay hides.
+  if (!div.__alHidden) return;
+  for (const node of div.__alHiddenNodes || []) node.style.visibility = "";
+  if (div.__alOverlay) div.__alOverlay.style.visibility = "hidden";
+  div.__alHidden = 0;
+  div.__alHiddenNodes = null;
+}
+
+function widened(range, factor) {
+  const mid = (range[0] + range[1]) / 2, half = ((range[1] - range[0]) / 2) * factor;
+  return [mid - half, mid + half];
 }
 
 function fits(wanted, now) {
@@ -768,6 +928,7 @@ export default function (component) {
         figure.config = activationLabCameraConfig(Plotly, meta.config, meta.camera);
         div.dataset.drawn = "1";
         return Plotly.react(div, figure).then(() => {
+          endOverlay(div);
           if (stale(div)) scheduleFrame(div); // the hand moved on while this figure was made
         });
       };

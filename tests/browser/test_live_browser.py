@@ -160,3 +160,86 @@ def test_the_rerun_draws_its_figure_when_fields_round_their_values(page, app_url
     np.testing.assert_allclose(
         trace_xy(page, 0, 0), expected[cloud.labels == 0], rtol=1e-5, atol=1e-5
     )
+
+
+# Holds the "hand has rested" touch-ups (Plotly's own redraw 200 ms after the last frame), so
+# the test looks at what the hand sees while it moves: the 2-D overlay of ui/live_chart.js.
+HOLD_TOUCH_UPS_JS = """() => {
+  const original = window.setTimeout;
+  window.setTimeout = (fn, ms, ...args) => original(fn, ms === 200 ? 600000 : ms, ...args);
+}"""
+
+# The overlay's alpha at each data point (x, y) of chart 0's trace ``trace`` axes, and whether
+# Plotly's own drawing of it is hidden.
+OVERLAY_AT_JS = """([trace, points]) => {
+  const div = document.querySelectorAll('.js-plotly-plot')[0];
+  const canvas = div.querySelector('canvas.al-live-overlay');
+  const full = div._fullData[trace], layout = div._fullLayout;
+  const xa = layout[full.xaxis.replace('x', 'xaxis')];
+  const ya = layout[full.yaxis.replace('y', 'yaxis')];
+  const ratio = canvas.width / layout.width;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const alpha = points.map(([x, y]) => {
+    const px = Math.round((xa._offset + xa.c2p(x)) * ratio);
+    const py = Math.round((ya._offset + ya.c2p(y)) * ratio);
+    return pixels[4 * (py * canvas.width + px) + 3];
+  });
+  return {
+    alpha,
+    overlay: getComputedStyle(canvas).visibility,
+    plotly: Array.from(div.querySelectorAll('canvas.gl-canvas, g.trace'))
+      .map((node) => getComputedStyle(node).visibility),
+  };
+}"""
+
+
+def test_while_the_hand_moves_the_warp_overlay_draws_the_new_points(page, app_url):
+    page.goto(app_url + "/warp?act=tanh&cloud=gaussian&n=300&seed=3&mode=svd&sat=false")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, 60_000)
+    cut = cut_off(page)
+    cut["on"] = True
+    page.evaluate(HOLD_TOUCH_UPS_JS)
+    theta = drag_slider(page, "theta:slider", 60)
+    cloud = make_cloud("gaussian", 300, 3)
+
+    def layer(angle: float) -> np.ndarray:
+        w = warp.matrix_from_svd(math.radians(angle), 1.5, 0.5, math.radians(-20), False)
+        return np.tanh(cloud.points @ w.T)
+
+    new, old = layer(theta), layer(30)
+    ours = cloud.labels == 0  # chart 0's trace 0: the +x +y group
+    seen = page.evaluate(OVERLAY_AT_JS, [0, new[ours][::10].tolist()])
+    assert seen["overlay"] == "visible" and set(seen["plotly"]) == {"hidden"}
+    assert min(seen["alpha"]) > 0  # every sampled new point is drawn
+    # Where points were, away from every new point (of any group), nothing is left.
+    gap = [np.abs(new - p).max(axis=1).min() for p in old[ours]]
+    far = old[ours][np.array(gap) > 0.12]  # several marker widths
+    assert len(far) >= 3, "the drag should move some points away"
+    assert max(page.evaluate(OVERLAY_AT_JS, [0, far[:50].tolist()])["alpha"]) == 0
+    page.mouse.up()
+
+
+def test_while_the_hand_moves_the_curves_overlay_draws_the_new_curve(page, app_url):
+    page.goto(app_url + "/curves?act=leaky_relu&act=sigmoid&show_probe=false")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, 60_000)
+    cut = cut_off(page)
+    cut["on"] = True
+    page.evaluate(HOLD_TOUCH_UPS_JS)
+    slope = drag_slider(page, "leaky_relu.negative_slope", 80)
+    assert slope > 0.1
+    x = np.linspace(-5.5, -0.5, 11)
+    seen = page.evaluate(OVERLAY_AT_JS, [0, np.column_stack([x, slope * x]).tolist()])
+    assert seen["overlay"] == "visible"
+    assert min(seen["alpha"]) > 0  # the new leaky ReLU, drawn while the slider moves
+    assert page.evaluate(OVERLAY_AT_JS, [0, np.column_stack([x, 0.01 * x]).tolist()])["alpha"] == [
+        0
+    ] * len(x)  # the old one is gone (hidden in Plotly's drawing, not on the canvas)
+    # sigmoid does not move: Plotly keeps drawing it.
+    hidden = page.evaluate(
+        f"() => Array.from({PLOT}[0].querySelectorAll('g.trace'))"
+        ".map((g) => [g.__data__[0].trace.index, getComputedStyle(g).visibility])"
+    )
+    assert {i for i, v in hidden if v == "hidden"} == {0, 1}
+    page.mouse.up()
