@@ -193,13 +193,20 @@ OVERLAY_AT_JS = """([trace, points]) => {
 }"""
 
 
-def test_while_the_hand_moves_the_warp_overlay_draws_the_new_points(page, app_url):
-    page.goto(app_url + "/warp?act=tanh&cloud=gaussian&n=300&seed=3&mode=svd&sat=false")
+def open_cut_off_and_held(page, url: str) -> None:
+    """Open ``url``, then cut the server off and hold the touch-ups (HOLD_TOUCH_UPS_JS)."""
+    cut = cut_off(page)
+    page.goto(url)
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     settle(page, 60_000)
-    cut = cut_off(page)
     cut["on"] = True
     page.evaluate(HOLD_TOUCH_UPS_JS)
+
+
+def test_while_the_hand_moves_the_warp_overlay_draws_the_new_points(page, app_url):
+    open_cut_off_and_held(
+        page, app_url + "/warp?act=tanh&cloud=gaussian&n=300&seed=3&mode=svd&sat=false"
+    )
     theta = drag_slider(page, "theta:slider", 60)
     cloud = make_cloud("gaussian", 300, 3)
 
@@ -221,12 +228,7 @@ def test_while_the_hand_moves_the_warp_overlay_draws_the_new_points(page, app_ur
 
 
 def test_while_the_hand_moves_the_curves_overlay_draws_the_new_curve(page, app_url):
-    page.goto(app_url + "/curves?act=leaky_relu&act=sigmoid&show_probe=false")
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-    settle(page, 60_000)
-    cut = cut_off(page)
-    cut["on"] = True
-    page.evaluate(HOLD_TOUCH_UPS_JS)
+    open_cut_off_and_held(page, app_url + "/curves?act=leaky_relu&act=sigmoid&show_probe=false")
     slope = drag_slider(page, "leaky_relu.negative_slope", 80)
     assert slope > 0.1
     x = np.linspace(-5.5, -0.5, 11)
