@@ -22,6 +22,8 @@ import statistics
 from browserbench import IDLE, launch_args, require_chromium, serve_app
 from playwright.sync_api import sync_playwright
 
+# The slope starts mid-track: a sweep around 0.01 would push the thumb against the track's
+# end half of the time, where the value (and so the chart) does not change.
 CASES = [
     ("Warp, b₁, 5 000 points", "/warp?n=5000", "b1:slider"),
     ("Warp, θ (svd), 5 000 points", "/warp?n=5000&mode=svd", "theta:slider"),
@@ -29,12 +31,12 @@ CASES = [
     ("Warp, θ (svd), 20 000 points", "/warp?n=20000&mode=svd", "theta:slider"),
     (
         "Warp, leaky ReLU slope, 5 000 points",
-        "/warp?n=5000&act=leaky_relu&b1=-1",
+        "/warp?n=5000&act=leaky_relu&b1=-1&leaky_relu.negative_slope=0.5",
         "leaky_relu.negative_slope",
     ),
     (
         "Curves, leaky ReLU slope (4 curves)",
-        "/curves?act=sigmoid&act=tanh&act=leaky_relu&act=elu",
+        "/curves?act=sigmoid&act=tanh&act=leaky_relu&act=elu&leaky_relu.negative_slope=0.5",
         "leaky_relu.negative_slope",
     ),
 ]
