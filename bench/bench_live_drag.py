@@ -29,6 +29,7 @@ CASES = [
     ("Warp, θ (svd), 5 000 points", "/warp?n=5000&mode=svd", "theta:slider"),
     ("Warp, b₁, 20 000 points", "/warp?n=20000", "b1:slider"),
     ("Warp, θ (svd), 20 000 points", "/warp?n=20000&mode=svd", "theta:slider"),
+    ("Warp, θ, 5 000 points, area colours", "/warp?n=5000&mode=svd&area=true", "theta:slider"),
     (
         "Warp, leaky ReLU slope, 5 000 points",
         "/warp?n=5000&act=leaky_relu&b1=-1&leaky_relu.negative_slope=0.5",

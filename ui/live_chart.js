@@ -517,7 +517,8 @@ function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
     // Counted for bench/bench_live_drag.py: each costs several frames.
     window.__activationLabRelayouts = (window.__activationLabRelayouts || 0) + 1;
   }
-  if (Object.keys(layout).length || data.area || !overlayRedraw(div, xs.map((_, i) => i), xs, ys)) {
+  const indices = xs.map((_, i) => i);
+  if (Object.keys(layout).length || !overlayRedraw(div, indices, xs, ys, data.area ? colors : null)) {
     exact();
     return;
   }
@@ -525,22 +526,30 @@ function restyleWarp(Plotly, div, data, results, panelPoints, rangeArrays) {
   div.__alExactTimer = setTimeout(exact, 200);
 }
 
-function overlayRedraw(div, indices, xs, ys) {
+function overlayRedraw(div, indices, xs, ys, colors = null) {
   // Traces ``indices`` at new positions, drawn on a 2-D canvas laid over the chart while
   // Plotly's own drawing of them hides (until endOverlay, once Plotly has redrawn them).
   // Without a GPU (software WebGL, as on machines whose GPU Chrome blocklists) every WebGL
   // frame is drawn by the CPU and read back for the compositor, ~50 ms at 5 000 points; a
   // Plotly.restyle recomputes every trace. The 2-D canvas takes a few ms. Reads Plotly's axes
   // and trace layers (internals): anything unexpected falls back to Plotly, for good.
+  // ``colors``: each trace's new marker colours (one colour, or values on its colour axis).
   if (div.__alNoFast) return false;
   try {
     const layout = div._fullLayout;
     const gl = indices.some((i) => div._fullData[i].type === "scattergl");
     const items = indices.map((i, k) => {
       const trace = div._fullData[i];
-      const color = trace.marker && trace.marker.color;
+      const color = colors ? colors[k] : trace.marker && trace.marker.color;
+      let fill = color;
       if (trace.mode.includes("markers") && typeof color !== "string") {
-        throw new Error("markers of one colour only");
+        const axis = layout[trace.marker.coloraxis];
+        if (!axis || !ArrayBuffer.isView(color) || !Number.isFinite(axis.cmin + axis.cmax)) {
+          throw new Error("markers of one colour, or values on a colour axis with set limits");
+        }
+        // A point of no value (NaN) is drawn as Plotly draws it: the overlay leaves it to Plotly.
+        if (color.some((v, q) => Number.isNaN(v) && Number.isFinite(xs[k][q]))) return null;
+        fill = { values: color, axis };
       }
       if ((trace.type === "scattergl") !== gl || !["scatter", "scattergl"].includes(trace.type)) {
         throw new Error("scatter or scattergl traces, not both");
@@ -550,8 +559,12 @@ function overlayRedraw(div, indices, xs, ys) {
       if (!xa || !ya || xa.type !== "linear" || !["linear", "log"].includes(ya.type)) {
         throw new Error("axes");
       }
-      return { trace, xa, ya, x: xs[k], y: ys[k] };
+      return { trace, xa, ya, x: xs[k], y: ys[k], fill };
     });
+    if (items.includes(null)) {
+      endOverlay(div);
+      return false;
+    }
     // WebGL draws all its traces in one canvas: all of them move to the overlay. SVG traces
     // hide one by one.
     const hidden = [];
@@ -566,7 +579,7 @@ function overlayRedraw(div, indices, xs, ys) {
     const ratio = canvas.width / layout.width;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, layout.width, layout.height);
-    for (const { trace, xa, ya, x, y } of items) drawTrace(ctx, trace, xa, ya, x, y);
+    for (const { trace, xa, ya, x, y, fill } of items) drawTrace(ctx, trace, xa, ya, x, y, fill);
     if (div.__alHidden !== hidden.length) {
       // Style writes only when the overlay comes and goes: each one costs a style pass.
       endOverlay(div);
@@ -606,7 +619,7 @@ function overlayCanvas(div, layout, gl) {
   return canvas;
 }
 
-function drawTrace(ctx, trace, xa, ya, x, y) {
+function drawTrace(ctx, trace, xa, ya, x, y, fill) {
   // Markers (filled or open circles) and lines as Plotly's scattergl draws them, clipped to
   // the trace's subplot.
   if (trace.visible !== true) return;
@@ -640,6 +653,11 @@ function drawTrace(ctx, trace, xa, ya, x, y) {
     const radius = marker.size / 2;
     const open = String(marker.symbol).endsWith("-open");
     ctx.globalAlpha *= marker.opacity === undefined ? 1 : marker.opacity;
+    if (typeof fill === "object") {
+      drawColouredMarkers(ctx, fill, radius, x, y, px, py);
+      ctx.restore();
+      return;
+    }
     ctx.beginPath();
     for (let q = 0; q < x.length; q++) {
       if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
@@ -653,7 +671,7 @@ function drawTrace(ctx, trace, xa, ya, x, y) {
       ctx.lineWidth = outline || 1;
       ctx.stroke();
     } else {
-      ctx.fillStyle = marker.color;
+      ctx.fillStyle = fill;
       ctx.fill();
       if (outline && typeof marker.line.color === "string") {
         ctx.strokeStyle = marker.line.color;
@@ -663,6 +681,48 @@ function drawTrace(ctx, trace, xa, ya, x, y) {
     }
   }
   ctx.restore();
+}
+
+const COLOUR_STEPS = 128; // colour-axis values drawn in this many shades: one path each
+
+function drawColouredMarkers(ctx, fill, radius, x, y, px, py) {
+  // Filled circles coloured by their values on a colour axis (its colorscale between cmin and
+  // cmax, values outside clamped, as Plotly does), one path per shade.
+  const { values, axis } = fill;
+  const paths = new Map();
+  const span = axis.cmax - axis.cmin;
+  for (let q = 0; q < x.length; q++) {
+    if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
+    const u = Math.min(Math.max((values[q] - axis.cmin) / span, 0), 1);
+    const t = axis.reversescale ? 1 - u : u;
+    const step = Math.round(t * (COLOUR_STEPS - 1));
+    let path = paths.get(step);
+    if (!path) paths.set(step, (path = new Path2D()));
+    const cx = px(x[q]), cy = py(y[q]);
+    path.moveTo(cx + radius, cy);
+    path.arc(cx, cy, radius, 0, 2 * Math.PI);
+  }
+  for (const [step, path] of paths) {
+    ctx.fillStyle = colourAt(axis.colorscale, step / (COLOUR_STEPS - 1));
+    ctx.fill(path);
+  }
+}
+
+function colourAt(scale, t) {
+  // A Plotly colorscale ([[position, colour], ...]) at ``t`` in [0, 1], interpolated in RGB.
+  const rgb = (colour) => {
+    const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+    if (hex) return hex.slice(1, 4).map((h) => parseInt(h, 16));
+    const parts = /rgba?\(([^)]*)\)/.exec(colour);
+    if (!parts) throw new Error("colour " + colour);
+    return parts[1].split(",").slice(0, 3).map(Number);
+  };
+  let k = 1;
+  while (k < scale.length - 1 && scale[k][0] < t) k++;
+  const [p0, c0] = scale[k - 1], [p1, c1] = scale[k];
+  const w = p1 > p0 ? Math.min(Math.max((t - p0) / (p1 - p0), 0), 1) : 0;
+  const a = rgb(c0), b = rgb(c1);
+  return "rgb(" + a.map((v, i) => Math.round(v + (b[i] - v) * w)).join(",") + ")";
 }
 
 function dashPattern(dash, width) {

@@ -184,8 +184,14 @@ OVERLAY_AT_JS = """([trace, points]) => {
     const py = Math.round((ya._offset + ya.c2p(y)) * ratio);
     return pixels[4 * (py * canvas.width + px) + 3];
   });
+  const rgb = points.map(([x, y]) => {
+    const px = Math.round((xa._offset + xa.c2p(x)) * ratio);
+    const py = Math.round((ya._offset + ya.c2p(y)) * ratio);
+    return Array.from(pixels.slice(4 * (py * canvas.width + px), 4 * (py * canvas.width + px) + 3));
+  });
   return {
     alpha,
+    rgb,
     overlay: getComputedStyle(canvas).visibility,
     plotly: Array.from(div.querySelectorAll('canvas.gl-canvas, g.trace'))
       .map((node) => getComputedStyle(node).visibility),
@@ -244,4 +250,29 @@ def test_while_the_hand_moves_the_curves_overlay_draws_the_new_curve(page, app_u
         ".map((g) => [g.__data__[0].trace.index, getComputedStyle(g).visibility])"
     )
     assert {i for i, v in hidden if v == "hidden"} == {0, 1}
+    page.mouse.up()
+
+
+def test_while_the_hand_moves_area_colours_follow_too(page, app_url):
+    """Colour by area change: a point ReLU keeps (both coordinates of W x + b positive) has
+    |det J| = |det W| = 0.75, near the middle of the colour scale (light); a point folded onto
+    an axis has det J = 0, the scale's dark blue end."""
+    url = "/warp?act=relu&cloud=gaussian&n=300&seed=3&mode=svd&sat=false&area=true"
+    open_cut_off_and_held(page, app_url + url)
+    theta = drag_slider(page, "theta:slider", 40)
+    assert theta != 30
+    cloud = make_cloud("gaussian", 300, 3)
+    w = warp.matrix_from_svd(math.radians(theta), 1.5, 0.5, math.radians(-20), False)
+    z = cloud.points @ w.T
+    kept = z[(z > 0.15).all(axis=1)]  # clear of the axes, where the folded points lie
+    every_kept = z[(z > 0).all(axis=1)]
+    folded = np.maximum(z, 0.0)[(z[:, 0] > 0.3) & (z[:, 1] < -0.05)]
+    # ...and no kept point drawn over a folded one (a marker is ~0.05 wide here).
+    folded = folded[[np.abs(every_kept - p).max(axis=1).min() > 0.1 for p in folded]]
+    assert len(kept) and len(folded)
+    seen = page.evaluate(OVERLAY_AT_JS, [0, [*kept[:20].tolist(), *folded[:20].tolist()]])
+    assert seen["overlay"] == "visible" and min(seen["alpha"]) > 0
+    light, dark = seen["rgb"][: len(kept[:20])], seen["rgb"][len(kept[:20]) :]
+    assert all(min(c) > 170 for c in light), light  # |det J| = 0.75: log₁₀ ≈ −0.12
+    assert [c for c in dark if not (c[2] > 80 and c[0] < 60)] == []  # det J = 0: the blue end
     page.mouse.up()
