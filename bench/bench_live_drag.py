@@ -30,6 +30,8 @@ CASES = [
     ("Warp, b₁, 20 000 points", "/warp?n=20000", "b1:slider"),
     ("Warp, θ (svd), 20 000 points", "/warp?n=20000&mode=svd", "theta:slider"),
     ("Warp, θ, 5 000 points, area colours", "/warp?n=5000&mode=svd&area=true", "theta:slider"),
+    # A window tall enough to show the animation and the six stage panels at once: both redraw.
+    ("Warp, θ, 5 000 points, both charts", "/warp?n=5000&mode=svd", "theta:slider", 2400),
     (
         "Warp, leaky ReLU slope, 5 000 points",
         "/warp?n=5000&act=leaky_relu&b1=-1&leaky_relu.negative_slope=0.5",
@@ -172,8 +174,9 @@ def main(seconds: float) -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=launch_args())
-            for label, query, key in CASES:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for label, query, key, *height in CASES:
+                size = {"width": 1400, "height": height[0] if height else 1000}
+                page = browser.new_page(viewport=size)
                 open_fresh(page, url + query)
                 ceiling = page.evaluate(IDLE_RATE_JS, 2)
                 print(

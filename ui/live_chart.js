@@ -662,8 +662,8 @@ function drawTrace(ctx, trace, xa, ya, x, y, fill) {
     for (let q = 0; q < x.length; q++) {
       if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
       const cx = px(x[q]), cy = py(y[q]);
-      ctx.moveTo(cx + radius, cy);
-      ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
+      if (open) circle(ctx, cx, cy, radius);
+      else dot(ctx, cx, cy, radius);
     }
     const outline = (marker.line && marker.line.width) || 0;
     if (open) {
@@ -698,14 +698,27 @@ function drawColouredMarkers(ctx, fill, radius, x, y, px, py) {
     const step = Math.round(t * (COLOUR_STEPS - 1));
     let path = paths.get(step);
     if (!path) paths.set(step, (path = new Path2D()));
-    const cx = px(x[q]), cy = py(y[q]);
-    path.moveTo(cx + radius, cy);
-    path.arc(cx, cy, radius, 0, 2 * Math.PI);
+    dot(path, px(x[q]), py(y[q]), radius);
   }
   for (const [step, path] of paths) {
     ctx.fillStyle = colourAt(axis.colorscale, step / (COLOUR_STEPS - 1));
     ctx.fill(path);
   }
+}
+
+function circle(path, cx, cy, radius) {
+  path.moveTo(cx + radius, cy);
+  path.arc(cx, cy, radius, 0, 2 * Math.PI);
+}
+
+const SQUARE_DOTS = 1.75; // px: a filled dot this small paints as a square (2x faster)
+
+function dot(path, cx, cy, radius) {
+  // A filled marker. Dots of ≤ 3.5 px (Warp draws them from ~4 000 points up) look the same
+  // as squares once antialiased, and paint twice as fast: 13 → 26 frames/s with both of
+  // Warp's charts in view at 5 000 points.
+  if (radius <= SQUARE_DOTS) path.rect(cx - radius, cy - radius, 2 * radius, 2 * radius);
+  else circle(path, cx, cy, radius);
 }
 
 function colourAt(scale, t) {
