@@ -30,6 +30,7 @@ CASES = [
     ("Warp, b₁, 20 000 points", "/warp?n=20000", "b1:slider"),
     ("Warp, θ (svd), 20 000 points", "/warp?n=20000&mode=svd", "theta:slider"),
     ("Warp, θ, 5 000 points, area colours", "/warp?n=5000&mode=svd&area=true", "theta:slider"),
+    ("Warp, θ, 5 000 points, |f′| < ε rings", "/warp?n=5000&mode=svd&sat=true", "theta:slider"),
     # A window tall enough to show the animation and the six stage panels at once: both redraw.
     ("Warp, θ, 5 000 points, both charts", "/warp?n=5000&mode=svd", "theta:slider", 2400),
     (

@@ -658,19 +658,26 @@ function drawTrace(ctx, trace, xa, ya, x, y, fill) {
       ctx.restore();
       return;
     }
+    const outline = (marker.line && marker.line.width) || 0;
+    if (open) {
+      // One stroke per ring: where translucent rings overlap they darken, as in Plotly.
+      ctx.strokeStyle = fill;
+      ctx.lineWidth = outline || 1;
+      for (let q = 0; q < x.length; q++) {
+        if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
+        ctx.beginPath();
+        circle(ctx, px(x[q]), py(y[q]), radius);
+        ctx.stroke();
+      }
+      ctx.restore();
+      return;
+    }
     ctx.beginPath();
     for (let q = 0; q < x.length; q++) {
       if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
-      const cx = px(x[q]), cy = py(y[q]);
-      if (open) circle(ctx, cx, cy, radius);
-      else dot(ctx, cx, cy, radius);
+      dot(ctx, px(x[q]), py(y[q]), radius);
     }
-    const outline = (marker.line && marker.line.width) || 0;
-    if (open) {
-      ctx.strokeStyle = marker.color;
-      ctx.lineWidth = outline || 1;
-      ctx.stroke();
-    } else {
+    {
       ctx.fillStyle = fill;
       ctx.fill();
       if (outline && typeof marker.line.color === "string") {
