@@ -579,7 +579,14 @@ function overlayRedraw(div, indices, xs, ys, colors = null) {
     const ratio = canvas.width / layout.width;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, layout.width, layout.height);
-    for (const { trace, xa, ya, x, y, fill } of items) drawTrace(ctx, trace, xa, ya, x, y, fill);
+    // The leading traces of small opaque dots go straight into the canvas's pixels (a path of
+    // thousands of dots costs more to paint than all the rest); the others are drawn on top.
+    let first = 0;
+    while (first < items.length && pixelDots(items[first])) first++;
+    if (first > 0) writeDots(ctx, canvas, items.slice(0, first), ratio);
+    for (const { trace, xa, ya, x, y, fill } of items.slice(first)) {
+      drawTrace(ctx, trace, xa, ya, x, y, fill);
+    }
     if (div.__alHidden !== hidden.length) {
       // Style writes only when the overlay comes and goes: each one costs a style pass.
       endOverlay(div);
@@ -711,6 +718,84 @@ function drawColouredMarkers(ctx, fill, radius, x, y, px, py) {
     ctx.fillStyle = colourAt(axis.colorscale, step / (COLOUR_STEPS - 1));
     ctx.fill(path);
   }
+}
+
+function pixelDots({ trace }) {
+  // A trace of dots small enough to paint as squares, fully opaque, and nothing else.
+  const marker = trace.marker;
+  return (
+    trace.visible === true &&
+    trace.mode === "markers" &&
+    !String(marker.symbol).endsWith("-open") &&
+    !(marker.line && marker.line.width) &&
+    marker.size / 2 <= SQUARE_DOTS &&
+    (trace.opacity === undefined ? 1 : trace.opacity) === 1 &&
+    (marker.opacity === undefined ? 1 : marker.opacity) === 1
+  );
+}
+
+function pixelColour(ctx, colour) {
+  // A CSS colour as one little-endian RGBA pixel (what a Uint32Array over ImageData holds).
+  const cache = (window.__alPixelColours = window.__alPixelColours || new Map());
+  if (!cache.has(colour)) {
+    ctx.fillStyle = "#000000";
+    ctx.fillStyle = colour; // the canvas parses it: "#rrggbb" or "rgba(r, g, b, a)"
+    const parsed = ctx.fillStyle;
+    let rgba;
+    if (parsed.startsWith("#")) {
+      rgba = [1, 3, 5].map((i) => parseInt(parsed.slice(i, i + 2), 16)).concat(255);
+    } else {
+      const parts = parsed.slice(parsed.indexOf("(") + 1, -1).split(",").map(Number);
+      rgba = [parts[0], parts[1], parts[2], Math.round(255 * (parts[3] ?? 1))];
+    }
+    cache.set(colour, ((rgba[3] << 24) | (rgba[2] << 16) | (rgba[1] << 8) | rgba[0]) >>> 0);
+  }
+  return cache.get(colour);
+}
+
+function writeDots(ctx, canvas, items, ratio) {
+  // Each point a square of device pixels, in trace order, clipped to its subplot.
+  const width = canvas.width, height = canvas.height;
+  let image = canvas.__alImage;
+  if (!image || image.width !== width || image.height !== height) {
+    image = canvas.__alImage = ctx.createImageData(width, height);
+  }
+  const pixels = new Uint32Array(image.data.buffer);
+  pixels.fill(0);
+  for (const { trace, xa, ya, x, y, fill } of items) {
+    const side = Math.max(Math.round(trace.marker.size * ratio), 1);
+    const left = Math.max(Math.round(xa._offset * ratio), 0);
+    const right = Math.min(Math.round((xa._offset + xa._length) * ratio), width);
+    const top = Math.max(Math.round(ya._offset * ratio), 0);
+    const bottom = Math.min(Math.round((ya._offset + ya._length) * ratio), height);
+    const shades = typeof fill === "object" ? colourSteps(fill) : null;
+    const one = shades ? 0 : pixelColour(ctx, fill);
+    for (let q = 0; q < x.length; q++) {
+      if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
+      const x0 = Math.round((xa._offset + xa.c2p(x[q])) * ratio - side / 2);
+      const y0 = Math.round((ya._offset + ya.c2p(y[q])) * ratio - side / 2);
+      const colour = shades ? pixelColour(ctx, shades(q)) : one;
+      for (let r = Math.max(y0, top); r < Math.min(y0 + side, bottom); r++) {
+        const row = r * width;
+        for (let c = Math.max(x0, left); c < Math.min(x0 + side, right); c++) pixels[row + c] = colour;
+      }
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+function colourSteps(fill) {
+  // Point q's colour: its value on the colour axis (its colorscale between cmin and cmax,
+  // values outside clamped, as Plotly does), in COLOUR_STEPS shades.
+  const { values, axis } = fill;
+  const span = axis.cmax - axis.cmin;
+  const shades = (axis.__alShades = axis.__alShades || new Map());
+  return (q) => {
+    const u = Math.min(Math.max((values[q] - axis.cmin) / span, 0), 1);
+    const step = Math.round((axis.reversescale ? 1 - u : u) * (COLOUR_STEPS - 1));
+    if (!shades.has(step)) shades.set(step, colourAt(axis.colorscale, step / (COLOUR_STEPS - 1)));
+    return shades.get(step);
+  };
 }
 
 function circle(path, cx, cy, radius) {

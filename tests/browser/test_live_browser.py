@@ -8,6 +8,7 @@ import math
 import re
 
 import numpy as np
+import pytest
 from browserkit import settle
 
 import activations
@@ -209,20 +210,25 @@ def open_cut_off_and_held(page, url: str) -> None:
     page.evaluate(HOLD_TOUCH_UPS_JS)
 
 
-def test_while_the_hand_moves_the_warp_overlay_draws_the_new_points(page, app_url):
+@pytest.mark.parametrize(
+    ("n", "slider"),
+    [(300, "theta:slider"), (5000, "b1:slider")],  # dots drawn as circles; as pixels (≤ 3.5 px)
+)
+def test_while_the_hand_moves_the_warp_overlay_draws_the_new_points(page, app_url, n, slider):
     open_cut_off_and_held(
-        page, app_url + "/warp?act=tanh&cloud=gaussian&n=300&seed=3&mode=svd&sat=false"
+        page, app_url + f"/warp?act=tanh&cloud=gaussian&n={n}&seed=3&mode=svd&sat=false"
     )
-    theta = drag_slider(page, "theta:slider", 60)
-    cloud = make_cloud("gaussian", 300, 3)
+    value = drag_slider(page, slider, 60)
+    cloud = make_cloud("gaussian", n, 3)
 
-    def layer(angle: float) -> np.ndarray:
-        w = warp.matrix_from_svd(math.radians(angle), 1.5, 0.5, math.radians(-20), False)
-        return np.tanh(cloud.points @ w.T)
+    def layer(theta: float, b1: float) -> np.ndarray:
+        w = warp.matrix_from_svd(math.radians(theta), 1.5, 0.5, math.radians(-20), False)
+        return np.tanh(cloud.points @ w.T + [b1, 0.0])
 
-    new, old = layer(theta), layer(30)
+    new = layer(value, 0.0) if slider == "theta:slider" else layer(30.0, value)
+    old = layer(30.0, 0.0)
     ours = cloud.labels == 0  # chart 0's trace 0: the +x +y group
-    seen = page.evaluate(OVERLAY_AT_JS, [0, new[ours][::10].tolist()])
+    seen = page.evaluate(OVERLAY_AT_JS, [0, new[ours][:: n // 30].tolist()])
     assert seen["overlay"] == "visible" and set(seen["plotly"]) == {"hidden"}
     assert min(seen["alpha"]) > 0  # every sampled new point is drawn
     # Where points were, away from every new point (of any group), nothing is left.
