@@ -145,12 +145,7 @@ def thumb_centre(page, key: str) -> tuple[float, float]:
 def drag(page, key: str, seconds: float, in_page: bool = False) -> dict:
     """Hold the thumb of slider ``key`` and sweep it for ``seconds``; frames drawn. Moves by
     Playwright's mouse, or (``in_page``) dispatched in the page at the display's rate."""
-    thumb = page.locator(f".{widget_class(key)} input[type=range]").first.locator("xpath=../..")
-    thumb.scroll_into_view_if_needed()
-    box = thumb.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
+    x, y = thumb_centre(page, key)
     page.evaluate(COLLECT_JS, f".{widget_class(key)} input[type=range]")
     step = 0
     if in_page:
