@@ -234,6 +234,7 @@ function curveLabel(curve, values) {
 
 function liveCurves(Plotly, div, data, live) {
   const x = data.__x || (data.__x = decodeArray(data.x));
+  const xs = [];
   const ys = [];
   const names = [];
   const traces = [];
@@ -251,11 +252,13 @@ function liveCurves(Plotly, div, data, live) {
       g[i] = data.log_grad ? (Math.abs(pair[1]) > 0 ? Math.abs(pair[1]) : NaN) : pair[1];
     }
     const label = curveLabel(curve, p);
+    xs.push(x, x);
     ys.push(f, data.log_grad ? g : Float32Array.from(g));
     names.push(label, label + " · f′");
     traces.push(curve.traces[0], curve.traces[1]);
     if (data.probe !== null && curve.traces.length > 2) {
       act.vg(data.probe, p, pair);
+      xs.push([data.probe], [data.probe]);
       ys.push([pair[0]], [data.log_grad ? Math.abs(pair[1]) : pair[1]]);
       names.push("", "");
       traces.push(curve.traces[2], curve.traces[3]);
@@ -267,7 +270,6 @@ function liveCurves(Plotly, div, data, live) {
   // their legend names. A curve leaving the y axis's range goes through Plotly at once, which
   // widens the axis.
   clearTimeout(div.__alExactTimer);
-  const xs = ys.map((y) => (y.length === 1 ? [data.probe] : x)); // a probe: one point
   if (!withinRanges(div, traces, ys) || !overlayRedraw(div, traces, xs, ys)) {
     endOverlay(div);
     Plotly.restyle(div, { y: ys }, traces);
@@ -568,11 +570,14 @@ function overlayRedraw(div, indices, xs, ys, colors = null) {
     // WebGL draws all its traces in one canvas: all of them move to the overlay. SVG traces
     // hide one by one.
     const hidden = [];
-    if (gl) layout._glcanvas.each(function () { hidden.push(this); });
-    else hidden.push(...Array.from(div.querySelectorAll("g.trace")).filter((g) => {
-          const cd = g.__data__;
-          return cd && cd[0] && cd[0].trace && indices.includes(cd[0].trace.index);
-        }));
+    if (gl) {
+      layout._glcanvas.each(function () { hidden.push(this); });
+    } else {
+      for (const g of div.querySelectorAll("g.trace")) {
+        const cd = g.__data__;
+        if (cd && cd[0] && cd[0].trace && indices.includes(cd[0].trace.index)) hidden.push(g);
+      }
+    }
     if (gl && div._fullData.some((t, i) => !indices.includes(i))) throw new Error("all traces");
     const canvas = overlayCanvas(div, layout, gl);
     const ctx = canvas.getContext("2d");
@@ -684,38 +689,31 @@ function drawTrace(ctx, trace, xa, ya, x, y, fill) {
       if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
       dot(ctx, px(x[q]), py(y[q]), radius);
     }
-    {
-      ctx.fillStyle = fill;
-      ctx.fill();
-      if (outline && typeof marker.line.color === "string") {
-        ctx.strokeStyle = marker.line.color;
-        ctx.lineWidth = outline;
-        ctx.stroke();
-      }
+    ctx.fillStyle = fill;
+    ctx.fill();
+    if (outline && typeof marker.line.color === "string") {
+      ctx.strokeStyle = marker.line.color;
+      ctx.lineWidth = outline;
+      ctx.stroke();
     }
   }
   ctx.restore();
 }
 
-const COLOUR_STEPS = 128; // colour-axis values drawn in this many shades: one path each
+const COLOUR_STEPS = 128; // colour-axis values are drawn in this many shades
 
 function drawColouredMarkers(ctx, fill, radius, x, y, px, py) {
-  // Filled circles coloured by their values on a colour axis (its colorscale between cmin and
-  // cmax, values outside clamped, as Plotly does), one path per shade.
-  const { values, axis } = fill;
+  // Filled dots coloured by their values on a colour axis, one path per shade.
+  const shades = colourSteps(fill);
   const paths = new Map();
-  const span = axis.cmax - axis.cmin;
   for (let q = 0; q < x.length; q++) {
     if (!Number.isFinite(x[q]) || !Number.isFinite(y[q])) continue;
-    const u = Math.min(Math.max((values[q] - axis.cmin) / span, 0), 1);
-    const t = axis.reversescale ? 1 - u : u;
-    const step = Math.round(t * (COLOUR_STEPS - 1));
-    let path = paths.get(step);
-    if (!path) paths.set(step, (path = new Path2D()));
-    dot(path, px(x[q]), py(y[q]), radius);
+    const colour = shades(q);
+    if (!paths.has(colour)) paths.set(colour, new Path2D());
+    dot(paths.get(colour), px(x[q]), py(y[q]), radius);
   }
-  for (const [step, path] of paths) {
-    ctx.fillStyle = colourAt(axis.colorscale, step / (COLOUR_STEPS - 1));
+  for (const [colour, path] of paths) {
+    ctx.fillStyle = colour;
     ctx.fill(path);
   }
 }
